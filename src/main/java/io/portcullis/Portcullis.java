@@ -1,0 +1,5 @@
+package io.portcullis;
+
+public final class Portcullis {
+  public static void main(String[] args) {}
+}

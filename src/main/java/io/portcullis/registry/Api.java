@@ -1,0 +1,50 @@
+package io.portcullis.registry;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * An API registered on the gateway.
+ *
+ * @param name the API's name
+ * @param version its version; {@code name/version} is the API's key
+ * @param type REST or SOAP
+ * @param basePath the path prefix on the gateway, starting with {@code /}, without a trailing
+ *     {@code /} (except the root path itself)
+ * @param upstreams the upstream base URLs (at least one)
+ * @param active whether consumers can reach it; an inactive API answers as if it did not exist
+ * @param timeouts upstream timeouts
+ * @param identifyAndAuthorize the Identify &amp; Authorize policy
+ */
+public record Api(
+    String name,
+    String version,
+    ApiType type,
+    String basePath,
+    List<URI> upstreams,
+    boolean active,
+    Timeouts timeouts,
+    IdentifyAndAuthorize identifyAndAuthorize) {
+
+  public Api {
+    upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+    type = type == null ? ApiType.REST : type;
+    timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+    identifyAndAuthorize =
+        identifyAndAuthorize == null ? IdentifyAndAuthorize.OPEN : identifyAndAuthorize;
+  }
+
+  /** The key that names this API in references: {@code name/version}. */
+  public String key() {
+    return key(name, version);
+  }
+
+  public static String key(String name, String version) {
+    return name + "/" + version;
+  }
+
+  public Api withActive(boolean newActive) {
+    return new Api(
+        name, version, type, basePath, upstreams, newActive, timeouts, identifyAndAuthorize);
+  }
+}

@@ -1,0 +1,94 @@
+package io.portcullis.registry;
+
+import java.util.List;
+
+/**
+ * An authorization server, named by its alias. {@code internal}: the gateway itself issues tokens;
+ * {@code external}: a trusted third-party issuer whose JWTs the gateway verifies.
+ *
+ * <p>Fields that do not apply to the type are null (or their defaults) and ignored.
+ *
+ * @param alias unique name; the internal one is always {@code local}
+ * @param type internal or external
+ * @param issuer the {@code iss} value, matched exactly
+ * @param clockSkew seconds allowed for every time check
+ * @param jwt settings of the JWTs the gateway signs (internal)
+ * @param assertionAudience the {@code aud} required in JWT assertions at the token endpoint
+ *     (internal)
+ * @param accessToken opaque access token settings (internal)
+ * @param refreshToken refresh token settings (internal)
+ * @param tokenStore where opaque tokens live (internal)
+ * @param jwksUri where the issuer publishes its keys (external)
+ * @param certificates PEM certificates or public keys, or paths to them (external)
+ * @param audience accepted audiences: at least one must be in the token's {@code aud} (external;
+ *     empty means {@code aud} is not checked)
+ * @param algorithms allowed JWS algorithms (external)
+ */
+public record AuthorizationServer(
+    String alias,
+    Type type,
+    String issuer,
+    long clockSkew,
+    JwtSettings jwt,
+    String assertionAudience,
+    AccessTokenSettings accessToken,
+    RefreshTokenSettings refreshToken,
+    TokenStoreSettings tokenStore,
+    String jwksUri,
+    List<String> certificates,
+    List<String> audience,
+    List<String> algorithms) {
+
+  public static final String LOCAL = "local";
+  public static final long DEFAULT_CLOCK_SKEW = 60;
+
+  public enum Type {
+    INTERNAL,
+    EXTERNAL
+  }
+
+  public AuthorizationServer {
+    jwt = jwt == null ? JwtSettings.DEFAULT : jwt;
+    accessToken = accessToken == null ? AccessTokenSettings.DEFAULT : accessToken;
+    refreshToken = refreshToken == null ? RefreshTokenSettings.DEFAULT : refreshToken;
+    tokenStore = tokenStore == null ? TokenStoreSettings.DEFAULT : tokenStore;
+    certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    audience = audience == null ? List.of() : List.copyOf(audience);
+    algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
+  }
+
+  /**
+   * @param algorithm RS256 | RS384 | RS512 | ES256 | EdDSA
+   * @param expiresIn lifetime of issued JWTs, seconds
+   * @param audience {@code aud} of issued JWTs, or null for none
+   */
+  public record JwtSettings(String algorithm, long expiresIn, String audience) {
+    public static final JwtSettings DEFAULT = new JwtSettings("RS256", 3600, null);
+  }
+
+  /**
+   * @param expiresIn seconds
+   * @param length characters
+   * @param type token type announced to clients
+   */
+  public record AccessTokenSettings(long expiresIn, int length, String type) {
+    public static final AccessTokenSettings DEFAULT = new AccessTokenSettings(3600, 54, "Bearer");
+  }
+
+  /**
+   * @param enabled whether refresh tokens are issued
+   * @param expiresIn seconds
+   * @param length characters
+   */
+  public record RefreshTokenSettings(boolean enabled, long expiresIn, int length) {
+    public static final RefreshTokenSettings DEFAULT = new RefreshTokenSettings(false, 43200, 46);
+  }
+
+  /**
+   * @param type {@code cache} (in memory) or {@code database}
+   * @param purgeInterval seconds between purges of expired tokens
+   */
+  public record TokenStoreSettings(String type, long purgeInterval) {
+    public static final TokenStoreSettings DEFAULT = new TokenStoreSettings("cache", 60);
+  }
+}
