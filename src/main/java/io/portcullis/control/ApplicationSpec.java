@@ -1,0 +1,27 @@
+package io.portcullis.control;
+
+import io.portcullis.registry.Application.ClaimSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An application as given by the configuration file or the admin API: with the client secret in
+ * clear (hashed before it is stored) or already hashed. The JWK set is JSON in any form (object or
+ * text). Fields are as in {@link io.portcullis.registry.Application}.
+ */
+public record ApplicationSpec(
+    String name,
+    String description,
+    String clientId,
+    String clientSecret,
+    String clientSecretHash,
+    String authorizationServer,
+    List<ClaimSet> identifiers,
+    Object jwks,
+    String jwksUri,
+    List<String> certificates,
+    List<String> scopes,
+    List<String> apis,
+    List<String> claims,
+    Map<String, String> tokenParameters,
+    Boolean enabled) {}

@@ -1,0 +1,408 @@
+package io.portcullis.control;
+
+import io.portcullis.registry.Api;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.Application.ClaimSet;
+import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.Scope;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules every registry entity must satisfy, alone ({@code check*}) and together with the rest
+ * of the registry ({@link #checkReferences}). Paths in the violations are relative to the entity.
+ */
+public final class RegistryValidator {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
+  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}");
+  // RFC 6749 §3.3 scope-token: %x21 / %x23-5B / %x5D-7E
+  private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,512}");
+  private static final Pattern BASE_PATH = Pattern.compile("/|(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+");
+  public static final Set<String> SIGNING_ALGORITHMS =
+      Set.of("RS256", "RS384", "RS512", "ES256", "EdDSA");
+  public static final Set<String> VERIFYING_ALGORITHMS =
+      Set.of(
+          "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+  public static final Set<String> TOKEN_STORE_TYPES = Set.of("cache", "database");
+  static final int MIN_PASSWORD_LENGTH = 8;
+  static final int MIN_TOKEN_LENGTH = 22;
+
+  private RegistryValidator() {}
+
+  public static List<Violation> checkApi(Api api) {
+    List<Violation> v = new ArrayList<>();
+    name(v, "name", api.name());
+    name(v, "version", api.version());
+    if (api.basePath() == null || !BASE_PATH.matcher(api.basePath()).matches()) {
+      v.add(
+          new Violation(
+              "basePath",
+              "expected a path such as /petstore/v1: starts with /, no trailing /, no empty, '.' or '..' segments, no query; was "
+                  + quote(api.basePath())));
+    } else if (api.basePath().contains("/./")
+        || api.basePath().endsWith("/.")
+        || api.basePath().contains("/..")) {
+      v.add(
+          new Violation(
+              "basePath", "must not contain '.' or '..' segments; was " + quote(api.basePath())));
+    }
+    if (api.upstreams().isEmpty()) {
+      v.add(
+          new Violation(
+              "upstream", "at least one upstream URL is required, e.g. http://127.0.0.1:9000"));
+    }
+    for (int i = 0; i < api.upstreams().size(); i++) {
+      URI u = api.upstreams().get(i);
+      String path = api.upstreams().size() == 1 ? "upstream" : "upstream[" + i + "]";
+      if (u == null
+          || u.getScheme() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+          || u.getHost() == null) {
+        v.add(
+            new Violation(
+                path,
+                "expected an absolute http or https URL with a host; was "
+                    + quote(String.valueOf(u))));
+      } else if (u.getRawQuery() != null
+          || u.getRawFragment() != null
+          || u.getRawUserInfo() != null) {
+        v.add(
+            new Violation(
+                path, "must not have a query, fragment or user info; was " + quote(u.toString())));
+      }
+    }
+    for (int i = 0; i < api.identifyAndAuthorize().scopes().size(); i++) {
+      scope(
+          v, "identifyAndAuthorize.scopes[" + i + "]", api.identifyAndAuthorize().scopes().get(i));
+    }
+    return v;
+  }
+
+  public static List<Violation> checkUser(UserSpec user, boolean exists) {
+    List<Violation> v = new ArrayList<>();
+    if (user.username() == null || !USERNAME.matcher(user.username()).matches()) {
+      v.add(
+          new Violation(
+              "username",
+              "expected 1-128 letters, digits or . _ @ + - ; was " + quote(user.username())));
+    }
+    if (user.password() != null && user.passwordHash() != null) {
+      v.add(new Violation("password", "give password or passwordHash, not both"));
+    } else if (user.password() != null && user.password().length() < MIN_PASSWORD_LENGTH) {
+      v.add(new Violation("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters"));
+    } else if (user.passwordHash() != null
+        && !io.portcullis.credential.PasswordHasher.isHash(user.passwordHash())) {
+      v.add(new Violation("passwordHash", "expected a hash as export writes it (pbkdf2-sha256$…)"));
+    } else if (user.password() == null && user.passwordHash() == null && !exists) {
+      v.add(new Violation("password", "is required for a new user"));
+    }
+    for (String role : user.roles()) {
+      if (role == null || !NAME.matcher(role).matches())
+        v.add(new Violation("roles", "expected role names such as admin; was " + quote(role)));
+    }
+    return v;
+  }
+
+  public static List<Violation> checkScope(Scope scope) {
+    List<Violation> v = new ArrayList<>();
+    scope(v, "name", scope.name());
+    return v;
+  }
+
+  public static List<Violation> checkAuthorizationServer(AuthorizationServer s) {
+    List<Violation> v = new ArrayList<>();
+    name(v, "alias", s.alias());
+    if (s.type() == null) {
+      v.add(new Violation("type", "expected internal or external"));
+      return v;
+    }
+    if (s.clockSkew() < 0 || s.clockSkew() > 600)
+      v.add(new Violation("clockSkew", "expected 0 to 600 seconds; was " + s.clockSkew()));
+    if (s.type() == AuthorizationServer.Type.INTERNAL) {
+      if (!AuthorizationServer.LOCAL.equals(s.alias())) {
+        v.add(
+            new Violation(
+                "alias",
+                "the internal authorization server is always named local; was "
+                    + quote(s.alias())));
+      }
+      absoluteUrl(v, "issuer", s.issuer(), true);
+      if (!SIGNING_ALGORITHMS.contains(s.jwt().algorithm())) {
+        v.add(
+            new Violation(
+                "jwt.algorithm",
+                "expected one of "
+                    + sorted(SIGNING_ALGORITHMS)
+                    + "; was "
+                    + quote(s.jwt().algorithm())));
+      }
+      positive(v, "jwt.expiresIn", s.jwt().expiresIn());
+      absoluteUrl(v, "assertionAudience", s.assertionAudience(), false);
+      positive(v, "accessToken.expiresIn", s.accessToken().expiresIn());
+      if (s.accessToken().length() < MIN_TOKEN_LENGTH || s.accessToken().length() > 512) {
+        v.add(
+            new Violation(
+                "accessToken.length",
+                "expected "
+                    + MIN_TOKEN_LENGTH
+                    + " to 512 characters; was "
+                    + s.accessToken().length()));
+      }
+      if (s.accessToken().type() == null || s.accessToken().type().isBlank())
+        v.add(new Violation("accessToken.type", "expected a token type such as Bearer"));
+      positive(v, "refreshToken.expiresIn", s.refreshToken().expiresIn());
+      if (s.refreshToken().length() < MIN_TOKEN_LENGTH || s.refreshToken().length() > 512) {
+        v.add(
+            new Violation(
+                "refreshToken.length",
+                "expected "
+                    + MIN_TOKEN_LENGTH
+                    + " to 512 characters; was "
+                    + s.refreshToken().length()));
+      }
+      if (!TOKEN_STORE_TYPES.contains(s.tokenStore().type()))
+        v.add(
+            new Violation(
+                "tokenStore.type",
+                "expected cache or database; was " + quote(s.tokenStore().type())));
+      positive(v, "tokenStore.purgeInterval", s.tokenStore().purgeInterval());
+    } else {
+      if (AuthorizationServer.LOCAL.equals(s.alias()))
+        v.add(new Violation("alias", "local is reserved for the internal authorization server"));
+      if (s.issuer() == null || s.issuer().isBlank())
+        v.add(
+            new Violation("issuer", "is required: the exact iss of the tokens this server issues"));
+      boolean hasUri = s.jwksUri() != null && !s.jwksUri().isBlank();
+      boolean hasCerts = !s.certificates().isEmpty();
+      if (hasUri == hasCerts)
+        v.add(new Violation("jwksUri", "give exactly one of jwksUri or certificates"));
+      if (hasUri) absoluteUrl(v, "jwksUri", s.jwksUri(), true);
+      if (s.algorithms().isEmpty())
+        v.add(new Violation("algorithms", "list the allowed algorithms, e.g. [RS256]"));
+      for (int i = 0; i < s.algorithms().size(); i++) {
+        if (!VERIFYING_ALGORITHMS.contains(s.algorithms().get(i))) {
+          v.add(
+              new Violation(
+                  "algorithms[" + i + "]",
+                  "expected an asymmetric algorithm, one of "
+                      + sorted(VERIFYING_ALGORITHMS)
+                      + "; was "
+                      + quote(s.algorithms().get(i))));
+        }
+      }
+    }
+    return v;
+  }
+
+  public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
+    List<Violation> v = new ArrayList<>();
+    name(v, "name", app.name());
+    if (app.clientId() != null && !USERNAME.matcher(app.clientId()).matches()) {
+      v.add(
+          new Violation(
+              "clientId",
+              "expected 1-128 letters, digits or . _ @ + - ; was " + quote(app.clientId())));
+    }
+    if (app.clientSecret() != null && app.clientSecretHash() != null) {
+      v.add(new Violation("clientSecret", "give clientSecret or clientSecretHash, not both"));
+    } else if (app.clientSecret() != null && app.clientSecret().length() < MIN_PASSWORD_LENGTH) {
+      v.add(
+          new Violation("clientSecret", "must be at least " + MIN_PASSWORD_LENGTH + " characters"));
+    } else if (app.clientSecretHash() != null
+        && !io.portcullis.credential.PasswordHasher.isHash(app.clientSecretHash())) {
+      v.add(
+          new Violation(
+              "clientSecretHash", "expected a hash as export writes it (pbkdf2-sha256$…)"));
+    }
+    List<ClaimSet> ids = app.identifiers() == null ? List.of() : app.identifiers();
+    for (int i = 0; i < ids.size(); i++) {
+      ClaimSet set = ids.get(i);
+      if (set == null || set.claims().isEmpty())
+        v.add(
+            new Violation(
+                "identifiers[" + i + "].claims",
+                "an identifier needs at least one claim, e.g. { sub: photo-app }"));
+    }
+    List<String> scopes = app.scopes() == null ? List.of() : app.scopes();
+    for (int i = 0; i < scopes.size(); i++) scope(v, "scopes[" + i + "]", scopes.get(i));
+    if (app.jwksUri() != null) absoluteUrl(v, "jwksUri", app.jwksUri(), true);
+    return v;
+  }
+
+  /**
+   * Checks the references between entities of a whole registry: the application's authorization
+   * server, scopes and APIs exist; base paths are unique; no two applications of one issuer have
+   * overlapping identifiers; client ids are unique.
+   *
+   * @return violations with paths such as {@code applications[photo-app].apis[0]}
+   */
+  public static List<Violation> checkReferences(
+      Collection<Api> apis,
+      Collection<Application> applications,
+      Collection<Scope> scopes,
+      Collection<AuthorizationServer> servers) {
+    List<Violation> v = new ArrayList<>();
+    Set<String> scopeNames = new java.util.HashSet<>();
+    scopes.forEach(s -> scopeNames.add(s.name()));
+    Set<String> apiKeys = new java.util.HashSet<>();
+    Map<String, String> basePaths = new HashMap<>();
+    for (Api api : apis) {
+      apiKeys.add(api.key());
+      String other = basePaths.putIfAbsent(api.basePath(), api.key());
+      if (other != null) {
+        v.add(
+            new Violation(
+                "apis[" + api.key() + "].basePath",
+                "base path " + api.basePath() + " is already used by API " + other));
+      }
+      List<String> required = api.identifyAndAuthorize().scopes();
+      for (int i = 0; i < required.size(); i++) {
+        if (!scopeNames.contains(required.get(i))) {
+          v.add(
+              new Violation(
+                  "apis[" + api.key() + "].identifyAndAuthorize.scopes[" + i + "]",
+                  "scope " + quote(required.get(i)) + " is not registered"));
+        }
+      }
+    }
+    Map<String, AuthorizationServer> serversByAlias = new HashMap<>();
+    servers.forEach(s -> serversByAlias.put(s.alias(), s));
+    Map<String, String> issuers = new HashMap<>();
+    for (AuthorizationServer s : servers) {
+      if (s.issuer() == null) continue;
+      String other = issuers.putIfAbsent(s.issuer(), s.alias());
+      if (other != null)
+        v.add(
+            new Violation(
+                "authorizationServers." + s.alias() + ".issuer",
+                "issuer " + s.issuer() + " is already that of authorization server " + other));
+    }
+    Map<String, String> clientIds = new HashMap<>();
+    List<Application> list = new ArrayList<>(applications);
+    for (Application app : list) {
+      String at = "applications[" + app.name() + "]";
+      if (app.clientId() != null) {
+        String other = clientIds.putIfAbsent(app.clientId(), app.name());
+        if (other != null)
+          v.add(
+              new Violation(
+                  at + ".clientId",
+                  "client id "
+                      + quote(app.clientId())
+                      + " is already used by application "
+                      + other));
+      }
+      if (app.authorizationServer() != null
+          && !serversByAlias.containsKey(app.authorizationServer())) {
+        v.add(
+            new Violation(
+                at + ".authorizationServer",
+                "authorization server " + quote(app.authorizationServer()) + " does not exist"));
+      }
+      for (int i = 0; i < app.scopes().size(); i++) {
+        if (!scopeNames.contains(app.scopes().get(i)))
+          v.add(
+              new Violation(
+                  at + ".scopes[" + i + "]",
+                  "scope " + quote(app.scopes().get(i)) + " is not registered"));
+      }
+      for (int i = 0; i < app.apis().size(); i++) {
+        if (!apiKeys.contains(app.apis().get(i)))
+          v.add(
+              new Violation(
+                  at + ".apis[" + i + "]",
+                  "API " + quote(app.apis().get(i)) + " does not exist (expected name/version)"));
+      }
+    }
+    for (int a = 0; a < list.size(); a++) {
+      for (int b = a + 1; b < list.size(); b++) {
+        Application x = list.get(a);
+        Application y = list.get(b);
+        if (!Objects.equals(x.authorizationServer(), y.authorizationServer())) continue;
+        for (ClaimSet cx : x.identifiers()) {
+          for (ClaimSet cy : y.identifiers()) {
+            if (overlap(cx, cy)) {
+              v.add(
+                  new Violation(
+                      "applications[" + y.name() + "].identifiers",
+                      "claims "
+                          + cy.claims()
+                          + " overlap those of application "
+                          + x.name()
+                          + " ("
+                          + cx.claims()
+                          + ") for the same authorization server: one token could identify both"));
+            }
+          }
+        }
+      }
+    }
+    return v;
+  }
+
+  /** Two claim sets overlap when one token could satisfy both: no claim they share differs. */
+  static boolean overlap(ClaimSet a, ClaimSet b) {
+    for (Map.Entry<String, String> e : a.claims().entrySet()) {
+      String other = b.claims().get(e.getKey());
+      if (other != null && !other.equals(e.getValue())) return false;
+    }
+    return true;
+  }
+
+  private static void name(List<Violation> v, String path, String value) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      v.add(
+          new Violation(
+              path,
+              "expected 1-128 letters, digits or . _ ~ - starting with a letter or digit; was "
+                  + quote(value)));
+    }
+  }
+
+  private static void scope(List<Violation> v, String path, String value) {
+    if (value == null || !SCOPE.matcher(value).matches()) {
+      v.add(
+          new Violation(
+              path,
+              "expected a scope token (printable ASCII, no spaces, quotes or backslashes); was "
+                  + quote(value)));
+    }
+  }
+
+  private static void positive(List<Violation> v, String path, long value) {
+    if (value <= 0)
+      v.add(new Violation(path, "expected a positive number of seconds; was " + value));
+  }
+
+  private static void absoluteUrl(List<Violation> v, String path, String value, boolean required) {
+    if (value == null) {
+      if (required) v.add(new Violation(path, "is required: an absolute http or https URL"));
+      return;
+    }
+    try {
+      URI u = new URI(value);
+      if (u.getScheme() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+          || u.getHost() == null) {
+        v.add(new Violation(path, "expected an absolute http or https URL; was " + quote(value)));
+      }
+    } catch (java.net.URISyntaxException e) {
+      v.add(new Violation(path, "expected an absolute http or https URL; was " + quote(value)));
+    }
+  }
+
+  private static String quote(String s) {
+    return s == null ? "nothing" : "'" + s + "'";
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+}
