@@ -1,0 +1,305 @@
+package io.portcullis.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.registry.Api;
+import io.portcullis.registry.ApiType;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.Application.ClaimSet;
+import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.IdentifyAndAuthorize;
+import io.portcullis.registry.Scope;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RegistryValidatorTest {
+  static Api api(String basePath, String upstream) {
+    return new Api(
+        "pets", "v1", ApiType.REST, basePath, List.of(URI.create(upstream)), true, null, null);
+  }
+
+  static Application app(String name, String server, Map<String, String> claims) {
+    return new Application(
+        name,
+        null,
+        name,
+        null,
+        server,
+        List.of(new ClaimSet(claims)),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        true);
+  }
+
+  static AuthorizationServer external(String alias, String issuer) {
+    return new AuthorizationServer(
+        alias,
+        AuthorizationServer.Type.EXTERNAL,
+        issuer,
+        60,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "https://idp.example.com/jwks",
+        null,
+        List.of("aud"),
+        List.of("RS256"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/pets", "/pets/v1", "/a-b_c.d~e"})
+  void checkApiWhenBasePathValidThenNoViolation(String basePath) {
+    assertThat(RegistryValidator.checkApi(api(basePath, "http://127.0.0.1:9000"))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "pets", "/pets/", "//pets", "/pets?x=1", "/a/../b", "/a/./b", "/a b"})
+  void checkApiWhenBasePathInvalidThenViolationNamesBasePath(String basePath) {
+    assertThat(RegistryValidator.checkApi(api(basePath, "http://127.0.0.1:9000")))
+        .extracting(Violation::path)
+        .containsExactly("basePath");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"ftp://h/x", "/relative", "http://h:1/x?q=1", "http://u:p@h/", "mailto:x@y"})
+  void checkApiWhenUpstreamInvalidThenViolationNamesUpstream(String upstream) {
+    assertThat(RegistryValidator.checkApi(api("/pets", upstream)))
+        .extracting(Violation::path)
+        .containsExactly("upstream");
+  }
+
+  @Test
+  void checkApiWhenRequiredScopeMalformedThenViolationNamesIt() {
+    Api a =
+        new Api(
+            "pets",
+            "v1",
+            ApiType.REST,
+            "/pets",
+            List.of(URI.create("http://h:1")),
+            true,
+            null,
+            new IdentifyAndAuthorize(Set.of(), null, false, List.of("has space"), false, null));
+    assertThat(RegistryValidator.checkApi(a))
+        .extracting(Violation::path)
+        .containsExactly("identifyAndAuthorize.scopes[0]");
+  }
+
+  @Test
+  void checkUserWhenNewUserWithoutPasswordThenViolation() {
+    assertThat(RegistryValidator.checkUser(new UserSpec("bob", null, null, true, null), false))
+        .extracting(Violation::path)
+        .containsExactly("password");
+    assertThat(RegistryValidator.checkUser(new UserSpec("bob", null, null, true, null), true))
+        .isEmpty();
+  }
+
+  @Test
+  void checkUserWhenPasswordTooShortOrBothGivenThenViolation() {
+    assertThat(RegistryValidator.checkUser(new UserSpec("bob", "short", null, true, null), false))
+        .extracting(Violation::message)
+        .first()
+        .asString()
+        .contains("at least 8");
+    assertThat(
+            RegistryValidator.checkUser(
+                new UserSpec("bob", "long-enough", "pbkdf2-sha256$x", true, null), false))
+        .extracting(Violation::message)
+        .first()
+        .asString()
+        .contains("not both");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenExternalHasHmacOrNoneThenViolation() {
+    AuthorizationServer s =
+        new AuthorizationServer(
+            "idp",
+            AuthorizationServer.Type.EXTERNAL,
+            "https://idp",
+            60,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "https://idp/jwks",
+            null,
+            null,
+            List.of("HS256", "none", "RS256"));
+    assertThat(RegistryValidator.checkAuthorizationServer(s))
+        .extracting(Violation::path)
+        .containsExactly("algorithms[0]", "algorithms[1]");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenExternalHasBothOrNeitherKeySourceThenViolation() {
+    AuthorizationServer neither =
+        new AuthorizationServer(
+            "idp",
+            AuthorizationServer.Type.EXTERNAL,
+            "https://idp",
+            60,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of("RS256"));
+    assertThat(RegistryValidator.checkAuthorizationServer(neither))
+        .extracting(Violation::path)
+        .containsExactly("jwksUri");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenInternalNotNamedLocalThenViolation() {
+    AuthorizationServer s =
+        new AuthorizationServer(
+            "mine",
+            AuthorizationServer.Type.INTERNAL,
+            "http://localhost:8080",
+            60,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(RegistryValidator.checkAuthorizationServer(s))
+        .extracting(Violation::path)
+        .containsExactly("alias");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenTokenSettingsOutOfRangeThenEachNamed() {
+    AuthorizationServer s =
+        new AuthorizationServer(
+            "local",
+            AuthorizationServer.Type.INTERNAL,
+            "http://localhost:8080",
+            60,
+            new AuthorizationServer.JwtSettings("HS256", 0, null),
+            null,
+            new AuthorizationServer.AccessTokenSettings(3600, 8, "Bearer"),
+            null,
+            new AuthorizationServer.TokenStoreSettings("redis", 60),
+            null,
+            null,
+            null,
+            null);
+    assertThat(RegistryValidator.checkAuthorizationServer(s))
+        .extracting(Violation::path)
+        .containsExactly("jwt.algorithm", "jwt.expiresIn", "accessToken.length", "tokenStore.type");
+  }
+
+  @Test
+  void checkReferencesWhenApplicationNamesMissingThingsThenEachNamed() {
+    Application a =
+        new Application(
+            "photo",
+            null,
+            "photo",
+            null,
+            "nowhere",
+            List.of(),
+            null,
+            null,
+            null,
+            List.of("unregistered"),
+            List.of("pets/v9"),
+            null,
+            null,
+            true);
+    assertThat(
+            RegistryValidator.checkReferences(
+                List.of(api("/pets", "http://h:1")), List.of(a), List.of(), List.of()))
+        .extracting(Violation::path)
+        .containsExactly(
+            "applications[photo].authorizationServer",
+            "applications[photo].scopes[0]",
+            "applications[photo].apis[0]");
+  }
+
+  @Test
+  void checkReferencesWhenIdentifiersOverlapForSameIssuerThenRefused() {
+    List<Violation> v =
+        RegistryValidator.checkReferences(
+            List.of(),
+            List.of(
+                app("one", "idp", Map.of("sub", "photo-app")),
+                app("two", "idp", Map.of("sub", "photo-app", "dept", "x"))),
+            List.of(),
+            List.of(external("idp", "https://idp")));
+    assertThat(v).extracting(Violation::path).containsExactly("applications[two].identifiers");
+  }
+
+  @Test
+  void checkReferencesWhenIdentifiersDifferOrIssuersDifferThenAccepted() {
+    assertThat(
+            RegistryValidator.checkReferences(
+                List.of(),
+                List.of(
+                    app("one", "idp", Map.of("sub", "a")),
+                    app("two", "idp", Map.of("sub", "b")),
+                    app("three", "idp2", Map.of("sub", "a"))),
+                List.of(),
+                List.of(external("idp", "https://idp"), external("idp2", "https://idp2"))))
+        .isEmpty();
+  }
+
+  @Test
+  void checkReferencesWhenBasePathOrIssuerOrClientIdDuplicatedThenRefused() {
+    Api one = api("/pets", "http://h:1");
+    Api two = new Api("other", "v1", ApiType.REST, "/pets", one.upstreams(), true, null, null);
+    assertThat(
+            RegistryValidator.checkReferences(
+                List.of(one, two),
+                List.of(
+                    app("x", "idp", Map.of("sub", "x")),
+                    renamed(app("y", "idp", Map.of("sub", "y")), "x")),
+                List.of(new Scope("s", null)),
+                List.of(external("idp", "https://idp"), external("idp2", "https://idp"))))
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder(
+            "apis[other/v1].basePath",
+            "authorizationServers.idp2.issuer",
+            "applications[y].clientId");
+  }
+
+  private static Application renamed(Application a, String clientId) {
+    return new Application(
+        a.name(),
+        a.description(),
+        clientId,
+        a.clientSecretHash(),
+        a.authorizationServer(),
+        a.identifiers(),
+        a.jwks(),
+        a.jwksUri(),
+        a.certificates(),
+        a.scopes(),
+        a.apis(),
+        a.claims(),
+        a.tokenParameters(),
+        a.enabled());
+  }
+}
