@@ -27,7 +27,7 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> ALLOWED =
       Map.ofEntries(
           Map.entry("registry", Set.of()),
-          Map.entry("credential", Set.of()),
+          Map.entry("credential", Set.of("registry")),
           Map.entry("control", Set.of("registry", "credential")),
           Map.entry("config", Set.of("registry", "control", "credential")),
           Map.entry("store", Set.of("registry", "token")),
