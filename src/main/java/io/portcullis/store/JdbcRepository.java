@@ -117,7 +117,11 @@ public final class JdbcRepository<T> implements Repository<T> {
     this.delete = "DELETE FROM " + t + " WHERE " + k + " = ?";
   }
 
-  /** {@inheritDoc} @throws StoreException when the query fails or a document cannot be read */
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreException when the query fails or a document cannot be read
+   */
   @Override
   public List<T> findAll() {
     List<Map.Entry<String, String>> rows;
@@ -141,7 +145,11 @@ public final class JdbcRepository<T> implements Repository<T> {
     return List.copyOf(result);
   }
 
-  /** {@inheritDoc} @throws StoreException when the query fails or the document cannot be read */
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreException when the query fails or the document cannot be read
+   */
   @Override
   public Optional<T> find(String key) {
     Objects.requireNonNull(key, "key");
@@ -187,7 +195,11 @@ public final class JdbcRepository<T> implements Repository<T> {
     }
   }
 
-  /** {@inheritDoc} @throws StoreException when the statement fails */
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreException when the statement fails
+   */
   @Override
   public boolean delete(String key) {
     Objects.requireNonNull(key, "key");

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * Transactions bound to the calling thread. {@link #inTransaction(Supplier)} takes one connection,
+ * Transactions bound to the calling thread. {@link #supplyInTransaction} takes one connection,
  * binds it to the thread for the duration of the work, and commits at the end or rolls back on any
  * exception; every {@link #read}/{@link #write} the work makes on this instance, directly or
  * through repositories, runs on that same connection. Nested calls join the outer transaction.
@@ -19,6 +19,12 @@ public final class JdbcTransactions {
   /** Work on a connection, allowed to throw {@link SQLException}. */
   @FunctionalInterface
   public interface SqlWork<R> {
+    /**
+     * Does the work on the connection, which it must not close nor commit.
+     *
+     * @return the result, may be null
+     * @throws SQLException when a statement fails; the transaction is then rolled back
+     */
     R apply(Connection connection) throws SQLException;
   }
 
@@ -47,7 +53,7 @@ public final class JdbcTransactions {
    * @throws RuntimeException whatever the work threw, after rolling back (an outer transaction
    *     rolls back when the exception leaves it)
    */
-  public <R> R inTransaction(Supplier<R> work) {
+  public <R> R supplyInTransaction(Supplier<R> work) {
     Objects.requireNonNull(work, "work");
     if (isActive()) return work.get();
     try {
@@ -57,10 +63,10 @@ public final class JdbcTransactions {
     }
   }
 
-  /** As {@link #inTransaction(Supplier)}, for work without a result. */
+  /** As {@link #supplyInTransaction}, for work without a result. */
   public void inTransaction(Runnable work) {
     Objects.requireNonNull(work, "work");
-    inTransaction(
+    supplyInTransaction(
         () -> {
           work.run();
           return null;
