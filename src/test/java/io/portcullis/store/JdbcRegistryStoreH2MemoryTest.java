@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcRegistryStoreH2MemoryTest extends JdbcRegistryStoreContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.h2();
+  }
+}

@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcRegistryStorePostgresTest extends JdbcRegistryStoreContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.postgres();
+  }
+}
