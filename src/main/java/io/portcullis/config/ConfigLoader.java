@@ -16,6 +16,7 @@ import io.portcullis.registry.Scope;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -81,7 +83,7 @@ public final class ConfigLoader {
       text =
           StandardCharsets.UTF_8
               .newDecoder()
-              .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+              .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
               .toString();
     } catch (NoSuchFileException e) {
       throw unreadable(file, "no such file");
@@ -132,8 +134,8 @@ public final class ConfigLoader {
             values(entries.scopes()),
             values(entries.apis()),
             values(entries.applications()));
-    // References are checked only when every entity could be built, or every reference to one
-    // that could not would be reported as well.
+    // References are checked last, as the control plane does: with an entity missing or wrong,
+    // every reference to it would be reported as a second, misleading problem.
     if (violations.isEmpty() && entries.complete()) {
       violations.addAll(
           RegistryValidator.checkReferences(
@@ -232,7 +234,7 @@ public final class ConfigLoader {
         s.enabled() == null || s.enabled());
   }
 
-  private static boolean isUnder(String path, java.util.Set<String> prefixes) {
+  private static boolean isUnder(String path, Set<String> prefixes) {
     for (String p : prefixes) {
       if (path.equals(p) || path.startsWith(p + ".") || path.startsWith(p + "[")) return true;
     }

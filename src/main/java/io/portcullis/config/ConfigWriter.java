@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.portcullis.control.RegistryContent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +25,7 @@ public final class ConfigWriter {
       YAMLMapper.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
           .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
           .build();
@@ -90,9 +89,8 @@ public final class ConfigWriter {
     }
     if (node.isObject()) {
       ObjectNode o = NODES.objectNode();
-      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-      node.fields().forEachRemaining(fields::add);
-      for (Map.Entry<String, JsonNode> e : fields) o.set(escape(e.getKey()), escaped(e.getValue()));
+      for (Map.Entry<String, JsonNode> e : node.properties())
+        o.set(escape(e.getKey()), escaped(e.getValue()));
       return o;
     }
     return node;

@@ -268,8 +268,8 @@ final class FieldReader {
       return null;
     }
     Map<String, String> result = new LinkedHashMap<>();
-    v.fields()
-        .forEachRemaining(
+    v.properties()
+        .forEach(
             e -> {
               JsonNode value = e.getValue();
               if (value.isValueNode() && !value.isNull()) {

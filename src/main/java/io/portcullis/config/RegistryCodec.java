@@ -202,9 +202,7 @@ public final class RegistryCodec {
               + FieldReader.describe(serverMap));
       complete = false;
     } else if (serverMap != null) {
-      var fields = serverMap.fields();
-      while (fields.hasNext()) {
-        var e = fields.next();
+      for (Map.Entry<String, JsonNode> e : serverMap.properties()) {
         String path = FieldReader.join(r.at("authorizationServers"), e.getKey());
         AuthorizationServer s = readAuthorizationServer(e.getKey(), e.getValue(), path, out);
         if (s == null) complete = false;
