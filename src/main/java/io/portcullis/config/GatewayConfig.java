@@ -1,0 +1,60 @@
+package io.portcullis.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The {@code gateway} section: the port that proxies APIs and serves the authorization server.
+ *
+ * @param listen where to listen; default {@code 127.0.0.1:8080}
+ * @param publicUrl the base URL clients use to reach the gateway, without a trailing {@code /}: the
+ *     issuer of the internal authorization server and the base of its endpoint URLs; default {@code
+ *     http://<listen host>:<port>} (see {@link #defaultPublicUrl})
+ * @param maxHeaderSize largest request head accepted, in bytes; default 8192
+ * @param maxUriLength longest request line URI accepted, in characters; default 8192
+ * @param maxBodySize largest request body forwarded, in bytes, 0 for no limit; default 100 MiB
+ * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
+ */
+public record GatewayConfig(
+    HostPort listen,
+    URI publicUrl,
+    int maxHeaderSize,
+    int maxUriLength,
+    long maxBodySize,
+    Duration drainTimeout) {
+
+  public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
+  public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
+  public static final int DEFAULT_MAX_URI_LENGTH = 8192;
+  public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  public static final GatewayConfig DEFAULT =
+      new GatewayConfig(
+          DEFAULT_LISTEN,
+          defaultPublicUrl(DEFAULT_LISTEN),
+          DEFAULT_MAX_HEADER_SIZE,
+          DEFAULT_MAX_URI_LENGTH,
+          DEFAULT_MAX_BODY_SIZE,
+          DEFAULT_DRAIN_TIMEOUT);
+
+  public GatewayConfig {
+    listen = listen == null ? DEFAULT_LISTEN : listen;
+    publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
+    drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+  }
+
+  /**
+   * {@code http://<host>:<port>} of the listen address; a listener on every interface ({@code
+   * 0.0.0.0}, {@code ::}) is shown as {@code localhost}, since clients cannot connect to those.
+   */
+  public static URI defaultPublicUrl(HostPort listen) {
+    String host = listen.isAnyHost() ? "localhost" : listen.urlHost();
+    return URI.create("http://" + host + ":" + listen.port());
+  }
+
+  /** The token endpoint under the public URL: the default {@code assertionAudience}. */
+  public URI tokenEndpoint() {
+    return URI.create(publicUrl + "/oauth2/token");
+  }
+}
