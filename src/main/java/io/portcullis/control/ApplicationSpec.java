@@ -24,4 +24,29 @@ public record ApplicationSpec(
     List<String> apis,
     List<String> claims,
     Map<String, String> tokenParameters,
-    Boolean enabled) {}
+    Boolean enabled) {
+
+  /** Never prints the secret or its hash: specs end up in logs and exception messages. */
+  @Override
+  public String toString() {
+    return "ApplicationSpec[name="
+        + name
+        + ", clientId="
+        + clientId
+        + ", clientSecret="
+        + (clientSecret == null ? null : "***")
+        + ", clientSecretHash="
+        + (clientSecretHash == null ? null : "***")
+        + ", authorizationServer="
+        + authorizationServer
+        + ", identifiers="
+        + identifiers
+        + ", scopes="
+        + scopes
+        + ", apis="
+        + apis
+        + ", enabled="
+        + enabled
+        + "]";
+  }
+}

@@ -17,4 +17,20 @@ public record UserSpec(
   public UserSpec {
     roles = roles == null ? Set.of() : Set.copyOf(roles);
   }
+
+  /** Never prints the password or its hash: specs end up in logs and exception messages. */
+  @Override
+  public String toString() {
+    return "UserSpec[username="
+        + username
+        + ", password="
+        + (password == null ? null : "***")
+        + ", passwordHash="
+        + (passwordHash == null ? null : "***")
+        + ", enabled="
+        + enabled
+        + ", roles="
+        + roles
+        + "]";
+  }
 }

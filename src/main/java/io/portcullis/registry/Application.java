@@ -48,6 +48,26 @@ public record Application(
     tokenParameters = tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters);
   }
 
+  /** Leaves the secret hash and keys out: records end up in logs. */
+  @Override
+  public String toString() {
+    return "Application[name="
+        + name
+        + ", clientId="
+        + clientId
+        + ", authorizationServer="
+        + authorizationServer
+        + ", identifiers="
+        + identifiers
+        + ", scopes="
+        + scopes
+        + ", apis="
+        + apis
+        + ", enabled="
+        + enabled
+        + "]";
+  }
+
   /**
    * One identifier: claim name to the value it must have. All must hold.
    *

@@ -18,6 +18,12 @@ public record User(String username, String passwordHash, boolean enabled, Set<St
     roles = roles == null ? Set.of() : Set.copyOf(roles);
   }
 
+  /** Leaves the hash out: records end up in logs. */
+  @Override
+  public String toString() {
+    return "User[username=" + username + ", enabled=" + enabled + ", roles=" + roles + "]";
+  }
+
   public boolean isAdmin() {
     return roles.contains(ADMIN_ROLE);
   }
