@@ -10,14 +10,17 @@ import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -36,7 +39,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,10 +74,10 @@ import org.slf4j.LoggerFactory;
  *       TOO_LARGE}); exactly three non-empty segments of base64url characters, without padding or
  *       whitespace ({@code MALFORMED}). JWE (five segments) is not accepted.
  *   <li><b>Header</b>: a JSON object with an {@code alg} ({@code MALFORMED}); {@code alg} {@code
- *       none} in any spelling ({@code ALGORITHM_REJECTED}); a JWE header ({@code MALFORMED}); any
- *       HMAC algorithm ({@code HS256}...) is never accepted, for any issuer, since a shared secret
- *       cannot prove who signed ({@code ALGORITHM_REJECTED}); a {@code crit} parameter ({@code
- *       CRITICAL_HEADER_UNSUPPORTED}).
+ *       none} in any spelling ({@code ALGORITHM_REJECTED}); a JWE header or an empty signature
+ *       ({@code MALFORMED}); any HMAC algorithm ({@code HS256}...) is never accepted, for any
+ *       issuer, since a shared secret cannot prove who signed ({@code ALGORITHM_REJECTED}); a
+ *       {@code crit} parameter ({@code CRITICAL_HEADER_UNSUPPORTED}).
  *   <li><b>Claims, parsed but not trusted</b>: the payload is a JSON object whose registered claims
  *       have their RFC 7519 types ({@code MALFORMED}). Header and payload must not repeat a member
  *       name at any depth (nimbus refuses duplicates at the top level, a strict second parse
@@ -86,7 +88,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Algorithm for the issuer</b>: {@code alg} is in the issuer's {@code algorithms} ({@code
  *       ALGORITHM_REJECTED}); when that list is empty: {@code RS256} for an external issuer, {@code
  *       RS256 RS384 RS512 ES256 EdDSA} for the internal one.
- *   <li><b>Key selection</b> with nimbus's {@link JWSVerificationKeySelector}: a key of the issuer
+ *   <li><b>Key selection</b> with nimbus's {@link JWKMatcher#forJWSHeader}: a key of the issuer
  *       with the token's {@code kid}, a key type and curve that fit {@code alg}, and no other
  *       {@code use} or {@code alg}; a key without {@code kid} (PEM) matches any {@code kid}. When
  *       none matches and the {@code kid} is not in the set (or the token has none), the issuer's
@@ -95,8 +97,8 @@ import org.slf4j.LoggerFactory;
  *       parameters {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} are never followed nor
  *       used: such a token is verified against the configured keys like any other, so a key it
  *       carries or points to proves nothing.
- *   <li><b>Signature</b> with nimbus's {@link DefaultJWSVerifierFactory} ({@code
- *       SIGNATURE_INVALID}); an ECDSA signature of zeros is refused there.
+ *   <li><b>Signature</b> with nimbus's {@link DefaultJWSVerifierFactory} and {@link
+ *       Ed25519Verifier} ({@code SIGNATURE_INVALID}); an ECDSA signature of zeros is refused there.
  *   <li><b>Time</b>, against the injected {@link Clock}, with the issuer's {@code clockSkew}:
  *       {@code exp} is required ({@code EXPIRATION_MISSING}) and not past ({@code EXPIRED}); {@code
  *       nbf}, when present, is not in the future ({@code NOT_YET_VALID}); {@code iat}, when
@@ -211,7 +213,7 @@ public final class JwtVerifier
       }
       Optional<LoadedKeys> keys = issuer.keys().current();
       if (keys.isPresent()) {
-        List<Key> candidates = candidateKeys(token.header(), keys.get().jwkSet(), issuer);
+        List<JWK> candidates = candidateKeys(token.header(), keys.get().jwkSet(), issuer);
         if (!candidates.isEmpty() || !mayHaveRotated(token.header(), keys.get().jwkSet())) {
           return Future.succeededFuture(check(token, issuer, keys.get(), candidates));
         }
@@ -293,6 +295,9 @@ public final class JwtVerifier
             Reason.CRITICAL_HEADER_UNSUPPORTED,
             "header crit names parameters that the gateway does not process");
       }
+      if (parts[2].toString().isEmpty()) {
+        throw reject(Reason.MALFORMED, "token signature segment is empty");
+      }
       SignedJWT jwt = new SignedJWT(parts[0], parts[1], parts[2]);
       JWTClaimsSet claims = parseClaims(jwt);
       if (!isStrictJson(parts[0].decodeToString()) || !isStrictJson(parts[1].decodeToString())) {
@@ -328,7 +333,10 @@ public final class JwtVerifier
             Reason.MALFORMED, "token contains a character that is neither base64url nor '.'");
       }
     }
-    requireBase64UrlSegment(segments, length);
+    // An empty third segment is an unsecured JWT: let it through to be refused for alg none.
+    if (segments != 3 || length != 0) {
+      requireBase64UrlSegment(segments, length);
+    }
     if (segments != 3) {
       throw reject(
           Reason.MALFORMED, "token has " + segments + " segments; a compact JWS has exactly 3");
@@ -390,8 +398,8 @@ public final class JwtVerifier
 
   // ---- 6 and 7: key and signature ----
 
-  private static List<Key> candidateKeys(JWSHeader header, JWKSet keys, Issuer issuer) {
-    List<Key> selected = select(header, keys, issuer.algorithms());
+  private static List<JWK> candidateKeys(JWSHeader header, JWKSet keys, Issuer issuer) {
+    List<JWK> selected = select(header, keys, issuer.algorithms());
     if (selected.isEmpty() && header.getKeyID() != null) {
       List<JWK> withoutKid = keys.getKeys().stream().filter(k -> k.getKeyID() == null).toList();
       if (!withoutKid.isEmpty()) {
@@ -402,15 +410,17 @@ public final class JwtVerifier
     return selected;
   }
 
-  private static List<Key> select(JWSHeader header, JWKSet keys, Set<JWSAlgorithm> algorithms) {
-    try {
-      return new ArrayList<>(
-          new JWSVerificationKeySelector<SecurityContext>(algorithms, new ImmutableJWKSet<>(keys))
-              .selectJWSKeys(header, null));
-    } catch (KeySourceException e) {
-      // An in-memory key set cannot fail to be read.
-      throw new IllegalStateException(e);
+  /**
+   * The keys nimbus's {@link JWKMatcher#forJWSHeader} selects: the rule of its {@code
+   * JWSVerificationKeySelector}, applied to JWKs rather than {@code java.security} keys, since
+   * nimbus has no {@code java.security} form of Ed25519 keys.
+   */
+  private static List<JWK> select(JWSHeader header, JWKSet keys, Set<JWSAlgorithm> algorithms) {
+    if (!algorithms.contains(header.getAlgorithm())) {
+      return List.of();
     }
+    JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+    return matcher == null ? List.of() : new JWKSelector(matcher).select(keys);
   }
 
   /** Whether a refresh could bring the key this token needs: its kid is not known. */
@@ -428,7 +438,7 @@ public final class JwtVerifier
     return check(token, issuer, keys, candidateKeys(token.header(), keys.jwkSet(), issuer));
   }
 
-  private Verification check(Parsed token, Issuer issuer, LoadedKeys keys, List<Key> candidates) {
+  private Verification check(Parsed token, Issuer issuer, LoadedKeys keys, List<JWK> candidates) {
     try {
       if (candidates.isEmpty()) {
         throw reject(
@@ -456,10 +466,10 @@ public final class JwtVerifier
     }
   }
 
-  private static void verifySignature(Parsed token, List<Key> candidates) throws Rejected {
-    for (Key key : candidates) {
+  private static void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
+    for (JWK key : candidates) {
       try {
-        if (token.jwt().verify(SIGNATURE_VERIFIERS.createJWSVerifier(token.header(), key))) {
+        if (token.jwt().verify(verifierFor(token.header(), key))) {
           return;
         }
       } catch (JOSEException e) {
@@ -467,6 +477,16 @@ public final class JwtVerifier
       }
     }
     throw reject(Reason.SIGNATURE_INVALID, "signature invalid");
+  }
+
+  private static JWSVerifier verifierFor(JWSHeader header, JWK key) throws JOSEException {
+    if (key instanceof OctetKeyPair octetKeyPair) {
+      return new Ed25519Verifier(octetKeyPair.toPublicJWK());
+    }
+    if (key instanceof AsymmetricJWK asymmetric) {
+      return SIGNATURE_VERIFIERS.createJWSVerifier(header, asymmetric.toPublicKey());
+    }
+    throw new JOSEException("not an asymmetric key");
   }
 
   // ---- 8 to 11: claims ----
