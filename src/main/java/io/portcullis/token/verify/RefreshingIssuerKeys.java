@@ -84,14 +84,20 @@ final class RefreshingIssuerKeys implements IssuerKeys {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Instant freshUntil = loaded.loadedAt().plus(settings.jwksTtl());
-    if (now.isBefore(freshUntil)) {
+    if (now.isBefore(loaded.loadedAt().plus(settings.jwksTtl()))) {
       return Optional.of(loaded);
     }
     startLoadIfAllowed(now);
-    return now.isBefore(freshUntil.plus(settings.staleIfError()))
-        ? Optional.of(loaded)
-        : Optional.empty();
+    return usable(loaded, now);
+  }
+
+  /** The keys unless they have been failing to refresh for longer than stale-if-error allows. */
+  private Optional<LoadedKeys> usable(LoadedKeys loaded, Instant now) {
+    if (loaded == null) {
+      return Optional.empty();
+    }
+    Instant staleUntil = loaded.loadedAt().plus(settings.jwksTtl()).plus(settings.staleIfError());
+    return now.isBefore(staleUntil) ? Optional.of(loaded) : Optional.empty();
   }
 
   @Override
@@ -164,7 +170,7 @@ final class RefreshingIssuerKeys implements IssuerKeys {
       long loadEpoch, KeySetPolicy.Outcome outcome, Throwable failure) {
     if (loadEpoch != epoch) {
       // Started before a flush: its keys may be the very ones the flush was meant to drop.
-      return Optional.ofNullable(keys.get());
+      return usable(keys.get(), clock.instant());
     }
     inFlight = null;
     if (outcome instanceof KeySetPolicy.Accepted accepted) {
@@ -187,7 +193,7 @@ final class RefreshingIssuerKeys implements IssuerKeys {
       }
       schedule(settings.minRefreshInterval());
     }
-    return Optional.ofNullable(keys.get());
+    return usable(keys.get(), clock.instant());
   }
 
   // Called with the lock held.

@@ -9,6 +9,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** Makes signed test tokens, well-formed or deliberately broken. */
@@ -103,7 +105,8 @@ final class TokenFactory {
 
   static JWSSigner signer(JWK key) throws JOSEException {
     if (key instanceof RSAKey rsa) {
-      return new RSASSASigner(rsa);
+      // Weak keys too: tests must be able to send what a broken issuer would.
+      return new RSASSASigner(rsa.toPrivateKey(), Set.of(AllowWeakRSAKey.getInstance()));
     }
     if (key instanceof ECKey ec) {
       return new ECDSASigner(ec);
