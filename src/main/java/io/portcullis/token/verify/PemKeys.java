@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
@@ -34,11 +35,11 @@ import java.util.regex.Pattern;
  * PEM text itself or the path of a file holding it. Files are read on every {@link #load()}, so a
  * replaced certificate file is picked up at the next refresh.
  *
- * <p>Certificates go through nimbus ({@link X509CertUtils}, {@link JWK#parse(X509Certificate)});
- * public keys through the JDK's {@link KeyFactory} into nimbus's JWK builders, because nimbus's own
- * PEM key parser needs BouncyCastle, which the project does not ship. The certificate's validity
- * dates are not checked: like a JWKS entry, a configured certificate is trusted as a key holder
- * until it is removed from the configuration.
+ * <p>Certificates are parsed by nimbus's {@link X509CertUtils}; public keys by the JDK's {@link
+ * KeyFactory}; both become JWKs through nimbus's JWK builders. nimbus's own PEM key parser ({@code
+ * JWK.parseFromPEMEncodedObjects}) and its EC certificate parser need BouncyCastle, which the
+ * project does not ship. The certificate's validity dates are not checked: like a JWKS entry, a
+ * configured certificate is trusted as a key holder until it is removed from the configuration.
  *
  * <p>PEM keys have no {@code kid}; the verifier lets a key without {@code kid} match a token with
  * any {@code kid}, as issuers that hand out certificates rarely agree on one.
@@ -95,10 +96,7 @@ final class PemKeys implements KeySetLoader {
       switch (label) {
         case "CERTIFICATE":
           X509Certificate certificate = X509CertUtils.parseWithException(whole);
-          return certificate.getPublicKey() instanceof RSAPublicKey
-                  || certificate.getPublicKey() instanceof ECPublicKey
-              ? JWK.parse(certificate)
-              : fromPublicKey(certificate.getPublicKey());
+          return withCertificate(fromPublicKey(certificate.getPublicKey()), certificate);
         case "PUBLIC KEY":
           return fromSubjectPublicKeyInfo(Base64.getMimeDecoder().decode(base64));
         default:
@@ -112,6 +110,27 @@ final class PemKeys implements KeySetLoader {
     } catch (JOSEException | GeneralSecurityException | IllegalArgumentException e) {
       throw new ParseException(field + " is not a valid " + label + ": " + e.getMessage(), 0);
     }
+  }
+
+  /**
+   * The certificate's key usage (a key certified only for encryption is then left out) and SHA-256
+   * thumbprint (so that a token's {@code x5t#S256} header selects it), without a {@code kid}:
+   * nimbus's own {@code JWK.parse(X509Certificate)} would make the serial number the {@code kid},
+   * which no token names, and needs BouncyCastle for EC.
+   */
+  private static JWK withCertificate(JWK key, X509Certificate certificate) {
+    KeyUse use = KeyUse.from(certificate);
+    Base64URL thumbprint = X509CertUtils.computeSHA256Thumbprint(certificate);
+    if (key instanceof RSAKey rsa) {
+      return new RSAKey.Builder(rsa).keyUse(use).x509CertSHA256Thumbprint(thumbprint).build();
+    }
+    if (key instanceof ECKey ec) {
+      return new ECKey.Builder(ec).keyUse(use).x509CertSHA256Thumbprint(thumbprint).build();
+    }
+    return new OctetKeyPair.Builder((OctetKeyPair) key)
+        .keyUse(use)
+        .x509CertSHA256Thumbprint(thumbprint)
+        .build();
   }
 
   private static JWK fromSubjectPublicKeyInfo(byte[] der)
