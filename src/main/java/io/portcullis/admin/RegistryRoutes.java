@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -483,14 +484,13 @@ final class RegistryRoutes {
 
   /** Reads a server from a body that may carry its alias (the YAML map key) as a field. */
   private AuthorizationServer readServer(String alias, JsonNode body) {
-    JsonNode rest = body;
+    JsonNode server = body;
     if (body.isObject()) {
       ObjectNode copy = body.deepCopy();
       copy.remove("alias");
-      rest = copy;
+      server = copy;
     }
-    JsonNode node = rest;
-    return read(node, (n, out) -> codec.readAuthorizationServer(alias, n, "", out));
+    return read(server, (node, out) -> codec.readAuthorizationServer(alias, node, "", out));
   }
 
   /** The server as the YAML map value, with its alias (the map key) as the first field. */
@@ -610,11 +610,7 @@ final class RegistryRoutes {
   }
 
   private <T> Reply one(
-      List<T> items,
-      java.util.function.Predicate<T> match,
-      Function<T, JsonNode> write,
-      String kind,
-      String key) {
+      List<T> items, Predicate<T> match, Function<T, JsonNode> write, String kind, String key) {
     T item =
         items.stream()
             .filter(match)
