@@ -1,0 +1,28 @@
+package io.portcullis.admin;
+
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs the blocking part of an admin call (the control plane's JDBC and password hashing) on the
+ * admin worker pool and sends its reply on the event loop; a failure goes to the failure handler.
+ */
+final class Blocking {
+  private final WorkerExecutor workers;
+
+  Blocking(WorkerExecutor workers) {
+    this.workers = workers;
+  }
+
+  void reply(RoutingContext ctx, Callable<Reply> work) {
+    // Unordered: calls of one connection's context need not wait for each other.
+    workers
+        .executeBlocking(work, false)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) done.result().send(ctx);
+              else ctx.fail(done.cause());
+            });
+  }
+}
