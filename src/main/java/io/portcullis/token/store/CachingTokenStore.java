@@ -1,6 +1,6 @@
 package io.portcullis.token.store;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Context;
@@ -10,12 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in-memory cache without blocking, and on a miss asks the delegate on threads of its own.
  *
  * <ul>
- *   <li><b>Single flight</b>: concurrent lookups of the same token share one delegate call.
+ *   <li><b>Single flight</b>: concurrent lookups of the same token share one delegate call. Its
+ *       answer is cached before any caller is told, and not at all when the token was evicted while
+ *       the call ran (the answer may predate the revocation).
  *   <li><b>Positive entries</b> live at most until the token's {@code expiresAt} and at most {@link
  *       Settings#maxPositiveAge}, which bounds how long a revocation made elsewhere can go unseen
  *       should its change notice be lost. Revocations and rotations made through this decorator,
@@ -85,21 +87,23 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
 
   private final TokenStore delegate;
   private final Clock clock;
-  private final AsyncCache<String, Optional<TokenRecord>> cache;
+  private final Cache<String, Optional<TokenRecord>> answers;
+  private final ConcurrentMap<String, CompletableFuture<Optional<TokenRecord>>> inFlight =
+      new ConcurrentHashMap<>();
   private final ThreadPoolExecutor lookups;
 
   public CachingTokenStore(TokenStore delegate, Clock clock, Settings settings) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(settings, "settings");
-    this.cache =
+    this.answers =
         Caffeine.newBuilder()
             .maximumSize(settings.maximumSize())
             .expireAfter(new Lifetime(clock, settings))
             // Entry ages follow the injected clock, so tests move time instead of sleeping.
             .ticker(() -> nanos(clock.instant()))
             .executor(Runnable::run)
-            .buildAsync();
+            .build();
     int instance = INSTANCES.incrementAndGet();
     AtomicInteger thread = new AtomicInteger();
     this.lookups =
@@ -132,20 +136,25 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
    */
   public Future<Optional<TokenRecord>> lookup(String token) {
     if (!OpaqueTokenGenerator.isWellFormed(token)) return Future.succeededFuture(Optional.empty());
-    CompletableFuture<Optional<TokenRecord>> entry =
-        cache.get(TokenHasher.hash(token), (hash, ignored) -> load(hash));
-    if (entry.isDone() && !entry.isCompletedExceptionally()) {
-      return Future.succeededFuture(active(entry.join()));
+    String hash = TokenHasher.hash(token);
+    Optional<TokenRecord> cached = answers.getIfPresent(hash);
+    if (cached != null) return Future.succeededFuture(active(cached));
+
+    CompletableFuture<Optional<TokenRecord>> load;
+    try {
+      load = inFlight.computeIfAbsent(hash, this::startLoad);
+    } catch (RejectedExecutionException e) {
+      return Future.failedFuture(
+          new TokenLookupException("too many token lookups are waiting for the token store", e));
     }
     CompletableFuture<Optional<TokenRecord>> answer = new CompletableFuture<>();
-    entry.whenComplete(
+    // Not thenApply: it would wrap a failure in a CompletionException, hiding the cause.
+    load.whenComplete(
         (found, failure) -> {
           if (failure == null) {
             answer.complete(active(found));
           } else {
-            // Dependent stages wrap the cause; callers should see the TokenLookupException.
-            boolean wrapped = failure instanceof CompletionException && failure.getCause() != null;
-            answer.completeExceptionally(wrapped ? failure.getCause() : failure);
+            answer.completeExceptionally(failure);
           }
         });
     Context context = Vertx.currentContext();
@@ -156,35 +165,34 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
 
   /** Forgets the cached state of one token, after it was revoked or rotated elsewhere. */
   public void evict(String tokenHash) {
-    cache.synchronous().invalidate(tokenHash);
+    // In-flight first: a lookup that read the old state must not cache it after this returns.
+    inFlight.remove(tokenHash);
+    answers.invalidate(tokenHash);
   }
 
   /**
    * Forgets every cached token of the family, after it was revoked elsewhere. Lookups still in
-   * flight are forgotten too, since their family is not known yet.
+   * flight are forgotten too (their answers are not cached), since their family is not known yet.
    */
   public void evictFamily(String familyId) {
-    for (Map.Entry<String, CompletableFuture<Optional<TokenRecord>>> entry :
-        cache.asMap().entrySet()) {
-      CompletableFuture<Optional<TokenRecord>> future = entry.getValue();
-      boolean inFamily =
-          !future.isDone()
-              || future.isCompletedExceptionally()
-              || future.join().map(t -> familyId.equals(t.familyId())).orElse(false);
-      if (inFamily) cache.asMap().remove(entry.getKey(), future);
-    }
+    inFlight.clear();
+    answers
+        .asMap()
+        .values()
+        .removeIf(answer -> answer.map(t -> familyId.equals(t.familyId())).orElse(false));
   }
 
   /** Forgets everything, after change notices may have been missed. */
   public void evictAll() {
-    cache.synchronous().invalidateAll();
+    inFlight.clear();
+    answers.invalidateAll();
   }
 
   /** {@inheritDoc} The token is cached, so that this node finds it at once. */
   @Override
   public void save(TokenRecord token) {
     delegate.save(token);
-    cache.put(token.tokenHash(), CompletableFuture.completedFuture(Optional.of(token)));
+    answers.put(token.tokenHash(), Optional.of(token));
   }
 
   /** {@inheritDoc} Always asks the delegate. */
@@ -243,21 +251,22 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
   public void close() {
     for (Runnable waiting : lookups.shutdownNow()) {
       if (waiting instanceof Load load) {
+        inFlight.remove(load.hash, load.answer);
         load.answer.completeExceptionally(
             new TokenLookupException("token store closed", new RejectedExecutionException()));
       }
     }
   }
 
-  private CompletableFuture<Optional<TokenRecord>> load(String hash) {
+  /**
+   * Starts one delegate call; called under the in-flight map's lock for the hash, so that
+   * concurrent lookups of one token share it.
+   *
+   * @throws RejectedExecutionException when too many are waiting (nothing is then in flight)
+   */
+  private CompletableFuture<Optional<TokenRecord>> startLoad(String hash) {
     Load load = new Load(hash, new CompletableFuture<>());
-    try {
-      lookups.execute(load);
-    } catch (RejectedExecutionException e) {
-      // A failed future is dropped by the cache, so the next lookup tries again.
-      load.answer.completeExceptionally(
-          new TokenLookupException("too many token lookups are waiting for the token store", e));
-    }
+    lookups.execute(load);
     return load.answer;
   }
 
@@ -282,12 +291,25 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public void run() {
+      Optional<TokenRecord> found;
       try {
-        answer.complete(delegate.find(hash));
+        found = delegate.find(hash);
       } catch (RuntimeException e) {
+        inFlight.remove(hash, answer);
         answer.completeExceptionally(
             new TokenLookupException("the token store failed: " + e.getMessage(), e));
+        return;
       }
+      // Cache the answer, unless an eviction removed this load meanwhile (the answer may predate a
+      // revocation); atomic with evict's removal. Callers are told only once the cache is settled.
+      inFlight.computeIfPresent(
+          hash,
+          (key, current) -> {
+            if (current != answer) return current;
+            answers.put(key, found);
+            return null;
+          });
+      answer.complete(found);
     }
   }
 
