@@ -2,6 +2,8 @@ package io.portcullis.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,18 @@ public final class Database implements AutoCloseable {
   /** The pool. Closed by {@link #close()}. */
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * A new connection outside the pool, with the pool's URL and credentials, for a session that must
+   * last as long as the process (a PostgreSQL {@code LISTEN}) without taking a pool slot. The
+   * caller closes it.
+   *
+   * @throws SQLException when the connection cannot be opened
+   */
+  public Connection openDedicatedConnection() throws SQLException {
+    return DriverManager.getConnection(
+        dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
   }
 
   public Dialect dialect() {

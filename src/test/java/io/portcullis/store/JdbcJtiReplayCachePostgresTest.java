@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcJtiReplayCachePostgresTest extends JdbcJtiReplayCacheContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.postgres();
+  }
+}

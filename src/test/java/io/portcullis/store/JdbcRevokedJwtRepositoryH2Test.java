@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcRevokedJwtRepositoryH2Test extends JdbcRevokedJwtRepositoryContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.h2();
+  }
+}

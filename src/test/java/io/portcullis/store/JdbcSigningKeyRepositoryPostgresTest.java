@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcSigningKeyRepositoryPostgresTest extends JdbcSigningKeyRepositoryContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.postgres();
+  }
+}
