@@ -13,8 +13,8 @@ import java.util.Objects;
  * <p>SOAP 1.1 ({@code text/xml}) carries {@code faultcode} {@code soap:Client} or {@code
  * soap:Server} and a {@code faultstring}; SOAP 1.2 ({@code application/soap+xml}) carries {@code
  * env:Code/env:Value} {@code env:Sender} or {@code env:Receiver} and an {@code env:Reason}. The
- * detail entries become elements of the namespace {@value #DETAIL_NAMESPACE}. All text is
- * XML-escaped; characters XML 1.0 cannot carry become {@code ?}.
+ * detail entries become children of one {@code problem} element of the namespace {@value
+ * #DETAIL_NAMESPACE}. All text is XML-escaped; characters XML 1.0 cannot carry become {@code ?}.
  *
  * @param version the envelope version
  * @param code whose fault it is
@@ -144,14 +144,14 @@ public record SoapFault(Version version, Code code, String reason, Map<String, S
   }
 
   private void appendDetailEntries(StringBuilder xml) {
-    xml.append("<pc:error xmlns:pc=\"").append(DETAIL_NAMESPACE).append("\">");
+    xml.append("<pc:problem xmlns:pc=\"").append(DETAIL_NAMESPACE).append("\">");
     for (Map.Entry<String, String> entry : detail.entrySet()) {
       String name = entry.getKey();
       xml.append("<pc:").append(name).append('>');
       xml.append(escape(entry.getValue()));
       xml.append("</pc:").append(name).append('>');
     }
-    xml.append("</pc:error>");
+    xml.append("</pc:problem>");
   }
 
   static String escape(String text) {

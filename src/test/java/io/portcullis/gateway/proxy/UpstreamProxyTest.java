@@ -498,6 +498,39 @@ class UpstreamProxyTest {
     }
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      nullValues = "null",
+      value = {
+        "/shop, http://u, /shop, null, /",
+        "/shop, http://u, /shop/, null, /",
+        "/shop, http://u/base, /shop, null, /base",
+        "/shop, http://u/base/, /shop/, null, /base/",
+        "/shop, http://u/base, /shop/a/b, x=1, /base/a/b?x=1",
+        "/, http://u/base, /, null, /base/",
+        "/, http://u/base, /a, null, /base/a",
+        "/, http://u, /a%2Fb, q, /a%2Fb?q"
+      })
+  void upstreamUriWhenPathsThenBaseStrippedAndUpstreamPathPrefixed(
+      String basePath, String upstreamUrl, String path, String query, String expected) {
+    io.portcullis.registry.Api api = open("shop", basePath, URI.create(upstreamUrl));
+
+    assertThat(UpstreamProxy.upstreamUri(URI.create(upstreamUrl), api, path, query))
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "photo-app, photo-app",
+    "https://localhost:8090/auth/user.photos, https://localhost:8090/auth/user.photos",
+    "100%, 100%25",
+    "jöhn, j%C3%B6hn",
+    "'a\r\nb', a%0D%0Ab"
+  })
+  void encodeWhenIdentityValueThenOnlyUnsafeCharactersPercentEncoded(String value, String sent) {
+    assertThat(RequestTransformer.encode(value)).isEqualTo(sent);
+  }
+
   static JsonObject echo(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return new JsonObject(response.body());
