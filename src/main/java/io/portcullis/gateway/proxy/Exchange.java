@@ -23,6 +23,7 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +256,11 @@ final class Exchange {
     if (over) return;
     over = true;
     cancelDeadline();
-    log.warn("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
+    if (error.clientFault()) {
+      log.debug("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
+    } else {
+      log.warn("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
+    }
     result.tryComplete(Optional.of(error));
   }
 
@@ -268,13 +273,17 @@ final class Exchange {
 
   private HttpError unreachable(Throwable cause) {
     String reason;
-    if (cause instanceof ConnectTimeoutException) {
+    // Netty reports its own connect timeout; Vert.x reports a TimeoutException when the connect
+    // timeout runs out while it obtains a pooled connection.
+    if (cause instanceof ConnectTimeoutException || cause instanceof TimeoutException) {
       reason =
           "did not accept a connection within the connect timeout of "
               + ctx.api().timeouts().connect()
               + " ms";
     } else if (cause instanceof ConnectException) {
       reason = "refused the connection";
+    } else if (cause instanceof javax.net.ssl.SSLException) {
+      reason = "failed the TLS handshake (untrusted certificate, wrong host name or protocol)";
     } else if (cause instanceof UnknownHostException) {
       reason = "has a host name that does not resolve";
     } else {

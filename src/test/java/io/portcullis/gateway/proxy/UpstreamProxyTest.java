@@ -298,6 +298,74 @@ class UpstreamProxyTest {
   }
 
   @Test
+  void forwardWhenUpstreamDoesNotAcceptWithinConnectTimeoutThen502() throws Exception {
+    // A listener that never accepts, with its accept queue full: the kernel drops further SYNs.
+    try (java.net.ServerSocket stuck =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> queued = new ArrayList<>();
+      try {
+        while (true) {
+          java.net.Socket socket = new java.net.Socket();
+          queued.add(socket);
+          try {
+            socket.connect(stuck.getLocalSocketAddress(), 200);
+          } catch (java.net.SocketTimeoutException full) {
+            break;
+          }
+        }
+        gateway.publish(
+            List.of(
+                api(
+                    "stuck",
+                    ApiType.REST,
+                    "/stuck",
+                    List.of(URI.create("http://127.0.0.1:" + stuck.getLocalPort())),
+                    new Timeouts(300, 5_000),
+                    IdentifyAndAuthorize.OPEN)),
+            List.of());
+
+        HttpResponse<String> response = gateway.get("/stuck/x");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(new JsonObject(response.body()).getString("detail"))
+            .endsWith("did not accept a connection within the connect timeout of 300 ms");
+      } finally {
+        for (java.net.Socket socket : queued) socket.close();
+      }
+    }
+  }
+
+  @Test
+  void forwardWhenHttpsUpstreamCertificateIsUntrustedThen502() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate certificate =
+        io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    io.vertx.core.http.HttpServer tls =
+        RunningGateway.await(
+            upstreamVertx
+                .createHttpServer(
+                    new io.vertx.core.http.HttpServerOptions()
+                        .setSsl(true)
+                        .setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(request -> request.response().end("secret"))
+                .listen(0, "127.0.0.1"));
+    try {
+      gateway.publish(
+          List.of(open("tls", "/tls", URI.create("https://localhost:" + tls.actualPort()))),
+          List.of());
+
+      HttpResponse<String> response = gateway.get("/tls/x");
+
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(new JsonObject(response.body()).getString("detail"))
+          .endsWith(
+              "failed the TLS handshake (untrusted certificate, wrong host name or protocol)");
+    } finally {
+      RunningGateway.await(tls.close());
+      certificate.delete();
+    }
+  }
+
+  @Test
   void forwardWhenUpstreamTooSlowThen504ProblemForRest() throws Exception {
     gateway.publish(
         List.of(
@@ -493,6 +561,19 @@ class UpstreamProxyTest {
       assertThat(echo.getString("body")).isEqualTo("over h2");
       assertThat(echo.getJsonObject("headers").getJsonArray("cookie").getList())
           .containsExactly("a=1; b=2");
+
+      Buffer get =
+          RunningGateway.await(
+              h2.request(HttpMethod.GET, gateway.server.port(), "127.0.0.1", "/shop/plain")
+                  .compose(request -> request.send())
+                  .compose(HttpClientResponse::body));
+      Buffer missing =
+          RunningGateway.await(
+              h2.request(HttpMethod.GET, gateway.server.port(), "127.0.0.1", "/nowhere")
+                  .compose(request -> request.send())
+                  .compose(HttpClientResponse::body));
+      assertThat(new JsonObject(get.toString()).getString("method")).isEqualTo("GET");
+      assertThat(new JsonObject(missing.toString()).getInteger("status")).isEqualTo(404);
     } finally {
       RunningGateway.await(h2.close());
     }
