@@ -97,6 +97,14 @@ final class Exchange {
     // Failures of the upstream request also fail its response future, which handles them.
     upstream.exceptionHandler(failure -> {});
     upstream.response().onComplete(this::responseHead);
+    if (declaredLength) {
+      // The head goes at once, so the upstream may answer before the body is through.
+      upstream.sendHead();
+    } else if (request.version() != HttpVersion.HTTP_2
+        && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      upstream.setChunked(true);
+      upstream.sendHead();
+    }
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       // Only now, with an upstream connection ready, is the client asked for its body.
       response.writeContinue();
@@ -117,8 +125,12 @@ final class Exchange {
   }
 
   private void requestChunk(Buffer chunk) {
-    if (over) return;
     bodyBytes += chunk.length();
+    if (over) {
+      // The upstream answered before reading the whole body: the rest is dropped, up to the limit.
+      if (bodyBytes > maxBodySize) stopReading();
+      return;
+    }
     if (bodyBytes > maxBodySize) {
       bodyTooLarge();
       return;
@@ -132,7 +144,6 @@ final class Exchange {
       awaitUpstream();
       upstream.drainHandler(
           drained -> {
-            if (over) return;
             if (!requestSent) waitingSince = -1;
             request.resume();
           });
@@ -236,8 +247,26 @@ final class Exchange {
           if (over) return;
           over = true;
           response.end();
+          if (!requestSent) {
+            // The upstream answered before the body was through: its connection, with a request
+            // half sent, must not go back to the pool (a reset after the response is a no-op),
+            // and the rest of the body is read and dropped so that the client's connection can
+            // go on.
+            upstream.connection().close();
+            if (!request.isEnded()) request.resume();
+          }
           result.tryComplete(Optional.empty());
         });
+  }
+
+  /** Ends the client's upload: the stream is reset (HTTP/2) or the connection closed. */
+  private void stopReading() {
+    request.pause();
+    if (request.version() == HttpVersion.HTTP_2) {
+      response.reset(0);
+    } else {
+      request.connection().close();
+    }
   }
 
   private boolean mayHaveBody(int status) {

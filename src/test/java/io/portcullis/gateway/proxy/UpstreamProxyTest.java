@@ -512,6 +512,29 @@ class UpstreamProxyTest {
   }
 
   @Test
+  void forwardWhenUpstreamAnswersBeforeReadingBodyThenClientConnectionGoesOn() throws Exception {
+    gateway.publish(List.of(open("up", "/up", upstream.uri(""))), List.of());
+    byte[] body = new byte[512 * 1024];
+
+    try (RawHttpConnection connection = new RawHttpConnection(gateway.server.port())) {
+      connection.send(
+          "POST /up/status/403 HTTP/1.1\r\nHost: gw\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n");
+      RawHttpConnection.Response early = connection.read();
+      connection.sendBytes(body);
+      RawHttpConnection.Response next =
+          connection.send("GET /up/x HTTP/1.1\r\nHost: gw\r\n\r\n").read();
+
+      assertThat(early.status()).isEqualTo(403);
+      assertThat(next.status()).isEqualTo(200);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(gateway.get("/up/x").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void forwardWhenClientGoesAwayThenUpstreamRequestIsReset() throws Exception {
     gateway.publish(List.of(open("up", "/up", upstream.uri(""))), List.of());
     int closedBefore = upstream.closedWhileHeld.get();
