@@ -1,0 +1,173 @@
+package io.portcullis.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the gateway listener runs. Sizes are bytes. Defaults ({@link #defaults()}) follow what nginx
+ * and Envoy operators know:
+ *
+ * <ul>
+ *   <li>{@code maxHeaderSize} 8 KiB, all header lines together (nginx {@code
+ *       large_client_header_buffers 8k}; Netty's default) → {@code 431} beyond it;
+ *   <li>{@code maxUriLength} 8 KiB, the request-target (nginx's 8k request line) → {@code 414};
+ *   <li>{@code maxBodySize} 100 MiB, counted as the body streams through, whether announced by
+ *       {@code Content-Length} or chunked → {@code 413}; bodies are never buffered whole, so this
+ *       bounds upload size, not memory;
+ *   <li>{@code drainTimeout} 30 s, the time in-flight requests get on shutdown (Kubernetes' default
+ *       grace period);
+ *   <li>{@code upstreamPoolSize} 128 keep-alive connections per upstream host and event loop;
+ *   <li>{@code upstreamKeepAliveTimeout} 4 s: an idle upstream connection is closed before the 5 s
+ *       idle timeout of Apache httpd and Node.js, so the gateway never sends a request on a
+ *       connection the upstream is closing;
+ *   <li>{@code trustForwardedHeaders} false: incoming {@code X-Forwarded-*} and {@code Forwarded}
+ *       are replaced, not extended, since a client could forge them;
+ *   <li>{@code instances} one server verticle per available processor.
+ * </ul>
+ *
+ * @param host the address to bind
+ * @param port the port to bind; 0 picks a free one (see {@link GatewayServer#port()})
+ * @param publicUrl how clients reach the gateway; {@code http://host:port} when null
+ * @param maxHeaderSize the most bytes of request header lines accepted
+ * @param maxUriLength the longest request-target accepted
+ * @param maxBodySize the largest request body accepted
+ * @param drainTimeout how long {@link GatewayServer#close()} lets in-flight requests finish
+ * @param upstreamPoolSize the most connections per upstream host per event loop
+ * @param upstreamKeepAliveTimeout how long an idle upstream connection is kept
+ * @param trustForwardedHeaders whether the gateway sits behind a proxy whose forwarding headers are
+ *     extended rather than replaced
+ * @param instances how many server verticles (event loops) serve the port
+ */
+public record GatewaySettings(
+    String host,
+    int port,
+    URI publicUrl,
+    int maxHeaderSize,
+    int maxUriLength,
+    long maxBodySize,
+    Duration drainTimeout,
+    int upstreamPoolSize,
+    Duration upstreamKeepAliveTimeout,
+    boolean trustForwardedHeaders,
+    int instances) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MAX_HEADER_SIZE = 8 * 1024;
+  public static final int DEFAULT_MAX_URI_LENGTH = 8 * 1024;
+  public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_UPSTREAM_POOL_SIZE = 128;
+  public static final Duration DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(4);
+
+  public GatewaySettings {
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("host is required");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    }
+    publicUrl = publicUrl == null ? URI.create("http://" + urlHost(host) + ":" + port) : publicUrl;
+    requirePositive("maxHeaderSize", maxHeaderSize);
+    requirePositive("maxUriLength", maxUriLength);
+    requirePositive("maxBodySize", maxBodySize);
+    requirePositive("upstreamPoolSize", upstreamPoolSize);
+    requirePositive("instances", instances);
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
+    }
+    Objects.requireNonNull(upstreamKeepAliveTimeout, "upstreamKeepAliveTimeout");
+    if (upstreamKeepAliveTimeout.toSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "upstreamKeepAliveTimeout must be at least 1 s, was " + upstreamKeepAliveTimeout);
+    }
+  }
+
+  /** Every default, listening on 127.0.0.1:8080. */
+  public static GatewaySettings defaults() {
+    return new GatewaySettings(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        null,
+        DEFAULT_MAX_HEADER_SIZE,
+        DEFAULT_MAX_URI_LENGTH,
+        DEFAULT_MAX_BODY_SIZE,
+        DEFAULT_DRAIN_TIMEOUT,
+        DEFAULT_UPSTREAM_POOL_SIZE,
+        DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT,
+        false,
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /** These settings listening on another address; a derived public URL follows it. */
+  public GatewaySettings withListen(String newHost, int newPort) {
+    return new GatewaySettings(
+        newHost,
+        newPort,
+        null,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances);
+  }
+
+  /** These settings with other request limits. */
+  public GatewaySettings withLimits(int newMaxHeaderSize, int newMaxUriLength, long newMaxBody) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        newMaxHeaderSize,
+        newMaxUriLength,
+        newMaxBody,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances);
+  }
+
+  /** These settings with another number of server verticles. */
+  public GatewaySettings withInstances(int newInstances) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        newInstances);
+  }
+
+  /** These settings with forwarding headers trusted or not. */
+  public GatewaySettings withTrustForwardedHeaders(boolean trust) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trust,
+        instances);
+  }
+
+  private static void requirePositive(String name, long value) {
+    if (value <= 0) throw new IllegalArgumentException(name + " must be > 0, was " + value);
+  }
+
+  private static String urlHost(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+}

@@ -1,0 +1,47 @@
+package io.portcullis.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Endpoints the gateway serves itself on its port, ahead of every API: the authorization server's
+ * {@code /oauth2/…}, {@code /.well-known/…} and compatibility paths. The composition root builds
+ * the handler (a Vert.x Web router, say), so that the gateway need not know the endpoints.
+ *
+ * @param pathPrefixes base paths, matched on whole segments like API base paths: {@code /oauth2}
+ *     claims {@code /oauth2} and {@code /oauth2/token} but not {@code /oauth2x}
+ * @param handler serves the claimed requests; it is shared by every event loop of the gateway, so
+ *     it must be safe to call from several threads, and must not block
+ */
+public record LocalRoutes(List<String> pathPrefixes, Handler<HttpServerRequest> handler) {
+
+  /** No local endpoint: every path goes to the API routes. */
+  public static final LocalRoutes NONE =
+      new LocalRoutes(List.of(), request -> request.response().setStatusCode(404).end());
+
+  public LocalRoutes {
+    pathPrefixes = List.copyOf(pathPrefixes);
+    Objects.requireNonNull(handler, "handler");
+    for (String prefix : pathPrefixes) {
+      if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+        throw new IllegalArgumentException(
+            "local path prefix must start with / and not end with /, was " + prefix);
+      }
+    }
+  }
+
+  /** Whether the path belongs to a local endpoint. */
+  public boolean claims(String path) {
+    if (path == null) return false;
+    for (String prefix : pathPrefixes) {
+      if (prefix.equals("/")) return true;
+      if (path.startsWith(prefix)
+          && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,191 @@
+package io.portcullis.gateway;
+
+import io.portcullis.gateway.authorize.Authorization;
+import io.portcullis.gateway.authorize.Authorizer;
+import io.portcullis.gateway.identify.Identification;
+import io.portcullis.gateway.identify.Identification.Identified;
+import io.portcullis.gateway.identify.Identification.Rejected;
+import io.portcullis.gateway.identify.IdentificationPolicy;
+import io.portcullis.gateway.proxy.RequestTransformer;
+import io.portcullis.gateway.proxy.UpstreamProxy;
+import io.portcullis.http.BearerChallenge;
+import io.portcullis.http.Credentials;
+import io.portcullis.http.ErrorResponder;
+import io.portcullis.http.HttpError;
+import io.portcullis.monitor.TransactionEvent;
+import io.portcullis.monitor.TransactionRecorder;
+import io.portcullis.registry.Api;
+import io.portcullis.registry.ApiType;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.Snapshot;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane's handling of one request: match route → identify → authorize → transform → proxy
+ * → record. {@link #handle} reads top-down; each refusal is answered at once, as a problem for REST
+ * APIs and a SOAP Fault for SOAP APIs, and every request is recorded once when its response ends.
+ */
+public final class RequestPipeline {
+  private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
+
+  private final Supplier<Snapshot> snapshots;
+  private final RequestLimits limits;
+  private final IdentificationPolicy identification;
+  private final Authorizer authorizer;
+  private final RequestTransformer transformer;
+  private final UpstreamProxy proxy;
+  private final TransactionRecorder recorder;
+  private final Clock clock;
+
+  public RequestPipeline(
+      Supplier<Snapshot> snapshots,
+      RequestLimits limits,
+      IdentificationPolicy identification,
+      Authorizer authorizer,
+      RequestTransformer transformer,
+      UpstreamProxy proxy,
+      TransactionRecorder recorder,
+      Clock clock) {
+    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.identification = Objects.requireNonNull(identification, "identification");
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.transformer = Objects.requireNonNull(transformer, "transformer");
+    this.proxy = Objects.requireNonNull(proxy, "proxy");
+    this.recorder = Objects.requireNonNull(recorder, "recorder");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Handles one client request; called on its event loop. */
+  public void handle(HttpServerRequest request) {
+    RequestContext ctx = begin(request);
+    Optional<HttpError> badTarget = limits.checkTarget(request);
+    if (badTarget.isPresent()) {
+      refuse(ctx, badTarget.get(), null);
+      return;
+    }
+    Optional<Api> api = ctx.snapshot().routes().match(request.path());
+    if (api.isEmpty()) {
+      refuse(ctx, HttpError.of(404, "no API is published at " + shorten(request.path())), null);
+      return;
+    }
+    ctx.route(api.get());
+    Optional<HttpError> badBody = limits.checkBody(request);
+    if (badBody.isPresent()) {
+      refuse(ctx, badBody.get(), null);
+      return;
+    }
+    identification.identify(ctx).onComplete(identified -> authorizeAndForward(ctx, identified));
+  }
+
+  /** Answers a request Netty could not parse: 414, 431 or 400, then closes the connection. */
+  public void handleInvalid(HttpServerRequest request) {
+    RequestContext ctx = begin(request);
+    refuse(ctx, limits.invalid(request), null);
+  }
+
+  private void authorizeAndForward(RequestContext ctx, AsyncResult<Identification> identified) {
+    if (identified.failed()) {
+      log.error("API {}: identification failed", ctx.api().key(), identified.cause());
+      refuse(ctx, HttpError.of(500, "the caller could not be identified"), null);
+      return;
+    }
+    if (identified.result() instanceof Rejected rejected) {
+      HttpError error =
+          HttpError.of(rejected.status(), rejected.errorCode(), rejected.description());
+      refuse(ctx, error, challenge(ctx, error, List.of()));
+      return;
+    }
+    ctx.identified((Identified) identified.result());
+    if (authorizer.authorize(ctx) instanceof Authorization.Denied denied) {
+      HttpError error = HttpError.of(denied.status(), denied.errorCode(), denied.description());
+      refuse(ctx, error, challenge(ctx, error, denied.scope()));
+      return;
+    }
+    MultiMap upstreamHeaders = transformer.transform(ctx);
+    proxy
+        .forward(ctx, upstreamHeaders)
+        .onSuccess(failure -> failure.ifPresent(error -> refuse(ctx, error, null)));
+  }
+
+  /** Starts the context and arranges for the request to be recorded once, however it ends. */
+  private RequestContext begin(HttpServerRequest request) {
+    // Nothing of the body may be read before the request is authorized and an upstream is ready.
+    request.pause();
+    Credentials credentials =
+        Credentials.parse(request.headers().getAll(HttpHeaders.AUTHORIZATION));
+    RequestContext ctx =
+        new RequestContext(
+            snapshots.get(), request, credentials, clock.instant(), System.nanoTime());
+    HttpServerResponse response = request.response();
+    response.endHandler(ended -> record(ctx));
+    response.closeHandler(closed -> clientGone(ctx));
+    response.exceptionHandler(failure -> clientGone(ctx));
+    request.exceptionHandler(failure -> clientGone(ctx));
+    return ctx;
+  }
+
+  private void clientGone(RequestContext ctx) {
+    ctx.clientGone();
+    record(ctx);
+  }
+
+  private void record(RequestContext ctx) {
+    if (!ctx.finish()) return;
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = request.response();
+    // 499, as nginx logs it: the client went away before any response was sent.
+    int status = response.ended() || response.headWritten() ? response.getStatusCode() : 499;
+    Application application = ctx.application();
+    try {
+      recorder.record(
+          new TransactionEvent(
+              ctx.startTime(),
+              ctx.api() == null ? null : ctx.api().key(),
+              application == null ? null : application.name(),
+              ctx.method(),
+              status,
+              System.nanoTime() - ctx.startNanos(),
+              request.bytesRead(),
+              response.bytesWritten()));
+    } catch (RuntimeException e) {
+      log.warn("transaction recorder {} failed", recorder.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * The challenge of an error: every 401, and every error with an RFC 6750 code, says how to
+   * authenticate, in the API's realm.
+   */
+  private static BearerChallenge challenge(
+      RequestContext ctx, HttpError error, List<String> scope) {
+    if (error.status() != 401 && error.errorCode() == null) return null;
+    return BearerChallenge.of(ctx.api().name(), error, scope);
+  }
+
+  private void refuse(RequestContext ctx, HttpError error, BearerChallenge challenge) {
+    HttpServerRequest request = ctx.request();
+    if (challenge != null) {
+      request.response().putHeader(BearerChallenge.HEADER, challenge.toHeaderValue());
+    }
+    Api api = ctx.api();
+    ErrorResponder responder = ErrorResponder.forSoap(api != null && api.type() == ApiType.SOAP);
+    boolean close = limits.prepareRefusal(request, error);
+    responder.respond(request, error).onComplete(written -> limits.settleBody(request, close));
+  }
+
+  private static String shorten(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 200) + "…";
+  }
+}

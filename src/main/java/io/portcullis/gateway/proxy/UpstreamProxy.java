@@ -1,0 +1,98 @@
+package io.portcullis.gateway.proxy;
+
+import io.portcullis.gateway.RequestContext;
+import io.portcullis.http.HttpError;
+import io.portcullis.registry.Api;
+import io.portcullis.registry.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Forwards a request to one of its API's upstreams and relays the answer, streaming both bodies
+ * with back-pressure: at most a few chunks of either body are held in memory, whatever its size.
+ *
+ * <p>The upstream path is the upstream URL's path followed by what follows the API's base path
+ * ({@link RouteTable#remainder}); a request for exactly the base path goes to exactly the upstream
+ * path. The query is kept as sent.
+ *
+ * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
+ * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
+ * upstream — for the response head once the request has been sent, for the upstream to accept more
+ * of a request body, and between chunks of the response body — failing with 504 before the response
+ * head, and with a reset after it. Time spent waiting for the client to send its body is not
+ * counted against the upstream.
+ */
+public final class UpstreamProxy {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final long maxBodySize;
+  private final UpstreamSelector selector = new UpstreamSelector();
+
+  /**
+   * @param vertx for timers
+   * @param client the keep-alive client of this event loop
+   * @param maxBodySize the largest request body forwarded; beyond it the upstream request is reset
+   *     and the client gets 413
+   */
+  public UpstreamProxy(Vertx vertx, HttpClient client, long maxBodySize) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.client = Objects.requireNonNull(client, "client");
+    this.maxBodySize = maxBodySize;
+  }
+
+  /**
+   * Forwards the routed, authorized request with these headers and relays the upstream's answer to
+   * the client. Must be called on the request's event loop, with the request paused and its body
+   * unread.
+   *
+   * @return a future of empty once the upstream's answer has been relayed (completely, or as far as
+   *     it went before a reset) or the client has gone away; of the error to answer when no
+   *     response head has been sent (502 upstream unreachable or closed, 504 too slow, 413 body too
+   *     large). Never failed.
+   */
+  public Future<Optional<HttpError>> forward(RequestContext ctx, MultiMap headers) {
+    Api api = ctx.api();
+    if (api.upstreams().isEmpty()) {
+      return Future.succeededFuture(
+          Optional.of(HttpError.of(502, "API " + api.key() + " has no upstream")));
+    }
+    URI upstream = selector.pick(api.upstreams());
+    HttpServerRequest request = ctx.request();
+    boolean ssl = "https".equalsIgnoreCase(upstream.getScheme());
+    int port = upstream.getPort() >= 0 ? upstream.getPort() : ssl ? 443 : 80;
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setHost(upstream.getHost())
+            .setPort(port)
+            .setSsl(ssl)
+            .setURI(upstreamUri(upstream, api, request.path(), request.query()))
+            .setHeaders(headers)
+            .setConnectTimeout(api.timeouts().connect());
+    Exchange exchange =
+        new Exchange(vertx, ctx, upstream.getHost() + ":" + port, maxBodySize, headers);
+    return exchange.start(client, options);
+  }
+
+  /** The request-target to send upstream. */
+  static String upstreamUri(URI upstream, Api api, String path, String query) {
+    String base = upstream.getRawPath() == null ? "" : upstream.getRawPath();
+    while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+    String remainder = RouteTable.remainder(api, path);
+    boolean exactlyBasePath = remainder.equals("/") && !path.endsWith("/");
+    String target;
+    if (base.isEmpty()) {
+      target = remainder;
+    } else {
+      target = exactlyBasePath ? base : base + remainder;
+    }
+    return query == null ? target : target + "?" + query;
+  }
+}

@@ -1,0 +1,56 @@
+package io.portcullis.gateway;
+
+import io.portcullis.registry.Api;
+import io.portcullis.registry.ApiType;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.ApplicationLookup;
+import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.IdentifyAndAuthorize;
+import io.portcullis.registry.Snapshot;
+import io.portcullis.registry.Timeouts;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Registry entities for gateway tests. */
+public final class ApiFixtures {
+  private ApiFixtures() {}
+
+  public static Api open(String name, String basePath, URI upstream) {
+    return new Api(
+        name,
+        "v1",
+        ApiType.REST,
+        basePath,
+        List.of(upstream),
+        true,
+        null,
+        IdentifyAndAuthorize.OPEN);
+  }
+
+  public static Api api(
+      String name,
+      ApiType type,
+      String basePath,
+      List<URI> upstreams,
+      Timeouts timeouts,
+      IdentifyAndAuthorize policy) {
+    return new Api(name, "v1", type, basePath, upstreams, true, timeouts, policy);
+  }
+
+  public static IdentifyAndAuthorize requiring(
+      Set<IdentificationMethod> methods, ApplicationLookup lookup, List<String> scopes) {
+    return new IdentifyAndAuthorize(methods, lookup, false, scopes, false, Map.of());
+  }
+
+  public static Application application(String name, List<String> apis, boolean enabled) {
+    return new Application(
+        name, null, name, null, "local", List.of(), null, null, List.of(), List.of(), apis,
+        List.of(), Map.of(), enabled);
+  }
+
+  public static Snapshot snapshot(long version, List<Api> apis, List<Application> applications) {
+    return new Snapshot(version, apis, applications, List.of(), List.of(), List.of());
+  }
+}
