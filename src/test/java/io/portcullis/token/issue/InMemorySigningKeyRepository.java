@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The repository contract kept in a map, for tests of the key logic without a database. */
-final class InMemorySigningKeyRepository implements SigningKeyRepository {
-  final Map<String, StoredSigningKey> keys = new LinkedHashMap<>();
+public final class InMemorySigningKeyRepository implements SigningKeyRepository {
+  public final Map<String, StoredSigningKey> keys = new LinkedHashMap<>();
 
   @Override
   public synchronized List<StoredSigningKey> findAll() {

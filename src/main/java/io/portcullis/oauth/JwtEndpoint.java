@@ -1,0 +1,255 @@
+package io.portcullis.oauth;
+
+import io.portcullis.credential.Authenticator;
+import io.portcullis.http.Credentials;
+import io.portcullis.http.HttpError;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.Snapshot;
+import io.portcullis.registry.User;
+import io.portcullis.token.issue.IssuedJwt;
+import io.portcullis.token.issue.JwtIssuer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET|POST /oauth2/jwt}: a gateway-signed JWT for the caller, who authenticates with HTTP
+ * Basic either as a gateway user ({@code sub} = username; {@code ?app_id=} names an application the
+ * user acts for) or as an application (client id and secret; {@code sub} = client id, plus the
+ * claims that identify it). A POST body {@code {"claimsSet": {…}}} asks for extra claims, only
+ * those the application may carry.
+ *
+ * <p>When an application is involved, the token carries {@code client_id} (RFC 9068) with its
+ * client id and {@code scope} with its granted scopes, so that the gateway can identify the
+ * application and authorize scopes from the token alone.
+ *
+ * <p>Credential checks and signing run on a worker thread. A name that is not a user is then tried
+ * as a client id; both checks always run when the first fails, so an unknown name and a wrong
+ * password cost the same and get the same answer.
+ */
+final class JwtEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(JwtEndpoint.class);
+  static final int MAX_BODY = 64 * 1024;
+  static final String BAD_CREDENTIALS = "the user name or password is not valid";
+
+  private final Vertx vertx;
+  private final Supplier<Snapshot> snapshots;
+  private final Authenticator authenticator;
+  private final JwtIssuer issuer;
+
+  JwtEndpoint(
+      Vertx vertx, Supplier<Snapshot> snapshots, Authenticator authenticator, JwtIssuer issuer) {
+    this.vertx = vertx;
+    this.snapshots = snapshots;
+    this.authenticator = authenticator;
+    this.issuer = issuer;
+  }
+
+  /** What the caller asked for, parsed on the event loop before any slow work. */
+  private record Ask(Credentials.Basic credentials, String appId, Map<String, Object> claims) {}
+
+  /** The outcome of the worker's part: a token, or the error to answer. */
+  private sealed interface Outcome {
+    record Issued(IssuedJwt jwt) implements Outcome {}
+
+    record Refused(HttpError error, boolean challenge) implements Outcome {}
+  }
+
+  void handle(RoutingContext ctx) {
+    Credentials credentials = Credentials.parse(ctx.request().headers().getAll("Authorization"));
+    if (credentials instanceof Credentials.Invalid invalid) {
+      OAuthResponses.error(ctx, HttpError.of(400, "invalid_request", invalid.description()));
+      return;
+    }
+    if (!(credentials instanceof Credentials.Basic basic)) {
+      OAuthResponses.basicRequired(
+          ctx,
+          "authenticate with HTTP Basic as a user or as an application (client id and secret)");
+      return;
+    }
+    String appId = ctx.request().getParam("app_id");
+    if (ctx.request().method() == HttpMethod.POST) {
+      Buffer body = ctx.body().buffer();
+      parseClaims(ctx, body == null ? Buffer.buffer() : body)
+          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims)));
+    } else {
+      issue(ctx, new Ask(basic, appId, Map.of()));
+    }
+  }
+
+  /** The requested claims, or empty after answering 400/413. */
+  private Optional<Map<String, Object>> parseClaims(RoutingContext ctx, Buffer body) {
+    if (body.length() > MAX_BODY) {
+      OAuthResponses.error(
+          ctx, HttpError.of(413, "the request body is over " + MAX_BODY + " bytes"));
+      return Optional.empty();
+    }
+    if (body.length() == 0) return Optional.of(Map.of());
+    JsonObject json;
+    try {
+      json = new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      OAuthResponses.error(
+          ctx,
+          HttpError.of(
+              400,
+              "invalid_request",
+              "the body must be a JSON object such as {\"claimsSet\": {\"department\": \"eng\"}}"));
+      return Optional.empty();
+    }
+    for (String field : json.fieldNames()) {
+      if (!field.equals("claimsSet")) {
+        OAuthResponses.error(
+            ctx,
+            HttpError.of(
+                400,
+                "invalid_request",
+                "unknown field '" + field + "' in the body; expected claimsSet"));
+        return Optional.empty();
+      }
+    }
+    Object claims = json.getValue("claimsSet");
+    if (claims == null) return Optional.of(Map.of());
+    if (!(claims instanceof JsonObject object)) {
+      OAuthResponses.error(
+          ctx,
+          HttpError.of(
+              400, "invalid_request", "claimsSet must be a JSON object of claim names to values"));
+      return Optional.empty();
+    }
+    return Optional.of(object.getMap());
+  }
+
+  private void issue(RoutingContext ctx, Ask ask) {
+    Future<Outcome> work = vertx.executeBlocking(() -> decide(ask), false);
+    work.onSuccess(
+            outcome -> {
+              if (outcome instanceof Outcome.Issued issued) {
+                OAuthResponses.json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("jwt", issued.jwt().token())
+                        .put("token_type", "Bearer")
+                        .put("expires_in", issued.jwt().expiresIn()));
+              } else if (outcome instanceof Outcome.Refused refused) {
+                if (refused.challenge()) {
+                  OAuthResponses.basicRequired(ctx, refused.error().detail());
+                } else {
+                  OAuthResponses.error(ctx, refused.error());
+                }
+              }
+            })
+        .onFailure(
+            e -> {
+              LOG.atError().setCause(e).log("issuing a JWT failed");
+              OAuthResponses.error(ctx, HttpError.of(500, "the token could not be issued"));
+            });
+  }
+
+  private Outcome decide(Ask ask) {
+    Snapshot snapshot = snapshots.get();
+    Optional<AuthorizationServer> local = snapshot.authorizationServer(AuthorizationServer.LOCAL);
+    if (local.isEmpty()) {
+      return new Outcome.Refused(
+          HttpError.of(503, "the internal authorization server 'local' is not configured"), false);
+    }
+    String name = ask.credentials().username();
+    String secret = ask.credentials().password();
+    Optional<User> user = authenticator.authenticateUser(snapshot, name, secret);
+    Optional<Application> client =
+        user.isPresent()
+            ? Optional.empty()
+            : authenticator.authenticateClient(snapshot, name, secret);
+    if (user.isEmpty() && client.isEmpty()) {
+      LOG.atInfo().addKeyValue("username", name).log("JWT refused: bad credentials");
+      return new Outcome.Refused(HttpError.of(401, BAD_CREDENTIALS), true);
+    }
+    Application app;
+    String subject;
+    if (user.isPresent()) {
+      subject = user.get().username();
+      if (ask.appId() == null) {
+        app = null;
+      } else {
+        Optional<Application> named =
+            snapshot.application(ask.appId()).or(() -> snapshot.applicationByClientId(ask.appId()));
+        if (named.isEmpty() || !named.get().enabled()) {
+          return new Outcome.Refused(
+              HttpError.of(
+                  400,
+                  "invalid_request",
+                  "app_id '" + ask.appId() + "' does not name an enabled application"),
+              false);
+        }
+        app = named.get();
+      }
+    } else {
+      app = client.get();
+      subject = app.clientId();
+      if (ask.appId() != null
+          && !ask.appId().equals(app.name())
+          && !ask.appId().equals(app.clientId())) {
+        return new Outcome.Refused(
+            HttpError.of(
+                400,
+                "invalid_request",
+                "an application can only ask for its own token; app_id names another"),
+            false);
+      }
+    }
+    Map<String, Object> claims = new LinkedHashMap<>();
+    if (app != null) {
+      if (user.isEmpty() && !app.identifiers().isEmpty()) {
+        app.identifiers()
+            .get(0)
+            .claims()
+            .forEach(
+                (k, v) -> {
+                  if (!JwtIssuer.RESERVED.contains(k)) claims.put(k, v);
+                });
+      }
+      claims.put("client_id", app.clientId());
+      if (!app.scopes().isEmpty()) claims.put("scope", String.join(" ", app.scopes()));
+    }
+    List<String> allowed = app == null ? List.of() : app.claims();
+    for (Map.Entry<String, Object> e : ask.claims().entrySet()) {
+      String claim = e.getKey();
+      if (JwtIssuer.RESERVED.contains(claim)) {
+        return new Outcome.Refused(
+            HttpError.of(
+                400, "invalid_request", "claim '" + claim + "' is reserved and set by the gateway"),
+            false);
+      }
+      if (!allowed.contains(claim)) {
+        String who = app == null ? "a user without app_id" : "application " + app.name();
+        return new Outcome.Refused(
+            HttpError.of(
+                400,
+                "invalid_request",
+                "claim '" + claim + "' is not allowed for " + who + "; allowed: " + allowed),
+            false);
+      }
+      claims.put(claim, e.getValue());
+    }
+    IssuedJwt jwt = issuer.issue(local.get(), subject, claims);
+    LOG.atInfo()
+        .addKeyValue("sub", subject)
+        .addKeyValue("application", app == null ? null : app.name())
+        .addKeyValue("jti", jwt.jti())
+        .log("JWT issued");
+    return new Outcome.Issued(jwt);
+  }
+}

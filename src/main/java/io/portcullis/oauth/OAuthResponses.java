@@ -1,0 +1,37 @@
+package io.portcullis.oauth;
+
+import io.portcullis.http.ErrorResponder;
+import io.portcullis.http.HttpError;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** How the authorization-server endpoints answer: JSON, never cached, errors as problems. */
+final class OAuthResponses {
+  static final String BASIC_CHALLENGE = "Basic realm=\"portcullis\", charset=\"UTF-8\"";
+
+  private OAuthResponses() {}
+
+  /** 200 with the JSON body and the RFC 6749 §5.1 no-cache headers. */
+  static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse response = ctx.response();
+    return response
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("Pragma", "no-cache")
+        .end(body.encode());
+  }
+
+  static Future<Void> error(RoutingContext ctx, HttpError error) {
+    return ErrorResponder.PROBLEM_JSON.respond(ctx.request(), error);
+  }
+
+  /** 401 asking for HTTP Basic credentials. */
+  static Future<Void> basicRequired(RoutingContext ctx, String detail) {
+    ctx.response().putHeader("WWW-Authenticate", BASIC_CHALLENGE);
+    return error(ctx, HttpError.of(401, detail));
+  }
+}
