@@ -1,0 +1,371 @@
+package io.portcullis.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portcullis.admin.AdminMetrics;
+import io.portcullis.admin.AdminServer;
+import io.portcullis.admin.AdminSettings;
+import io.portcullis.admin.KeyRoutes;
+import io.portcullis.admin.Readiness;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.ConfigWriter;
+import io.portcullis.config.LoadedConfig;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.RegistryCodec;
+import io.portcullis.control.ControlPlane;
+import io.portcullis.control.RegistryContent;
+import io.portcullis.control.ValidationException;
+import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.PasswordHasher;
+import io.portcullis.demo.EchoUpstream;
+import io.portcullis.gateway.GatewayServer;
+import io.portcullis.gateway.GatewaySettings;
+import io.portcullis.gateway.LocalRoutes;
+import io.portcullis.gateway.authorize.PolicyAuthorizer;
+import io.portcullis.gateway.identify.Identifiers;
+import io.portcullis.gateway.identify.JwtIdentifier;
+import io.portcullis.http.Problem;
+import io.portcullis.monitor.MicrometerTransactionRecorder;
+import io.portcullis.oauth.AuthorizationServerEndpoints;
+import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.store.ChangeNotifier;
+import io.portcullis.store.Database;
+import io.portcullis.store.JdbcRegistryStore;
+import io.portcullis.store.JdbcRevokedJwtRepository;
+import io.portcullis.store.JdbcSigningKeyRepository;
+import io.portcullis.store.JdbcTransactions;
+import io.portcullis.store.StoreConflictException;
+import io.portcullis.store.StoreException;
+import io.portcullis.store.StoreJson;
+import io.portcullis.store.TokenRevocationRelay;
+import io.portcullis.token.issue.JwtIssuer;
+import io.portcullis.token.issue.KeyEncryptor;
+import io.portcullis.token.issue.SigningKeys;
+import io.portcullis.token.store.RevokedJwtStore;
+import io.portcullis.token.verify.CachingTokenVerifier;
+import io.portcullis.token.verify.JwtVerifier;
+import io.portcullis.token.verify.TokenVerifier;
+import io.portcullis.token.verify.VerifierSettings;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds one Portcullis node from its options with plain constructors, starts
+ * it, and closes it in reverse order. Nothing else wires components together.
+ */
+public final class PortcullisNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PortcullisNode.class);
+  private static final Duration KEY_REFRESH = Duration.ofMinutes(1);
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Vertx vertx;
+  private Database database;
+  private GatewayServer gateway;
+  private AdminServer admin;
+  private EchoUpstream echo;
+  private ControlPlane control;
+  private SnapshotHolder snapshots;
+  private SigningKeys signingKeys;
+  private PortcullisConfig config;
+  private int gatewayPort;
+  private int adminPort;
+  private final List<String> banner = new ArrayList<>();
+
+  private PortcullisNode() {}
+
+  /**
+   * Loads the configuration, opens the store, applies the configuration, and starts listening.
+   * Blocking; on any failure everything started so far is closed again.
+   *
+   * @throws io.portcullis.config.ConfigException when the configuration is invalid (nothing of it
+   *     was applied)
+   */
+  public static PortcullisNode start(NodeOptions options) {
+    PortcullisNode node = new PortcullisNode();
+    try {
+      node.boot(options);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void boot(NodeOptions options) {
+    Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    LoadedConfig loaded =
+        options.config() == null ? null : new ConfigLoader().load(options.config(), options.env());
+    config = loaded == null ? PortcullisConfig.defaults() : loaded.config();
+
+    Path dataDir = options.dataDir().toAbsolutePath();
+    createDataDir(dataDir);
+    String url = options.dbUrl() != null ? options.dbUrl() : config.store().url();
+    if (url == null) url = "jdbc:h2:file:" + dataDir.resolve("portcullis");
+    database = Database.open(url, config.store().username(), config.store().password());
+    closeables.add(database);
+    banner.add("store: " + database.describe());
+
+    snapshots = new SnapshotHolder();
+    PasswordHasher hasher = new PasswordHasher();
+    control =
+        new ControlPlane(
+            new JdbcRegistryStore(database.dataSource(), StoreJson.mapper()),
+            snapshots,
+            hasher,
+            StoreJson.mapper());
+    control.reload();
+    RegistryContent content = withoutDefaultedLocal(config.content());
+    try {
+      control.apply(content);
+    } catch (ValidationException e) {
+      if (loaded != null) throw loaded.describe(e);
+      throw e;
+    }
+    if (snapshots.get().authorizationServer(AuthorizationServer.LOCAL).isEmpty()) {
+      control.saveAuthorizationServer(PortcullisConfig.defaultLocalServer(config.gateway()));
+    }
+    banner.add(
+        new AdminBootstrap(control, random)
+            .ensureAdmin(options.env().get(AdminBootstrap.ENV), dataDir));
+
+    KeyEncryptor encryptor =
+        KeyEncryptor.fromEnvironmentOrFile(options.env().get(KeyEncryptor.ENV), dataDir, random);
+    banner.add("signing keys: sealed with the master key from " + encryptor.origin());
+    signingKeys =
+        new SigningKeys(
+            new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),
+            encryptor,
+            clock,
+            random);
+    AuthorizationServer local =
+        snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
+    signingKeys.load(local.jwt().algorithm(), retention(local));
+
+    ChangeNotifier notifier = ChangeNotifier.open(database);
+    closeables.add(notifier);
+    RevokedJwtStore revokedJwts =
+        new RevokedJwtStore(
+            new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier), clock);
+    revokedJwts.load();
+    TokenRevocationRelay relay = new TokenRevocationRelay(notifier);
+    closeables.add(relay);
+    relay.follow(revokedJwts);
+
+    vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Authenticator authenticator = new Authenticator(hasher, Duration.ofMinutes(5));
+
+    if (config.demo() != null) {
+      echo = new EchoUpstream(vertx);
+      int port =
+          echo.start(config.demo().echoUpstream().host(), config.demo().echoUpstream().port())
+              .await();
+      banner.add(
+          "demo echo upstream: http://" + config.demo().echoUpstream().urlHost() + ":" + port);
+    }
+
+    JwtVerifier jwtVerifier =
+        new JwtVerifier(
+            vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS);
+    closeables.add(jwtVerifier);
+    TokenVerifier verifier = new CachingTokenVerifier(jwtVerifier, clock, 100_000);
+
+    AuthorizationServerEndpoints endpoints =
+        new AuthorizationServerEndpoints(
+            vertx,
+            config.gateway().publicUrl(),
+            snapshots,
+            authenticator,
+            signingKeys,
+            new JwtIssuer(signingKeys, clock, random));
+    gateway =
+        new GatewayServer(
+            vertx,
+            gatewaySettings(config),
+            snapshots,
+            Identifiers.of(List.of(new JwtIdentifier(verifier, revokedJwts::isRevoked))),
+            new PolicyAuthorizer(),
+            new MicrometerTransactionRecorder(registry),
+            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler()),
+            clock);
+    gatewayPort = gateway.start().await();
+
+    AdminMetrics metrics = new AdminMetrics(registry, List.of());
+    closeables.add(metrics);
+    admin =
+        new AdminServer(
+            vertx,
+            new AdminSettings(config.admin().listen().host(), config.admin().listen().port()),
+            control,
+            authenticator,
+            new RegistryCodec(),
+            new ConfigWriter(),
+            metrics,
+            Readiness.of(control, snapshots),
+            PortcullisNode::translateStoreFailure,
+            List.of(new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier)));
+    admin.start().await();
+    adminPort = admin.port();
+
+    // Keys change on another node (or by `portcullis keys rotate`): re-read them now and then, and
+    // retire those whose tokens have all expired.
+    vertx.setPeriodic(
+        KEY_REFRESH.toMillis(),
+        id ->
+            vertx
+                .executeBlocking(
+                    () -> {
+                      signingKeys.retireExpired();
+                      signingKeys.refresh();
+                      revokedJwts.load();
+                      return null;
+                    },
+                    false)
+                .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing keys failed")));
+  }
+
+  /** Store failures the admin API answers with their own status rather than 500. */
+  private static Optional<Problem> translateStoreFailure(Throwable failure) {
+    if (failure instanceof StoreConflictException conflict) {
+      return Optional.of(Problem.of(409, conflict.getMessage()));
+    }
+    if (failure instanceof StoreException) {
+      return Optional.of(Problem.of(503, "the store is not available right now; try again"));
+    }
+    return Optional.empty();
+  }
+
+  private static Duration retention(AuthorizationServer local) {
+    return Duration.ofSeconds(local.jwt().expiresIn() + local.clockSkew());
+  }
+
+  /**
+   * The loader adds a default {@code local} server to a file that declares none; when the store
+   * already has one (perhaps changed through the admin API), that default must not overwrite it.
+   */
+  private RegistryContent withoutDefaultedLocal(RegistryContent content) {
+    AuthorizationServer defaulted = PortcullisConfig.defaultLocalServer(config.gateway());
+    boolean stored = snapshots.get().authorizationServer(AuthorizationServer.LOCAL).isPresent();
+    if (!stored || !content.authorizationServers().contains(defaulted)) return content;
+    List<AuthorizationServer> servers = new ArrayList<>(content.authorizationServers());
+    servers.remove(defaulted);
+    return new RegistryContent(
+        content.users(), servers, content.scopes(), content.apis(), content.applications());
+  }
+
+  private static GatewaySettings gatewaySettings(PortcullisConfig config) {
+    var g = config.gateway();
+    return new GatewaySettings(
+        g.listen().host(),
+        g.listen().port(),
+        g.publicUrl(),
+        g.maxHeaderSize(),
+        g.maxUriLength(),
+        g.maxBodySize() == 0 ? Long.MAX_VALUE : g.maxBodySize(),
+        g.drainTimeout(),
+        GatewaySettings.DEFAULT_UPSTREAM_POOL_SIZE,
+        GatewaySettings.DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT,
+        false,
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  private static void createDataDir(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+    }
+  }
+
+  /** Lines for the start banner: where things listen and where secrets came from. */
+  public void printBanner(PrintStream out) {
+    out.println("Portcullis is running.");
+    out.println(
+        "  gateway:  http://"
+            + config.gateway().listen().urlHost()
+            + ":"
+            + gatewayPort
+            + "  (public URL "
+            + config.gateway().publicUrl()
+            + ")");
+    out.println(
+        "  admin:    http://"
+            + config.admin().listen().urlHost()
+            + ":"
+            + adminPort
+            + "  (/health, /metrics, /apis …)");
+    out.println("  JWKS:     " + config.gateway().publicUrl() + "/oauth2/jwks");
+    for (String line : banner) out.println("  " + line);
+    out.flush();
+  }
+
+  public int gatewayPort() {
+    return gatewayPort;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public ControlPlane control() {
+    return control;
+  }
+
+  public SnapshotHolder snapshots() {
+    return snapshots;
+  }
+
+  public SigningKeys signingKeys() {
+    return signingKeys;
+  }
+
+  /**
+   * Stops accepting, lets in-flight gateway requests finish within the drain timeout, then closes
+   * everything in reverse order of start. Safe to call twice.
+   */
+  @Override
+  public synchronized void close() {
+    if (gateway != null) {
+      try {
+        gateway.close().await();
+      } catch (RuntimeException e) {
+        LOG.atWarn().setCause(e).log("closing the gateway failed");
+      }
+      gateway = null;
+    }
+    if (admin != null) {
+      admin.close().await();
+      admin = null;
+    }
+    if (echo != null) {
+      echo.close().await();
+      echo = null;
+    }
+    if (vertx != null) {
+      vertx.close().await();
+      vertx = null;
+    }
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        LOG.atWarn().setCause(e).log("closing failed");
+      }
+    }
+    closeables.clear();
+  }
+}
