@@ -1,6 +1,7 @@
 package io.portcullis;
 
 import io.portcullis.app.ExportCommand;
+import io.portcullis.app.KeysCommand;
 import io.portcullis.app.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ExportCommand.class,
+      KeysCommand.class,
       Portcullis.VersionCommand.class,
       CommandLine.HelpCommand.class
     })
