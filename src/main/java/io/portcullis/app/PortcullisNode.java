@@ -166,6 +166,7 @@ public final class PortcullisNode implements AutoCloseable {
     relay.follow(revokedJwts);
 
     vertx = Vertx.vertx();
+    followRegistryChanges(notifier);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Authenticator authenticator = new Authenticator(hasher, Duration.ofMinutes(5));
 
@@ -236,6 +237,35 @@ public final class PortcullisNode implements AutoCloseable {
                     },
                     false)
                 .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing keys failed")));
+  }
+
+  /**
+   * Nodes sharing a PostgreSQL tell each other about registry writes: each write here is announced,
+   * and each notice (or a lost connection, after which notices may be missing) reloads the
+   * snapshot. With H2 there is one node and nothing to tell.
+   */
+  private void followRegistryChanges(ChangeNotifier notifier) {
+    if (database.dialect() != Database.Dialect.POSTGRESQL) return;
+    Runnable reload =
+        () ->
+            vertx
+                .executeBlocking(control::reload, false)
+                .onFailure(e -> LOG.atWarn().setCause(e).log("reloading the registry failed"));
+    closeables.add(
+        notifier.subscribe(
+            ChangeNotifier.Channel.REGISTRY_CHANGED,
+            new ChangeNotifier.Listener() {
+              @Override
+              public void changed(String payload) {
+                reload.run();
+              }
+
+              @Override
+              public void missed() {
+                reload.run();
+              }
+            }));
+    control.onChange(() -> notifier.publish(ChangeNotifier.Channel.REGISTRY_CHANGED, ""));
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */

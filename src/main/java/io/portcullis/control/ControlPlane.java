@@ -36,6 +36,7 @@ public final class ControlPlane {
   private final PasswordHasher hasher;
   private final ObjectMapper json;
   private final Object writeLock = new Object();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long version;
 
   public ControlPlane(
@@ -69,6 +70,27 @@ public final class ControlPlane {
           .addKeyValue("applications", next.applications().size())
           .log("snapshot published");
       return next;
+    }
+  }
+
+  /**
+   * Runs the listener after every change this node writes (not after a {@link #reload()}), for
+   * instance to tell other nodes sharing the store to reload.
+   */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  private void reloadAndAnnounce() {
+    reload();
+    for (Runnable listener : changeListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.atWarn()
+            .setCause(e)
+            .log("a change listener failed; other nodes may see the change late");
+      }
     }
   }
 
@@ -139,7 +161,7 @@ public final class ControlPlane {
             content.apis().forEach(store.apis()::save);
             applications.forEach(store.applications()::save);
           });
-      reload();
+      reloadAndAnnounce();
     }
   }
 
@@ -200,7 +222,7 @@ public final class ControlPlane {
       if (!own.isEmpty()) throw new ValidationException(own);
       User user = toUser(spec, existing);
       boolean created = store.users().save(user);
-      reload();
+      reloadAndAnnounce();
       return created;
     }
   }
@@ -208,7 +230,7 @@ public final class ControlPlane {
   public boolean deleteUser(String username) {
     synchronized (writeLock) {
       boolean deleted = store.users().delete(username);
-      if (deleted) reload();
+      if (deleted) reloadAndAnnounce();
       return deleted;
     }
   }
@@ -293,7 +315,7 @@ public final class ControlPlane {
       List<Violation> refs = state.references();
       if (!refs.isEmpty()) throw new ValidationException(refs);
       boolean created = write.run();
-      reload();
+      reloadAndAnnounce();
       return created;
     }
   }
@@ -305,7 +327,7 @@ public final class ControlPlane {
       List<Violation> refs = state.references();
       if (!refs.isEmpty()) throw new ValidationException(refs);
       boolean deleted = write.run();
-      reload();
+      reloadAndAnnounce();
       return deleted;
     }
   }
