@@ -7,10 +7,9 @@ import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.Database;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.StoreJson;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code portcullis export}: writes the store's registry to stdout as the YAML of the configuration
@@ -21,23 +20,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Print the current state as configuration YAML (secrets as hashes).")
 public final class ExportCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      defaultValue = "data",
-      description = "Data directory of the embedded database (default: ${DEFAULT-VALUE}).")
-  Path data;
-
-  @Option(
-      names = "--db",
-      paramLabel = "JDBC_URL",
-      description = "Database URL (default: the embedded database in --data).")
-  String db;
+  @Mixin StoreOptions store;
 
   @Override
   public Integer call() {
-    String url = db != null ? db : "jdbc:h2:file:" + data.toAbsolutePath().resolve("portcullis");
-    try (Database database = Database.open(url)) {
+    try (Database database = store.open()) {
       ControlPlane control =
           new ControlPlane(
               new JdbcRegistryStore(database.dataSource(), StoreJson.mapper()),

@@ -8,13 +8,12 @@ import io.portcullis.store.JdbcTransactions;
 import io.portcullis.store.StoreJson;
 import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code portcullis keys rotate}: makes a new signing key of the internal authorization server
@@ -37,24 +36,11 @@ public final class KeysCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Make a new signing key active.")
   static final class Rotate implements Callable<Integer> {
-    @Option(
-        names = "--data",
-        paramLabel = "DIR",
-        defaultValue = "data",
-        description =
-            "Data directory: embedded database and master key (default: ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(
-        names = "--db",
-        paramLabel = "JDBC_URL",
-        description = "Database URL (default: the embedded database in --data).")
-    String db;
+    @Mixin StoreOptions store;
 
     @Override
     public Integer call() {
-      String url = db != null ? db : "jdbc:h2:file:" + data.toAbsolutePath().resolve("portcullis");
-      try (Database database = Database.open(url)) {
+      try (Database database = store.open()) {
         AuthorizationServer local =
             new JdbcRegistryStore(database.dataSource(), StoreJson.mapper())
                 .authorizationServers()
@@ -66,7 +52,7 @@ public final class KeysCommand implements Runnable {
         SecureRandom random = new SecureRandom();
         KeyEncryptor encryptor =
             KeyEncryptor.fromEnvironmentOrFile(
-                System.getenv(KeyEncryptor.ENV), data.toAbsolutePath(), random);
+                System.getenv(KeyEncryptor.ENV), store.dataDir(), random);
         SigningKeys keys =
             new SigningKeys(
                 new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),

@@ -114,7 +114,7 @@ public final class PortcullisNode implements AutoCloseable {
     Path dataDir = options.dataDir().toAbsolutePath();
     createDataDir(dataDir);
     String url = options.dbUrl() != null ? options.dbUrl() : config.store().url();
-    if (url == null) url = "jdbc:h2:file:" + dataDir.resolve("portcullis");
+    if (url == null) url = StoreOptions.defaultUrl(dataDir);
     database = Database.open(url, config.store().username(), config.store().password());
     closeables.add(database);
     banner.add("store: " + database.describe());

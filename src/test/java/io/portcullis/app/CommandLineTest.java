@@ -1,0 +1,72 @@
+package io.portcullis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.Portcullis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands as a user runs them: exit codes and what they print. */
+class CommandLineTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = new CommandLine(new Portcullis()).execute(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void serveWhenConfigInvalidThenExit2NamingFileLineAndField(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(
+        config,
+        "gateway:\n  listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\napis:\n  - name: a\n    version: v1\n    basePath: no-slash\n    upstream: http://127.0.0.1:1\n");
+    Run r = run("serve", "--config", config.toString(), "--data", dir.resolve("data").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(config + ":8: apis[0].basePath");
+    assertThat(r.err()).contains("the configuration was not applied");
+  }
+
+  @Test
+  void serveWhenConfigMissingThenExit2NamingTheFile(@TempDir Path dir) {
+    Run r = run("serve", "--config", dir.resolve("nope.yaml").toString(), "--data", dir.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("nope.yaml");
+  }
+
+  @Test
+  void exportWhenStoreEmptyThenValidYamlOnStdout(@TempDir Path dir) {
+    Run r = run("export", "--data", dir.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).doesNotContain("level=");
+  }
+
+  @Test
+  void keysRotateWhenNoLocalServerThenExit1WithAdvice(@TempDir Path dir) {
+    Run r = run("keys", "rotate", "--data", dir.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("start the gateway once first");
+  }
+
+  @Test
+  void versionWhenAskedThenPrintsIt() {
+    assertThat(run("version").out()).startsWith("portcullis ");
+  }
+}
