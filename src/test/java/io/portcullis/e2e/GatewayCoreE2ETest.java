@@ -147,6 +147,26 @@ class GatewayCoreE2ETest {
     assertThat(anonymousMetrics.statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void callWhenApiIsOpenThenClientsIdentityHeadersNeverReachTheUpstream() {
+    HttpResponse<String> call =
+        node.get(
+            "/core/v1/who",
+            "X-Portcullis-Application",
+            "forged-app",
+            "X-Portcullis-Subject",
+            "root",
+            "Authorization",
+            "Bearer opaque-token-for-the-upstream");
+
+    assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+    JsonObject headers = new JsonObject(call.body()).getJsonObject("headers");
+    assertThat(headers.fieldNames()).noneMatch(name -> name.startsWith("x-portcullis-"));
+    // An open API passes the client's Authorization on (docs/CONFIGURATION.md).
+    assertThat(headers.getJsonArray("authorization").getString(0))
+        .isEqualTo("Bearer opaque-token-for-the-upstream");
+  }
+
   private static RawHttpConnection.Response get(RawHttpConnection connection, String target)
       throws IOException {
     RawHttpConnection.Response response =
