@@ -174,7 +174,7 @@ class JwtRejectionE2ETest {
         bad(
             "aud of another API",
             () -> corp.sign(claims().audience("api://elsewhere").build()),
-            "claim aud has none of the audiences expected by issuer corp-idp"),
+            "claim aud names none of the audiences that issuer corp-idp expects"),
         bad(
             "aud missing",
             () -> corp.sign(claims().audience((String) null).build()),

@@ -538,10 +538,11 @@ public final class JwtVerifier
     } catch (BadJWTException e) {
       throw reject(
           Reason.AUDIENCE_REJECTED,
-          (claims.getAudience().isEmpty() ? "claim aud is missing" : "claim aud has none")
-              + " of the audiences expected by issuer "
+          (claims.getAudience().isEmpty()
+                  ? "claim aud is missing; issuer "
+                  : "claim aud names none of the audiences that issuer ")
               + server.alias()
-              + ": "
+              + " expects: "
               + new TreeSet<>(expected));
     }
   }

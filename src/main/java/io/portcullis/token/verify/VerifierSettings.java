@@ -37,7 +37,9 @@ public record VerifierSettings(
           Duration.ofHours(24),
           Duration.ofMinutes(15),
           Duration.ofMinutes(1),
-          Duration.ofSeconds(30),
+          // Keycloak's default too: a rotated key is picked up within 10 s, and an unknown-kid
+          // flood still causes at most six fetches a minute.
+          Duration.ofSeconds(10),
           Duration.ofHours(24),
           Duration.ofSeconds(2),
           Duration.ofSeconds(5),

@@ -735,7 +735,7 @@ class JwtVerifierTest {
         .isEqualTo(
             new Invalid(
                 Reason.AUDIENCE_REJECTED,
-                "claim aud has none of the audiences expected by issuer corp-idp: [api://gateway]"));
+                "claim aud names none of the audiences that issuer corp-idp expects: [api://gateway]"));
   }
 
   @Test
