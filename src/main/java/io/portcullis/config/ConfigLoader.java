@@ -142,7 +142,8 @@ public final class ConfigLoader {
               content.apis(),
               content.applications().stream().map(ConfigLoader::forReferences).toList(),
               content.scopes(),
-              content.authorizationServers()));
+              content.authorizationServers(),
+              content.users().stream().map(UserSpec::username).toList()));
     }
 
     for (Violation v : violations) {
@@ -231,6 +232,7 @@ public final class ConfigLoader {
         s.apis(),
         s.claims(),
         s.tokenParameters(),
+        s.users(),
         s.enabled() == null || s.enabled());
   }
 

@@ -106,6 +106,7 @@ public final class RegistryCodec {
           "apis",
           "claims",
           "tokenParameters",
+          "users",
           "enabled");
   static final List<String> IDENTIFIER_FIELDS = List.of("claims");
   static final List<String> SCOPE_FIELDS = List.of("name", "description");
@@ -455,6 +456,7 @@ public final class RegistryCodec {
     List<String> apis = r.texts("apis");
     List<String> claims = r.texts("claims");
     Map<String, String> tokenParameters = r.textMap("tokenParameters");
+    List<String> users = r.texts("users");
     Boolean enabled = r.bool("enabled");
     if (r.failed()) return null;
     return new ApplicationSpec(
@@ -472,6 +474,7 @@ public final class RegistryCodec {
         orEmpty(apis),
         orEmpty(claims),
         tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters),
+        orEmpty(users),
         enabled);
   }
 
@@ -522,6 +525,7 @@ public final class RegistryCodec {
     putIfNotEmpty(o, "claims", app.claims());
     if (app.tokenParameters() != null && !app.tokenParameters().isEmpty())
       o.set("tokenParameters", textMap(app.tokenParameters()));
+    putIfNotEmpty(o, "users", app.users());
     if (app.enabled() != null) o.put("enabled", app.enabled());
     return o;
   }

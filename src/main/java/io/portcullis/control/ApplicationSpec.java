@@ -24,6 +24,7 @@ public record ApplicationSpec(
     List<String> apis,
     List<String> claims,
     Map<String, String> tokenParameters,
+    List<String> users,
     Boolean enabled) {
 
   /** Never prints the secret or its hash: specs end up in logs and exception messages. */
@@ -45,6 +46,8 @@ public record ApplicationSpec(
         + scopes
         + ", apis="
         + apis
+        + ", users="
+        + users
         + ", enabled="
         + enabled
         + "]";

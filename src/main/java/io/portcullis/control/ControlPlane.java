@@ -150,7 +150,10 @@ public final class ControlPlane {
                 merge(
                     store.authorizationServers().findAll(),
                     content.authorizationServers(),
-                    AuthorizationServer::alias)));
+                    AuthorizationServer::alias),
+                merge(store.users().findAll(), users, User::username).stream()
+                    .map(User::username)
+                    .toList()));
       }
       if (!violations.isEmpty()) throw new ValidationException(violations);
       store.inTransaction(
@@ -227,12 +230,14 @@ public final class ControlPlane {
     }
   }
 
+  /**
+   * Deletes a user.
+   *
+   * @throws ValidationException when an application still names the user in its {@code users}
+   */
   public boolean deleteUser(String username) {
-    synchronized (writeLock) {
-      boolean deleted = store.users().delete(username);
-      if (deleted) reloadAndAnnounce();
-      return deleted;
-    }
+    return delete(
+        state -> state.users.remove(username) != null, () -> store.users().delete(username));
   }
 
   public boolean saveScope(Scope scope) {
@@ -292,10 +297,11 @@ public final class ControlPlane {
     final Map<String, Scope> scopes = byKey(store.scopes().findAll(), Scope::name);
     final Map<String, AuthorizationServer> servers =
         byKey(store.authorizationServers().findAll(), AuthorizationServer::alias);
+    final Map<String, User> users = byKey(store.users().findAll(), User::username);
 
     List<Violation> references() {
       return RegistryValidator.checkReferences(
-          apis.values(), applications.values(), scopes.values(), servers.values());
+          apis.values(), applications.values(), scopes.values(), servers.values(), users.keySet());
     }
   }
 
@@ -374,6 +380,7 @@ public final class ControlPlane {
         spec.apis(),
         spec.claims(),
         spec.tokenParameters(),
+        spec.users(),
         spec.enabled() == null || spec.enabled());
   }
 
@@ -412,6 +419,7 @@ public final class ControlPlane {
         a.apis(),
         a.claims(),
         a.tokenParameters(),
+        a.users(),
         a.enabled());
   }
 

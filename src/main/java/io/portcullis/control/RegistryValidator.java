@@ -238,8 +238,8 @@ public final class RegistryValidator {
 
   /**
    * Checks the references between entities of a whole registry: the application's authorization
-   * server, scopes and APIs exist; base paths are unique; no two applications of one issuer have
-   * overlapping identifiers; client ids are unique.
+   * server, scopes, APIs and users exist; base paths are unique; no two applications of one issuer
+   * have overlapping identifiers; client ids are unique.
    *
    * @return violations with paths such as {@code applications[photo-app].apis[0]}
    */
@@ -247,8 +247,10 @@ public final class RegistryValidator {
       Collection<Api> apis,
       Collection<Application> applications,
       Collection<Scope> scopes,
-      Collection<AuthorizationServer> servers) {
+      Collection<AuthorizationServer> servers,
+      Collection<String> usernames) {
     List<Violation> v = new ArrayList<>();
+    Set<String> userNames = Set.copyOf(usernames);
     Set<String> scopeNames = new java.util.HashSet<>();
     scopes.forEach(s -> scopeNames.add(s.name()));
     Set<String> apiKeys = new java.util.HashSet<>();
@@ -319,6 +321,13 @@ public final class RegistryValidator {
               new Violation(
                   at + ".apis[" + i + "]",
                   "API " + quote(app.apis().get(i)) + " does not exist (expected name/version)"));
+      }
+      for (int i = 0; i < app.users().size(); i++) {
+        if (!userNames.contains(app.users().get(i)))
+          v.add(
+              new Violation(
+                  at + ".users[" + i + "]",
+                  "user " + quote(app.users().get(i)) + " does not exist"));
       }
     }
     for (int a = 0; a < list.size(); a++) {

@@ -186,12 +186,21 @@ final class JwtEndpoint {
       } else {
         Optional<Application> named =
             snapshot.application(ask.appId()).or(() -> snapshot.applicationByClientId(ask.appId()));
-        if (named.isEmpty() || !named.get().enabled()) {
+        // One answer for "no such application" and "not yours": a user must not learn which
+        // applications exist by probing app_id.
+        if (named.isEmpty() || !named.get().enabled() || !named.get().users().contains(subject)) {
+          LOG.atInfo()
+              .addKeyValue("username", subject)
+              .addKeyValue("app_id", ask.appId())
+              .log("JWT refused: user may not act for app_id");
           return new Outcome.Refused(
               HttpError.of(
-                  400,
-                  "invalid_request",
-                  "app_id '" + ask.appId() + "' does not name an enabled application"),
+                  403,
+                  "access_denied",
+                  "app_id '"
+                      + ask.appId()
+                      + "' does not name an enabled application that lists this user in its"
+                      + " users"),
               false);
         }
         app = named.get();

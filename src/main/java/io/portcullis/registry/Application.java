@@ -21,6 +21,8 @@ import java.util.Map;
  * @param apis keys ({@code name/version}) of the APIs it is associated with
  * @param claims extra claims it may ask for at {@code /oauth2/jwt}
  * @param tokenParameters extra parameters stored with its tokens
+ * @param users usernames of the gateway users who may act for it: only they may name it as {@code
+ *     app_id} when they retrieve a JWT
  * @param enabled a disabled application is refused everywhere
  */
 public record Application(
@@ -37,6 +39,7 @@ public record Application(
     List<String> apis,
     List<String> claims,
     Map<String, String> tokenParameters,
+    List<String> users,
     boolean enabled) {
 
   public Application {
@@ -46,6 +49,7 @@ public record Application(
     apis = apis == null ? List.of() : List.copyOf(apis);
     claims = claims == null ? List.of() : List.copyOf(claims);
     tokenParameters = tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters);
+    users = users == null ? List.of() : List.copyOf(users);
   }
 
   /** Leaves the secret hash and keys out: records end up in logs. */
@@ -63,6 +67,8 @@ public record Application(
         + scopes
         + ", apis="
         + apis
+        + ", users="
+        + users
         + ", enabled="
         + enabled
         + "]";

@@ -605,6 +605,7 @@ class RegistryRoutesTest {
                         a.apis(),
                         a.claims(),
                         a.tokenParameters(),
+                        a.users(),
                         a.enabled()))
             .toList();
     return new RegistryContent(c.users(), c.authorizationServers(), c.scopes(), c.apis(), apps);

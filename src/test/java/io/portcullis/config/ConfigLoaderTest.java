@@ -150,6 +150,7 @@ class ConfigLoaderTest {
     assertThat(app.apis()).containsExactly("petstore/v1");
     assertThat(app.claims()).containsExactly("department");
     assertThat(app.tokenParameters()).isEqualTo(Map.of("Department", "Engineering"));
+    assertThat(app.users()).containsExactly("alice");
   }
 
   @Test

@@ -74,6 +74,7 @@ class ConfigWriterTest {
                         a.apis(),
                         a.claims(),
                         a.tokenParameters(),
+                        a.users(),
                         a.enabled()))
             .toList();
     return new RegistryContent(c.users(), c.authorizationServers(), c.scopes(), c.apis(), apps);

@@ -218,6 +218,7 @@ class RegistryCodecTest {
             List.of(),
             List.of(),
             Map.of(),
+            List.of(),
             true);
     ObjectNode admin = codec.writeApplication(fromStore, false);
     assertThat(admin.toString())
@@ -241,6 +242,7 @@ class RegistryCodecTest {
                 null,
                 null,
                 null,
+                List.of(),
                 null),
             true);
     assertThat(export.toString())
@@ -388,6 +390,7 @@ class RegistryCodecTest {
                     List.of("billing/2"),
                     List.of("dept"),
                     Map.of("k", "v"),
+                    List.of("bob"),
                     false)));
     ObjectNode written = codec.writeContent(content, true);
     assertThat(codec.readContent(written, out)).isEqualTo(content);

@@ -81,6 +81,7 @@ class ControlPlaneTest {
         apis,
         List.of("department"),
         Map.of("Department", "Engineering"),
+        List.of(),
         null);
   }
 
@@ -230,6 +231,46 @@ class ControlPlaneTest {
   }
 
   @Test
+  void usersOfApplicationWhenUnknownOrStillListedThenRefused() {
+    open(TestDatabases.h2());
+    control.apply(content());
+    ApplicationSpec base = app("photo-app", List.of("petstore/v1"), List.of("photos"));
+    assertThatThrownBy(() -> control.saveApplication(withUsers(base, List.of("mallory"))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("users[0]")
+        .hasMessageContaining("mallory");
+    control.saveApplication(withUsers(base, List.of("alice")));
+    assertThat(snapshots.get().application("photo-app").orElseThrow().users())
+        .containsExactly("alice");
+    assertThatThrownBy(() -> control.deleteUser("alice"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("alice");
+    assertThat(snapshots.get().user("alice")).isPresent();
+    control.saveApplication(withUsers(base, List.of()));
+    assertThat(control.deleteUser("alice")).isTrue();
+  }
+
+  private static ApplicationSpec withUsers(ApplicationSpec a, List<String> users) {
+    return new ApplicationSpec(
+        a.name(),
+        a.description(),
+        a.clientId(),
+        a.clientSecret(),
+        a.clientSecretHash(),
+        a.authorizationServer(),
+        a.identifiers(),
+        a.jwks(),
+        a.jwksUri(),
+        a.certificates(),
+        a.scopes(),
+        a.apis(),
+        a.claims(),
+        a.tokenParameters(),
+        users,
+        a.enabled());
+  }
+
+  @Test
   void saveApplicationWhenIdentifiersOverlapAnotherThenRefused() {
     open(TestDatabases.h2());
     control.apply(content());
@@ -249,6 +290,7 @@ class ControlPlaneTest {
             null,
             null,
             null,
+            List.of(),
             null);
     assertThatThrownBy(() -> control.saveApplication(clash))
         .isInstanceOfSatisfying(

@@ -38,6 +38,7 @@ class RegistryValidatorTest {
         null,
         null,
         null,
+        List.of(),
         true);
   }
 
@@ -228,15 +229,21 @@ class RegistryValidatorTest {
             List.of("pets/v9"),
             null,
             null,
+            List.of("ghost"),
             true);
     assertThat(
             RegistryValidator.checkReferences(
-                List.of(api("/pets", "http://h:1")), List.of(a), List.of(), List.of()))
+                List.of(api("/pets", "http://h:1")),
+                List.of(a),
+                List.of(),
+                List.of(),
+                List.of("alice")))
         .extracting(Violation::path)
         .containsExactly(
             "applications[photo].authorizationServer",
             "applications[photo].scopes[0]",
-            "applications[photo].apis[0]");
+            "applications[photo].apis[0]",
+            "applications[photo].users[0]");
   }
 
   @Test
@@ -248,7 +255,8 @@ class RegistryValidatorTest {
                 app("one", "idp", Map.of("sub", "photo-app")),
                 app("two", "idp", Map.of("sub", "photo-app", "dept", "x"))),
             List.of(),
-            List.of(external("idp", "https://idp")));
+            List.of(external("idp", "https://idp")),
+            List.of());
     assertThat(v).extracting(Violation::path).containsExactly("applications[two].identifiers");
   }
 
@@ -262,7 +270,8 @@ class RegistryValidatorTest {
                     app("two", "idp", Map.of("sub", "b")),
                     app("three", "idp2", Map.of("sub", "a"))),
                 List.of(),
-                List.of(external("idp", "https://idp"), external("idp2", "https://idp2"))))
+                List.of(external("idp", "https://idp"), external("idp2", "https://idp2")),
+                List.of()))
         .isEmpty();
   }
 
@@ -277,7 +286,8 @@ class RegistryValidatorTest {
                     app("x", "idp", Map.of("sub", "x")),
                     renamed(app("y", "idp", Map.of("sub", "y")), "x")),
                 List.of(new Scope("s", null)),
-                List.of(external("idp", "https://idp"), external("idp2", "https://idp"))))
+                List.of(external("idp", "https://idp"), external("idp2", "https://idp")),
+                List.of()))
         .extracting(Violation::path)
         .containsExactlyInAnyOrder(
             "apis[other/v1].basePath",
@@ -300,6 +310,7 @@ class RegistryValidatorTest {
         a.apis(),
         a.claims(),
         a.tokenParameters(),
+        a.users(),
         a.enabled());
   }
 }

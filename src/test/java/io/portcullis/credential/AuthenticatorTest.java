@@ -32,6 +32,7 @@ class AuthenticatorTest {
             null,
             null,
             null,
+            List.of(),
             enabled);
     Application noSecret =
         new Application(
@@ -48,6 +49,7 @@ class AuthenticatorTest {
             null,
             null,
             null,
+            List.of(),
             true);
     return new Snapshot(1, List.of(), List.of(app, noSecret), List.of(alice), List.of(), List.of());
   }

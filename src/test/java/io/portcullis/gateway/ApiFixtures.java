@@ -47,7 +47,7 @@ public final class ApiFixtures {
   public static Application application(String name, List<String> apis, boolean enabled) {
     return new Application(
         name, null, name, null, "local", List.of(), null, null, List.of(), List.of(), apis,
-        List.of(), Map.of(), enabled);
+        List.of(), Map.of(), List.of(), enabled);
   }
 
   public static Snapshot snapshot(long version, List<Api> apis, List<Application> applications) {

@@ -85,6 +85,7 @@ class JwtEndpointTest {
             List.of(),
             List.of("department"),
             Map.of(),
+            List.of("alice"),
             true);
     Application disabled =
         new Application(
@@ -101,6 +102,7 @@ class JwtEndpointTest {
             null,
             null,
             null,
+            List.of("alice"),
             false);
     SnapshotHolder holder = new SnapshotHolder();
     holder.publish(
@@ -110,7 +112,8 @@ class JwtEndpointTest {
             List.of(photo, disabled),
             List.of(
                 new User("alice", hasher.hash("alice-password"), true, Set.of()),
-                new User("bob", hasher.hash("bob-password"), false, Set.of())),
+                new User("bob", hasher.hash("bob-password"), false, Set.of()),
+                new User("carol", hasher.hash("carol-password"), true, Set.of())),
             List.of(),
             List.of(local)));
     keys =
@@ -307,12 +310,27 @@ class JwtEndpointTest {
   }
 
   @Test
-  void getWhenAppIdUnknownOrDisabledThenBadRequest() throws Exception {
+  void getWhenAppIdUnknownOrDisabledThenForbidden() throws Exception {
     for (String app : List.of("nope", "off-app")) {
       HttpResponse<String> r = get("/oauth2/jwt?app_id=" + app, basic("alice", "alice-password"));
-      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.statusCode()).isEqualTo(403);
       assertThat(new JsonObject(r.body()).getString("detail")).contains(app);
     }
+  }
+
+  @Test
+  void getWhenUserNotListedByApplicationThenForbiddenLikeUnknownApplication() throws Exception {
+    HttpResponse<String> listedElsewhere =
+        get("/oauth2/jwt?app_id=photo-app", basic("carol", "carol-password"));
+    HttpResponse<String> unknown =
+        get("/oauth2/jwt?app_id=photo-app2", basic("carol", "carol-password"));
+    assertThat(listedElsewhere.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(listedElsewhere.body()).getString("error"))
+        .isEqualTo("access_denied");
+    assertThat(listedElsewhere.body().replace("photo-app", "X"))
+        .isEqualTo(unknown.body().replace("photo-app2", "X"));
+    // carol can still get a JWT for herself, without an application.
+    assertThat(get("/oauth2/jwt", basic("carol", "carol-password")).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -102,6 +102,7 @@ abstract class JdbcRegistryStoreContract {
         List.of("petstore/v1", "weather/v2"),
         List.of("department"),
         Map.of("Department", "Engineering", "Cost-Center", "42"),
+        List.of(),
         true);
   }
 
