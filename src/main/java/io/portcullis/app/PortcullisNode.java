@@ -96,9 +96,17 @@ public final class PortcullisNode implements AutoCloseable {
    *     was applied)
    */
   public static PortcullisNode start(NodeOptions options) {
+    return start(options, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(NodeOptions)}, with the clock every token, key and purge decision reads: tests
+   * move it to see tokens expire without sleeping.
+   */
+  public static PortcullisNode start(NodeOptions options, Clock clock) {
     PortcullisNode node = new PortcullisNode();
     try {
-      node.boot(options);
+      node.boot(options, clock);
       return node;
     } catch (RuntimeException e) {
       node.close();
@@ -106,8 +114,7 @@ public final class PortcullisNode implements AutoCloseable {
     }
   }
 
-  private void boot(NodeOptions options) {
-    Clock clock = Clock.systemUTC();
+  private void boot(NodeOptions options, Clock clock) {
     SecureRandom random = new SecureRandom();
     LoadedConfig loaded =
         options.config() == null ? null : new ConfigLoader().load(options.config(), options.env());

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -78,8 +79,14 @@ final class RunningNode implements AutoCloseable {
   }
 
   static RunningNode start(Path config, Path dataDir, String dbUrl, Map<String, String> env) {
+    return start(config, dataDir, dbUrl, env, Clock.systemUTC());
+  }
+
+  /** A node whose tokens, keys and purges follow {@code clock}. */
+  static RunningNode start(
+      Path config, Path dataDir, String dbUrl, Map<String, String> env, Clock clock) {
     return new RunningNode(
-        PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env))), config);
+        PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env)), clock), config);
   }
 
   PortcullisNode node() {
