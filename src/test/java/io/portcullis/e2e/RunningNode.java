@@ -82,6 +82,13 @@ final class RunningNode implements AutoCloseable {
         PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env))), config);
   }
 
+  /** A node whose every time check reads this clock. */
+  static RunningNode start(
+      Path config, Path dataDir, String dbUrl, Map<String, String> env, java.time.Clock clock) {
+    return new RunningNode(
+        PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env)), clock), config);
+  }
+
   PortcullisNode node() {
     return node;
   }
