@@ -104,4 +104,31 @@ class OpaqueTokenTwoNodesPostgresE2ETest {
               assertThat(a.getWithBearer("/everyone/v1/a", first).statusCode()).isEqualTo(401);
             });
   }
+
+  @Test
+  void switchOnOneNodeWhenStoreTypeChangedThenTheOtherNodeSwitchesTooAndRefusesDatabaseTokens()
+      throws Exception {
+    String token = access(a, clock, "photo-app");
+    assertThat(b.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(200);
+
+    OpaqueTokenE2ETest.setTokenStore(a, "cache", 3600);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(b.admin("GET", "/tokens/counts", null).body())
+                      .contains("\"store\":\"cache\""));
+      assertInvalidToken(b.getWithBearer("/photos/v1/a", token), "unknown");
+      assertInvalidToken(a.getWithBearer("/photos/v1/a", token), "unknown");
+    } finally {
+      OpaqueTokenE2ETest.setTokenStore(a, "database", 3600);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(b.admin("GET", "/tokens/counts", null).body())
+                      .contains("\"store\":\"database\""));
+    }
+  }
 }
