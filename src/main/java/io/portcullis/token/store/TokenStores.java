@@ -101,6 +101,7 @@ public final class TokenStores implements AutoCloseable {
                 .authorizationServer(AuthorizationServer.LOCAL)
                 .ifPresent(
                     local -> {
+                      if (isClosed()) return;
                       try {
                         apply(local.tokenStore());
                       } catch (RuntimeException e) {
@@ -169,6 +170,10 @@ public final class TokenStores implements AutoCloseable {
       now = purger;
     }
     return now.purgeNow();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   /** Stops the purge and the cache's lookup threads. The stores themselves stay open. */
