@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * guesser which tokens once existed. When the store cannot answer (it failed, or too many lookups
  * wait), the call is answered 503: it says nothing about the token.
  *
- * <p>The caller then carries the token's scopes and subject, and the issuer URI of its
- * authorization server; the authorizer decides exactly as for a JWT.
+ * <p>The caller then carries the token's scopes and subject (its client id when the token has no
+ * subject, as for client credentials), and the issuer URI of its authorization server; the
+ * authorizer decides exactly as for a JWT.
  */
 public final class OpaqueTokenIdentifier implements Identifier {
   private static final Logger log = LoggerFactory.getLogger(OpaqueTokenIdentifier.class);
@@ -136,10 +137,13 @@ public final class OpaqueTokenIdentifier implements Identifier {
     if (!application.enabled()) {
       return invalid("the application " + application.name() + " is disabled");
     }
+    // A client-credentials token has no resource owner: the client is the subject, as in the JWTs
+    // that /oauth2/jwt issues to an application, so upstreams see one identity for either token.
+    String subject = record.subject() != null ? record.subject() : record.clientId();
     return new Identification.Identified(
         IdentificationMethod.OAUTH2_TOKEN,
         application,
-        record.subject(),
+        subject,
         record.scopes(),
         server.get().issuer(),
         Map.of());

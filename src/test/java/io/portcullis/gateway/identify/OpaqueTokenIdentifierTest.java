@@ -156,6 +156,32 @@ class OpaqueTokenIdentifierTest {
   }
 
   @Test
+  void identifyWhenTokenHasNoSubjectThenTheClientIdIsTheSubject() {
+    String token = Tokens.newToken();
+    TokenRecord withSubject = Tokens.access(token, "photo-app");
+    store.save(
+        new TokenRecord(
+            withSubject.tokenHash(),
+            TokenRecord.Kind.ACCESS,
+            "local",
+            "photo-app-client",
+            "photo-app",
+            null,
+            List.of(PHOTOS),
+            Map.of(),
+            T0,
+            T0.plusSeconds(3600),
+            "family",
+            null,
+            null,
+            null));
+
+    Identified who = (Identified) identify(USUAL, token);
+
+    assertThat(who.subject()).isEqualTo("photo-app-client");
+  }
+
+  @Test
   void identifyWhenNoCredentialsThenNotApplicable() {
     assertThat(await(identifier.identify(context(USUAL, new Credentials.None()))))
         .isEqualTo(Identification.NOT_APPLICABLE);
