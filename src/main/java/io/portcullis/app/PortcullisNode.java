@@ -183,9 +183,12 @@ public final class PortcullisNode implements AutoCloseable {
     closeables.add(relay);
     relay.follow(revokedJwts);
     // Opaque tokens: the local server's tokenStore setting picks the store, now and at run time.
+    JdbcTokenStore databaseTokens =
+        new JdbcTokenStore(database.dataSource(), StoreJson.mapper(), notifier);
     tokenStores =
         new TokenStores(
-            new JdbcTokenStore(database.dataSource(), StoreJson.mapper(), notifier),
+            databaseTokens,
+            databaseTokens::revokeAll,
             InMemoryTokenStore::new,
             Map.of(
                 "used_jtis",

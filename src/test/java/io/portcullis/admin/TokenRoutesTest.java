@@ -31,6 +31,7 @@ class TokenRoutesTest {
   private static final String PHOTO_APP = "{\"name\": \"photo-app\"}";
 
   private final MutableClock clock = new MutableClock(T0.plusSeconds(10));
+  private final InMemoryTokenStore database = new InMemoryTokenStore();
   private TokenStores stores;
   private AdminFixture fixture;
 
@@ -38,7 +39,8 @@ class TokenRoutesTest {
   void start() {
     stores =
         new TokenStores(
-            new InMemoryTokenStore(),
+            database,
+            database::revokeAll,
             InMemoryTokenStore::new,
             Map.of(),
             clock,

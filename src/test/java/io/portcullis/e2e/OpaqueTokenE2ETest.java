@@ -290,8 +290,9 @@ class OpaqueTokenE2ETest {
   }
 
   @Test
-  void switchWhenAdminChangesStoreTypeAtRunTimeThenOldStoresTokensAre401AndNewOnesWork(
-      @TempDir Path own) throws Exception {
+  void
+      switchWhenAdminChangesStoreTypeAtRunTimeThenOldStoresTokensAre401AndNewOnesWorkAndNeverReturn(
+          @TempDir Path own) throws Exception {
     MutableClock ownClock = new MutableClock(clock.instant());
     try (RunningNode switching = startNode(own, "cache", ownClock)) {
       String inMemory = access(switching, ownClock, "photo-app");
@@ -309,6 +310,12 @@ class OpaqueTokenE2ETest {
 
       assertInvalidToken(switching.getWithBearer("/photos/v1/a", inDatabase), "unknown");
       assertInvalidToken(switching.getWithBearer("/photos/v1/a", inMemory), "unknown");
+
+      setTokenStore(switching, "database", 3600);
+
+      assertInvalidToken(switching.getWithBearer("/photos/v1/a", inDatabase), "unknown");
+      assertThat(switching.admin("GET", "/applications/photo-app/tokens", null).body())
+          .contains("\"state\":\"revoked\"");
     }
   }
 

@@ -20,11 +20,12 @@ abstract class TokenStoresDatabaseContract extends JdbcTokenStoreContract {
 
   @Override
   protected TokenStore freshStore() {
-    TokenStore jdbc = super.freshStore();
+    JdbcTokenStore jdbc = (JdbcTokenStore) super.freshStore();
     if (stores == null) {
       stores =
           new TokenStores(
               jdbc,
+              jdbc::revokeAll,
               InMemoryTokenStore::new,
               Map.of(),
               Clock.systemUTC(),

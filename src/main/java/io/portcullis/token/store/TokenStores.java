@@ -5,10 +5,12 @@ import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.registry.SnapshotHolder;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *       changes at run time the node switches at once, without restart: later calls go to the new
  *       store, the data plane's cache is emptied, and the tokens of the old store are no longer
  *       seen, so they are refused, never accepted. A switch to {@code cache} always starts an empty
- *       memory store. Rows left in the database stay there (and are purged as they expire); should
- *       the setting return to {@code database} before they expire, those neither revoked nor
- *       expired are accepted again.
+ *       memory store and revokes every database token (so does a start with {@code cache}), so that
+ *       they stay refused should the setting ever return to {@code database}; the purge deletes
+ *       them as they expire.
  *   <li><b>purgeInterval</b>: a {@link TokenPurger} deletes expired tokens (and the other targets,
  *       such as used assertion jtis) every so many seconds, in batches, on a thread of its own; it
  *       is rescheduled when the interval changes.
@@ -42,6 +44,7 @@ public final class TokenStores implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenStores.class);
 
   private final TokenStore database;
+  private final ToIntFunction<Instant> revokeAllInDatabase;
   private final Supplier<TokenStore> newCache;
   private final Map<String, Purgeable> otherTargets;
   private final Clock clock;
@@ -56,6 +59,8 @@ public final class TokenStores implements AutoCloseable {
    * Picks the store for {@code initial} and starts purging.
    *
    * @param database the {@code database} store; used whenever the type is {@code database}
+   * @param revokeAllInDatabase revokes every token of the {@code database} store, answering how
+   *     many; called at a start with {@code cache} and at every switch to it
    * @param newCache makes an empty {@code cache} store; called at each switch to {@code cache}
    * @param otherTargets more for the purger to empty of expired entries, by name (e.g. {@code
    *     used_jtis}, {@code revoked_jwts}); purged after the tokens
@@ -67,6 +72,7 @@ public final class TokenStores implements AutoCloseable {
    */
   public TokenStores(
       TokenStore database,
+      ToIntFunction<Instant> revokeAllInDatabase,
       Supplier<TokenStore> newCache,
       Map<String, ? extends Purgeable> otherTargets,
       Clock clock,
@@ -74,6 +80,7 @@ public final class TokenStores implements AutoCloseable {
       int purgeBatchSize,
       TokenStoreSettings initial) {
     this.database = Objects.requireNonNull(database, "database");
+    this.revokeAllInDatabase = Objects.requireNonNull(revokeAllInDatabase, "revokeAllInDatabase");
     this.newCache = Objects.requireNonNull(newCache, "newCache");
     this.otherTargets = new LinkedHashMap<>(Objects.requireNonNull(otherTargets, "otherTargets"));
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -83,6 +90,7 @@ public final class TokenStores implements AutoCloseable {
     this.dataPlane = new CachingTokenStore(switching, clock, cacheSettings);
     this.settings = initial;
     this.purger = startPurger(initial);
+    if (CACHE.equals(initial.type())) retireDatabaseTokens();
     log.atInfo()
         .addKeyValue("type", initial.type())
         .addKeyValue("purgeInterval", initial.purgeInterval())
@@ -133,6 +141,7 @@ public final class TokenStores implements AutoCloseable {
           .addKeyValue("from", settings.type())
           .addKeyValue("to", next.type())
           .log("opaque token store switched; tokens of the previous store are no longer accepted");
+      if (CACHE.equals(next.type())) retireDatabaseTokens();
     }
     if (typeChanged || next.purgeInterval() != settings.purgeInterval()) {
       purger.close();
@@ -183,6 +192,27 @@ public final class TokenStores implements AutoCloseable {
     closed = true;
     purger.close();
     dataPlane.close();
+  }
+
+  /**
+   * While the store is {@code cache}, no database token may stay usable. A failure is logged: the
+   * switch itself already keeps those tokens from being accepted now.
+   */
+  private void retireDatabaseTokens() {
+    try {
+      int revoked = revokeAllInDatabase.applyAsInt(clock.instant());
+      if (revoked > 0) {
+        log.atInfo()
+            .addKeyValue("revoked", revoked)
+            .log("database tokens revoked: the token store is cache");
+      }
+    } catch (RuntimeException e) {
+      log.atError()
+          .addKeyValue("error", e.toString())
+          .log(
+              "revoking the database tokens failed; they would be accepted again should the store"
+                  + " return to database before they expire");
+    }
   }
 
   private TokenStore storeOf(String type) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
  * TokenStores#current()}, the data plane's cache over the switching store over a memory store.
  */
 class TokenStoresCacheContractTest extends TokenStoreContract {
+  private final InMemoryTokenStore database = new InMemoryTokenStore();
   private TokenStores stores;
 
   @Override
@@ -18,7 +19,8 @@ class TokenStoresCacheContractTest extends TokenStoreContract {
     if (stores != null) stores.close();
     stores =
         new TokenStores(
-            new InMemoryTokenStore(),
+            database,
+            database::revokeAll,
             InMemoryTokenStore::new,
             Map.of(),
             java.time.Clock.systemUTC(),

@@ -33,11 +33,16 @@ class TokenStoresTest {
   private final AtomicInteger cachesMade = new AtomicInteger();
   private final AtomicInteger otherPurges = new AtomicInteger();
   private TokenStores stores;
+  private volatile boolean failRevokeAll;
 
   private TokenStores start(TokenStoreSettings initial) {
     stores =
         new TokenStores(
             database,
+            at -> {
+              if (failRevokeAll) throw new IllegalStateException("database down");
+              return database.revokeAll(at);
+            },
             () -> {
               cachesMade.incrementAndGet();
               return new InMemoryTokenStore();
@@ -124,6 +129,42 @@ class TokenStoresTest {
 
     assertThat(lookup(inDatabase)).isEmpty();
     assertThat(stores.current().findByApplication("photo-app")).isEmpty();
+  }
+
+  @Test
+  void
+      applyWhenSwitchedFromDatabaseToCacheThenDatabaseTokensAreRevokedAndStayRefusedAfterReturning() {
+    start(DATABASE);
+    String inDatabase = issue("photo-app");
+
+    stores.apply(CACHE);
+
+    assertThat(database.find(TokenHasher.hash(inDatabase)).orElseThrow().revokedAt())
+        .isEqualTo(clock.instant());
+    stores.apply(DATABASE);
+    assertThat(lookup(inDatabase)).isEmpty();
+  }
+
+  @Test
+  void constructorWhenCacheTypeThenTokensLeftInTheDatabaseAreRevoked() {
+    String left = newToken();
+    database.save(access(left, "photo-app"));
+
+    start(CACHE);
+
+    assertThat(database.find(TokenHasher.hash(left)).orElseThrow().revokedAt()).isNotNull();
+  }
+
+  @Test
+  void applyWhenRevokingDatabaseTokensFailsThenTheSwitchStillHappensAndTheyAreRefusedNow() {
+    start(DATABASE);
+    String inDatabase = issue("photo-app");
+    failRevokeAll = true;
+
+    stores.apply(CACHE);
+
+    assertThat(stores.settings()).isEqualTo(CACHE);
+    assertThat(lookup(inDatabase)).isEmpty();
   }
 
   @Test
