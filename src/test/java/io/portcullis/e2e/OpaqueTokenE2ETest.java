@@ -241,6 +241,24 @@ class OpaqueTokenE2ETest {
   }
 
   @Test
+  void callWhenApplicationDeletedAndCreatedAgainUnderTheSameNameThenItsOldTokensStay401() {
+    assertThat(node.admin("POST", "/applications", "{\"name\": \"temp-app\"}").statusCode())
+        .isEqualTo(201);
+    String token = issue(node, clock, "temp-app", TokenRecord.Kind.ACCESS, List.of());
+    assertThat(node.getWithBearer("/everyone/v1/a", token).statusCode()).isEqualTo(200);
+
+    assertThat(node.admin("DELETE", "/applications/temp-app", null).statusCode()).isEqualTo(204);
+    // Revoked with the deletion, before the admin call answered.
+    assertInvalidToken(node.getWithBearer("/everyone/v1/a", token), "unknown, expired or revoked");
+    assertThat(node.node().tokenStores().current().counts(clock.instant()).access().revoked())
+        .isPositive();
+    assertThat(node.admin("POST", "/applications", "{\"name\": \"temp-app\"}").statusCode())
+        .isEqualTo(201);
+
+    assertInvalidToken(node.getWithBearer("/everyone/v1/a", token), "unknown, expired or revoked");
+  }
+
+  @Test
   void purgerWhenClockPassesExpiryThenRemovesExpiredTokensOnItsSchedule() throws Exception {
     String token = access(node, clock, "photo-app");
     String id = TokenHasher.hash(token).substring(0, 12);

@@ -1,14 +1,18 @@
 package io.portcullis.token.store;
 
+import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
+import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.SnapshotHolder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -98,26 +102,73 @@ public final class TokenStores implements AutoCloseable {
   }
 
   /**
-   * Follows the {@code local} server's {@code tokenStore} setting in every snapshot published from
-   * now on (on the publishing thread; quick: no I/O). A snapshot without {@code local} changes
-   * nothing.
+   * Follows every snapshot published from now on (on the publishing thread):
+   *
+   * <ul>
+   *   <li>the {@code local} server's {@code tokenStore} setting is applied (a snapshot without
+   *       {@code local} changes nothing);
+   *   <li>the tokens of an application that was deleted, or whose client id changed, are revoked,
+   *       so that an application created again under the same name never inherits them.
+   * </ul>
+   *
+   * Failures are logged, never thrown to the publisher.
    */
   public void follow(SnapshotHolder snapshots) {
+    AtomicReference<Map<String, String>> clients =
+        new AtomicReference<>(clientIds(snapshots.get()));
     snapshots.onPublish(
-        snapshot ->
-            snapshot
-                .authorizationServer(AuthorizationServer.LOCAL)
-                .ifPresent(
-                    local -> {
-                      if (isClosed()) return;
-                      try {
-                        apply(local.tokenStore());
-                      } catch (RuntimeException e) {
-                        log.atError()
-                            .addKeyValue("error", e.toString())
-                            .log("token store settings not applied; keeping the current ones");
-                      }
-                    }));
+        snapshot -> {
+          if (isClosed()) return;
+          snapshot
+              .authorizationServer(AuthorizationServer.LOCAL)
+              .ifPresent(
+                  local -> {
+                    try {
+                      apply(local.tokenStore());
+                    } catch (RuntimeException e) {
+                      log.atError()
+                          .addKeyValue("error", e.toString())
+                          .log("token store settings not applied; keeping the current ones");
+                    }
+                  });
+          Map<String, String> now = clientIds(snapshot);
+          Map<String, String> before = clients.getAndSet(now);
+          before.forEach(
+              (application, clientId) -> {
+                if (!now.containsKey(application)
+                    || !Objects.equals(now.get(application), clientId)) {
+                  revokeTokensOf(application);
+                }
+              });
+        });
+  }
+
+  /** Revokes every token of the application; a failure is logged. */
+  private void revokeTokensOf(String application) {
+    try {
+      Instant now = clock.instant();
+      int revoked = 0;
+      for (TokenRecord token : dataPlane.findByApplication(application)) {
+        if (token.revokedAt() == null && dataPlane.revoke(token.tokenHash(), now)) revoked++;
+      }
+      log.atInfo()
+          .addKeyValue("application", application)
+          .addKeyValue("revoked", revoked)
+          .log("tokens revoked: the application was deleted or its client id changed");
+    } catch (RuntimeException e) {
+      log.atError()
+          .addKeyValue("application", application)
+          .addKeyValue("error", e.toString())
+          .log("revoking the tokens of a deleted application failed");
+    }
+  }
+
+  private static Map<String, String> clientIds(Snapshot snapshot) {
+    Map<String, String> clientIds = new HashMap<>();
+    for (Application application : snapshot.applications()) {
+      clientIds.put(application.name(), application.clientId());
+    }
+    return clientIds;
   }
 
   /**

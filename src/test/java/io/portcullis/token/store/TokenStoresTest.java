@@ -273,6 +273,34 @@ class TokenStoresTest {
   }
 
   @Test
+  void followWhenApplicationDeletedOrItsClientIdChangedThenItsTokensAreRevoked() {
+    start(DATABASE);
+    SnapshotHolder snapshots = new SnapshotHolder();
+    snapshots.publish(withApplications(app("photo-app", "photo"), app("mail-app", "mail")));
+    stores.follow(snapshots);
+    String photo = issue("photo-app");
+    String mail = issue("mail-app");
+
+    snapshots.publish(withApplications(app("mail-app", "mail")));
+    assertThat(database.find(TokenHasher.hash(photo)).orElseThrow().revokedAt()).isNotNull();
+    assertThat(database.find(TokenHasher.hash(mail)).orElseThrow().revokedAt()).isNull();
+
+    snapshots.publish(withApplications(app("mail-app", "mail-renamed")));
+    assertThat(database.find(TokenHasher.hash(mail)).orElseThrow().revokedAt()).isNotNull();
+    assertThat(lookup(mail)).isEmpty();
+  }
+
+  private static io.portcullis.registry.Application app(String name, String clientId) {
+    return new io.portcullis.registry.Application(
+        name, null, clientId, null, "local", List.of(), null, null, List.of(), List.of(), List.of(),
+        List.of(), Map.of(), true);
+  }
+
+  private static Snapshot withApplications(io.portcullis.registry.Application... apps) {
+    return new Snapshot(1, List.of(), List.of(apps), List.of(), List.of(), List.of());
+  }
+
+  @Test
   void applyWhenClosedThenIllegalState() {
     start(CACHE);
     stores.close();
