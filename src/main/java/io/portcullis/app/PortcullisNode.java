@@ -9,6 +9,7 @@ import io.portcullis.admin.AdminServer;
 import io.portcullis.admin.AdminSettings;
 import io.portcullis.admin.KeyRoutes;
 import io.portcullis.admin.Readiness;
+import io.portcullis.admin.TokenRoutes;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.ConfigWriter;
 import io.portcullis.config.LoadedConfig;
@@ -26,6 +27,7 @@ import io.portcullis.gateway.LocalRoutes;
 import io.portcullis.gateway.authorize.PolicyAuthorizer;
 import io.portcullis.gateway.identify.Identifiers;
 import io.portcullis.gateway.identify.JwtIdentifier;
+import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
@@ -33,9 +35,11 @@ import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
+import io.portcullis.store.JdbcJtiReplayCache;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
 import io.portcullis.store.JdbcSigningKeyRepository;
+import io.portcullis.store.JdbcTokenStore;
 import io.portcullis.store.JdbcTransactions;
 import io.portcullis.store.StoreConflictException;
 import io.portcullis.store.StoreException;
@@ -44,7 +48,11 @@ import io.portcullis.store.TokenRevocationRelay;
 import io.portcullis.token.issue.JwtIssuer;
 import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
+import io.portcullis.token.store.CachingTokenStore;
+import io.portcullis.token.store.InMemoryTokenStore;
 import io.portcullis.token.store.RevokedJwtStore;
+import io.portcullis.token.store.TokenPurger;
+import io.portcullis.token.store.TokenStores;
 import io.portcullis.token.verify.CachingTokenVerifier;
 import io.portcullis.token.verify.JwtVerifier;
 import io.portcullis.token.verify.TokenVerifier;
@@ -60,6 +68,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +90,7 @@ public final class PortcullisNode implements AutoCloseable {
   private ControlPlane control;
   private SnapshotHolder snapshots;
   private SigningKeys signingKeys;
+  private TokenStores tokenStores;
   private PortcullisConfig config;
   private int gatewayPort;
   private int adminPort;
@@ -166,13 +176,33 @@ public final class PortcullisNode implements AutoCloseable {
 
     ChangeNotifier notifier = ChangeNotifier.open(database);
     closeables.add(notifier);
-    RevokedJwtStore revokedJwts =
-        new RevokedJwtStore(
-            new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier), clock);
+    JdbcRevokedJwtRepository revokedJwtRows =
+        new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier);
+    RevokedJwtStore revokedJwts = new RevokedJwtStore(revokedJwtRows, clock);
     revokedJwts.load();
     TokenRevocationRelay relay = new TokenRevocationRelay(notifier);
     closeables.add(relay);
     relay.follow(revokedJwts);
+    // Opaque tokens: the local server's tokenStore setting picks the store, now and at run time.
+    JdbcTokenStore databaseTokens =
+        new JdbcTokenStore(database.dataSource(), StoreJson.mapper(), notifier);
+    tokenStores =
+        new TokenStores(
+            databaseTokens,
+            databaseTokens::revokeAll,
+            InMemoryTokenStore::new,
+            Map.of(
+                "used_jtis",
+                new JdbcJtiReplayCache(database.dataSource(), clock),
+                "revoked_jwts",
+                revokedJwtRows),
+            clock,
+            CachingTokenStore.Settings.DEFAULT,
+            TokenPurger.DEFAULT_BATCH_SIZE,
+            local.tokenStore());
+    closeables.add(tokenStores);
+    relay.follow(tokenStores.dataPlane());
+    tokenStores.follow(snapshots);
 
     vertx = Vertx.vertx();
     followRegistryChanges(notifier);
@@ -210,7 +240,10 @@ public final class PortcullisNode implements AutoCloseable {
             vertx,
             gatewaySettings(config),
             snapshots,
-            Identifiers.of(List.of(new JwtIdentifier(verifier, revokedJwts::isRevoked))),
+            Identifiers.of(
+                List.of(
+                    new JwtIdentifier(verifier, revokedJwts::isRevoked),
+                    new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock))),
             new PolicyAuthorizer(),
             new MicrometerTransactionRecorder(registry),
             new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler()),
@@ -230,7 +263,9 @@ public final class PortcullisNode implements AutoCloseable {
             metrics,
             Readiness.of(control, snapshots),
             PortcullisNode::translateStoreFailure,
-            List.of(new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier)));
+            List.of(
+                new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
+                new TokenRoutes(vertx, snapshots, tokenStores, clock)));
     admin.start().await();
     adminPort = admin.port();
 
@@ -373,6 +408,14 @@ public final class PortcullisNode implements AutoCloseable {
 
   public SigningKeys signingKeys() {
     return signingKeys;
+  }
+
+  /**
+   * The node's opaque-token store, as the {@code local} server's {@code tokenStore} setting picks
+   * it: {@link TokenStores#current()} is the store to issue, introspect and revoke through.
+   */
+  public TokenStores tokenStores() {
+    return tokenStores;
   }
 
   /**

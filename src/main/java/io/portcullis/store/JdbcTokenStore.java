@@ -49,6 +49,8 @@ public final class JdbcTokenStore implements TokenStore {
       "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL";
   private static final String REVOKE_FAMILY =
       "UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL";
+  private static final String REVOKE_ALL =
+      "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND expires_at > ?";
   private static final String ROTATE =
       "UPDATE tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL";
   // Both databases accept FETCH FIRST in a subquery; DELETE … LIMIT is not portable.
@@ -143,6 +145,31 @@ public final class JdbcTokenStore implements TokenStore {
     int revoked = update(REVOKE_FAMILY, at, familyId, "revoking token family '" + familyId + "'");
     if (revoked > 0) announce(ChangeNotifier.Channel.TOKEN_FAMILY_REVOKED, familyId);
     return revoked;
+  }
+
+  /**
+   * Revokes every token not yet revoked nor expired, in one statement: what happens to the database
+   * tokens when the node's token store is {@code cache} ({@code TokenStores}), so that they stay
+   * refused should the store ever be {@code database} again. No notice is sent: every node empties
+   * its token cache when it switches store.
+   *
+   * @return how many tokens this call revoked
+   * @throws StoreException when the statement fails
+   */
+  public int revokeAll(Instant at) {
+    Objects.requireNonNull(at, "at");
+    try {
+      return transactions.write(
+          connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(REVOKE_ALL)) {
+              SqlInstants.set(statement, 1, at);
+              SqlInstants.set(statement, 2, at);
+              return statement.executeUpdate();
+            }
+          });
+    } catch (SQLException e) {
+      throw failure("revoking every token", e);
+    }
   }
 
   @Override

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,6 +70,20 @@ final class AdminFixture implements AutoCloseable {
    */
   AdminFixture(
       UnaryOperator<RegistryStore> storeDecorator, List<AdminServer.Extension> extensions) {
+    this(storeDecorator, fixture -> extensions);
+  }
+
+  /**
+   * @param extensions makes more routes for the server from the fixture (its Vert.x, snapshots and
+   *     control plane are ready)
+   */
+  AdminFixture(Function<AdminFixture, List<AdminServer.Extension>> extensions) {
+    this(store -> store, extensions);
+  }
+
+  private AdminFixture(
+      UnaryOperator<RegistryStore> storeDecorator,
+      Function<AdminFixture, List<AdminServer.Extension>> extensions) {
     database = Database.open(TestDatabases.h2());
     PasswordHasher hasher = new PasswordHasher(1_000, new SecureRandom());
     control =
@@ -108,7 +123,7 @@ final class AdminFixture implements AutoCloseable {
             metrics,
             Readiness.of(control, snapshots),
             AdminFixture::storeConflicts,
-            extensions);
+            extensions.apply(this));
     await(server.start());
   }
 

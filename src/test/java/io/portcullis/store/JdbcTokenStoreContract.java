@@ -1,15 +1,22 @@
 package io.portcullis.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.token.store.TokenRecord;
 import io.portcullis.token.store.TokenStore;
 import io.portcullis.token.store.TokenStoreContract;
+import io.portcullis.token.store.Tokens;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The token store contract on one fresh database per subclass; tables emptied before each test. */
 abstract class JdbcTokenStoreContract extends TokenStoreContract {
@@ -39,6 +46,33 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
       throw new IllegalStateException(e);
     }
     return store;
+  }
+
+  @Test
+  void revokeAllWhenActiveExpiredAndRevokedTokensThenOnlyTheActiveOnesAreRevokedAndCounted() {
+    freshStore();
+    Instant now = Tokens.T0.plusSeconds(60);
+    TokenRecord active = Tokens.access(Tokens.newToken(), "photo-app");
+    TokenRecord revoked = Tokens.access(Tokens.newToken(), "photo-app");
+    TokenRecord expired =
+        Tokens.record(
+            Tokens.newToken(),
+            TokenRecord.Kind.ACCESS,
+            "photo-app",
+            Tokens.T0.minusSeconds(7200),
+            Duration.ofHours(1),
+            Tokens.newFamily());
+    store.save(active);
+    store.save(revoked);
+    store.save(expired);
+    store.revoke(revoked.tokenHash(), Tokens.T0);
+
+    assertThat(store.revokeAll(now)).isEqualTo(1);
+
+    assertThat(store.find(active.tokenHash()).orElseThrow().revokedAt()).isEqualTo(now);
+    assertThat(store.find(revoked.tokenHash()).orElseThrow().revokedAt()).isEqualTo(Tokens.T0);
+    assertThat(store.find(expired.tokenHash()).orElseThrow().revokedAt()).isNull();
+    assertThat(store.revokeAll(now)).isZero();
   }
 
   @Override

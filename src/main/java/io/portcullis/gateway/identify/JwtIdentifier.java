@@ -64,7 +64,11 @@ public final class JwtIdentifier implements Identifier {
     return verifier.verify(bearer.token()).map(v -> decide(v, snapshot));
   }
 
-  /** A JWS in compact form has exactly two dots; opaque tokens of this gateway have none. */
+  /**
+   * A JWS in compact form has exactly two dots; opaque tokens of this gateway have none. {@link
+   * OpaqueTokenIdentifier} takes exactly the tokens this refuses, so that every bearer token has
+   * one identifier: change both together.
+   */
   static boolean looksLikeJwt(String token) {
     int first = token.indexOf('.');
     return first > 0 && token.indexOf('.', first + 1) > first;

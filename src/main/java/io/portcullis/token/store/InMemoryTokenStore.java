@@ -94,6 +94,20 @@ public final class InMemoryTokenStore implements TokenStore {
     return revoked;
   }
 
+  /**
+   * Revokes every token not yet revoked nor expired (as {@code JdbcTokenStore.revokeAll} does).
+   *
+   * @return how many tokens this call revoked
+   */
+  public int revokeAll(Instant at) {
+    Objects.requireNonNull(at, "at");
+    int revoked = 0;
+    for (TokenRecord token : tokens.values()) {
+      if (!token.isExpired(at) && revoke(token.tokenHash(), at)) revoked++;
+    }
+    return revoked;
+  }
+
   @Override
   public boolean markRotated(String tokenHash, Instant at) {
     Objects.requireNonNull(tokenHash, "tokenHash");

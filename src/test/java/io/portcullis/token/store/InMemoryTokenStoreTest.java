@@ -54,6 +54,31 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
   }
 
   @Test
+  void revokeAllWhenActiveExpiredAndRevokedTokensThenOnlyTheActiveOnesAreRevokedAndCounted() {
+    java.time.Instant now = Tokens.T0.plusSeconds(60);
+    TokenRecord active = access(newToken(), "photo-app");
+    TokenRecord revoked = access(newToken(), "photo-app");
+    TokenRecord expired =
+        Tokens.record(
+            newToken(),
+            TokenRecord.Kind.ACCESS,
+            "photo-app",
+            Tokens.T0.minusSeconds(7200),
+            java.time.Duration.ofHours(1),
+            Tokens.newFamily());
+    current.save(active);
+    current.save(revoked);
+    current.save(expired);
+    current.revoke(revoked.tokenHash(), Tokens.T0);
+
+    assertThat(current.revokeAll(now)).isEqualTo(1);
+
+    assertThat(current.find(active.tokenHash()).orElseThrow().revokedAt()).isEqualTo(now);
+    assertThat(current.find(revoked.tokenHash()).orElseThrow().revokedAt()).isEqualTo(Tokens.T0);
+    assertThat(current.find(expired.tokenHash()).orElseThrow().revokedAt()).isNull();
+  }
+
+  @Test
   void constructorWhenMaximumSizeBelowOneThenIllegalArgumentNamingIt() {
     assertThatThrownBy(() -> new InMemoryTokenStore(0))
         .isInstanceOf(IllegalArgumentException.class)

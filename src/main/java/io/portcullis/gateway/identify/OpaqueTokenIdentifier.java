@@ -1,0 +1,155 @@
+package io.portcullis.gateway.identify;
+
+import io.portcullis.gateway.RequestContext;
+import io.portcullis.gateway.identify.Identification.Rejected;
+import io.portcullis.http.Credentials;
+import io.portcullis.registry.Application;
+import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.Snapshot;
+import io.portcullis.token.store.CachingTokenStore;
+import io.portcullis.token.store.OpaqueTokenGenerator;
+import io.portcullis.token.store.TokenLookupException;
+import io.portcullis.token.store.TokenRecord;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code OAUTH2_TOKEN} identification method: an opaque access token that the gateway issued,
+ * sent as a bearer token, identifies the application it was issued to.
+ *
+ * <p><b>Which bearer tokens are its own.</b> Exactly those that {@link JwtIdentifier} leaves: every
+ * bearer token that does not have the JWS compact shape (two dots). So for an API that accepts both
+ * methods each token goes to exactly one identifier, and a token that is neither a JWT nor a
+ * well-formed opaque token is refused here with {@code invalid_token} rather than passed over.
+ *
+ * <p><b>Checks</b>, in order; the first that fails answers 401 {@code invalid_token} (RFC 6750 §3):
+ *
+ * <ol>
+ *   <li>the token is well formed: 22 to 512 characters of the URL-safe alphabet (nothing else is
+ *       looked up);
+ *   <li>the store knows its hash and the token is active: not expired, not revoked (the lookup
+ *       answers from the data plane's cache, or from the store on a thread of its own: never on the
+ *       event loop);
+ *   <li>it is an access token: a refresh token is never accepted in its place;
+ *   <li>its authorization server still exists;
+ *   <li>its application still exists under the same client id and is enabled.
+ * </ol>
+ *
+ * Unknown, expired and revoked tokens get one description, so that the answer does not tell a
+ * guesser which tokens once existed. When the store cannot answer (it failed, or too many lookups
+ * wait), the call is answered 503: it says nothing about the token.
+ *
+ * <p>The caller then carries the token's scopes and subject (its client id when the token has no
+ * subject, as for client credentials), and the issuer URI of its authorization server; the
+ * authorizer decides exactly as for a JWT.
+ */
+public final class OpaqueTokenIdentifier implements Identifier {
+  private static final Logger log = LoggerFactory.getLogger(OpaqueTokenIdentifier.class);
+
+  static final String MALFORMED =
+      "the bearer token is neither a JWT nor an opaque access token of this gateway (expected "
+          + OpaqueTokenGenerator.MIN_LENGTH
+          + " to "
+          + OpaqueTokenGenerator.MAX_LENGTH
+          + " characters of A-Z a-z 0-9 - _)";
+  static final String NOT_ACTIVE = "the access token is unknown, expired or revoked";
+  static final String REFRESH_TOKEN =
+      "a refresh token cannot be used as an access token; exchange it at the token endpoint";
+
+  /** Finds active tokens without blocking: {@link CachingTokenStore#lookup}. */
+  @FunctionalInterface
+  public interface Lookup {
+    /**
+     * @param token the token as the client sent it
+     * @return a future of the record of an existing, active token (access or refresh), or of empty
+     *     for a malformed, unknown, expired, revoked or rotated one; failed with {@link
+     *     TokenLookupException} when the store cannot answer
+     */
+    Future<Optional<TokenRecord>> lookup(String token);
+  }
+
+  private final Lookup tokens;
+  private final Clock clock;
+
+  /**
+   * @param tokens the data plane's non-blocking token lookup
+   * @param clock decides expiry, as the store's cache does
+   */
+  public OpaqueTokenIdentifier(Lookup tokens, Clock clock) {
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public IdentificationMethod method() {
+    return IdentificationMethod.OAUTH2_TOKEN;
+  }
+
+  @Override
+  public Future<Identification> identify(RequestContext ctx) {
+    if (!(ctx.credentials() instanceof Credentials.Bearer bearer)
+        || JwtIdentifier.looksLikeJwt(bearer.token())) {
+      return Future.succeededFuture(Identification.NOT_APPLICABLE);
+    }
+    String token = bearer.token();
+    if (!OpaqueTokenGenerator.isWellFormed(token)) {
+      return Future.succeededFuture(invalid(MALFORMED));
+    }
+    Snapshot snapshot = ctx.snapshot();
+    return tokens
+        .lookup(token)
+        .map(found -> decide(found, snapshot))
+        .recover(
+            failure -> {
+              if (!(failure instanceof TokenLookupException)) return Future.failedFuture(failure);
+              log.atWarn()
+                  .addKeyValue("api", ctx.api() == null ? null : ctx.api().key())
+                  .addKeyValue("error", failure.getMessage())
+                  .log("opaque token lookup failed; answering 503");
+              return Future.succeededFuture(
+                  new Rejected(
+                      503, null, "the token store is not available right now; try again later"));
+            });
+  }
+
+  private Identification decide(Optional<TokenRecord> found, Snapshot snapshot) {
+    if (found.isEmpty() || !found.get().isActive(clock.instant())) return invalid(NOT_ACTIVE);
+    TokenRecord record = found.get();
+    if (record.kind() != TokenRecord.Kind.ACCESS) return invalid(REFRESH_TOKEN);
+    Optional<AuthorizationServer> server =
+        snapshot.authorizationServer(record.authorizationServer());
+    if (server.isEmpty() || server.get().type() != AuthorizationServer.Type.INTERNAL) {
+      return invalid(
+          "the authorization server " + record.authorizationServer() + " no longer issues tokens");
+    }
+    Application application = snapshot.application(record.applicationName()).orElse(null);
+    // A same-named application made anew (another client id) must not inherit the old tokens.
+    if (application == null
+        || (record.clientId() != null && !record.clientId().equals(application.clientId()))) {
+      return invalid("the application " + record.applicationName() + " no longer exists");
+    }
+    if (!application.enabled()) {
+      return invalid("the application " + application.name() + " is disabled");
+    }
+    // A client-credentials token has no resource owner: the client is the subject, as in the JWTs
+    // that /oauth2/jwt issues to an application, so upstreams see one identity for either token.
+    String subject = record.subject() != null ? record.subject() : record.clientId();
+    return new Identification.Identified(
+        IdentificationMethod.OAUTH2_TOKEN,
+        application,
+        subject,
+        record.scopes(),
+        server.get().issuer(),
+        Map.of());
+  }
+
+  private static Rejected invalid(String description) {
+    return new Rejected(401, "invalid_token", description);
+  }
+}

@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class TokenStoresDatabasePostgresTest extends TokenStoresDatabaseContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.postgres();
+  }
+}
