@@ -29,13 +29,16 @@ import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.http.Problem;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
+import io.portcullis.oauth.TokenServices;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
+import io.portcullis.store.JdbcJtiReplayCache;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
 import io.portcullis.store.JdbcSigningKeyRepository;
+import io.portcullis.store.JdbcTokenStore;
 import io.portcullis.store.JdbcTransactions;
 import io.portcullis.store.StoreConflictException;
 import io.portcullis.store.StoreException;
@@ -44,7 +47,10 @@ import io.portcullis.store.TokenRevocationRelay;
 import io.portcullis.token.issue.JwtIssuer;
 import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
+import io.portcullis.token.store.InMemoryTokenStore;
 import io.portcullis.token.store.RevokedJwtStore;
+import io.portcullis.token.store.TokenStore;
+import io.portcullis.token.verify.ApplicationKeys;
 import io.portcullis.token.verify.CachingTokenVerifier;
 import io.portcullis.token.verify.JwtVerifier;
 import io.portcullis.token.verify.TokenVerifier;
@@ -197,7 +203,8 @@ public final class PortcullisNode implements AutoCloseable {
             snapshots,
             authenticator,
             signingKeys,
-            new JwtIssuer(signingKeys, clock, random));
+            new JwtIssuer(signingKeys, clock, random),
+            tokenServices(clock, random, notifier, revokedJwts, verifier));
     gateway =
         new GatewayServer(
             vertx,
@@ -242,6 +249,36 @@ public final class PortcullisNode implements AutoCloseable {
                     },
                     false)
                 .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing keys failed")));
+  }
+
+  /**
+   * The token endpoints' services for the {@code local} server: its token store as {@code
+   * tokenStore.type} says at start ({@code database}: the shared JDBC store; {@code cache}: this
+   * node's memory, bounded), and the JDBC replay cache of assertion {@code jti}s, which every node
+   * sharing the database shares and which survives a restart, so that no assertion can be replayed
+   * after one.
+   */
+  private TokenServices tokenServices(
+      Clock clock,
+      SecureRandom random,
+      ChangeNotifier notifier,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier) {
+    AuthorizationServer local =
+        snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
+    TokenStore store =
+        "database".equals(local.tokenStore().type())
+            ? new JdbcTokenStore(database.dataSource(), StoreJson.mapper(), notifier)
+            : new InMemoryTokenStore(InMemoryTokenStore.DEFAULT_MAXIMUM_SIZE);
+    banner.add("token store: " + local.tokenStore().type());
+    return new TokenServices(
+        store,
+        new JdbcJtiReplayCache(database.dataSource(), clock),
+        revokedJwts,
+        verifier,
+        new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
+        clock,
+        random);
   }
 
   /**
