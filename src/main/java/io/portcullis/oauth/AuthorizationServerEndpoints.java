@@ -140,7 +140,7 @@ public final class AuthorizationServerEndpoints {
         new IntrospectionEndpoint(vertx, snapshots, clients, lookup);
     RevocationEndpoint revocation =
         new RevocationEndpoint(vertx, snapshots, clients, lookup, t.store(), t.revokedJwts());
-    BodyHandler form = BodyHandler.create(false).setBodyLimit(MAX_FORM);
+    Handler<RoutingContext> form = FormRequest.reader(MAX_FORM);
     for (String path : List.of(TOKEN, AXWAY_TOKEN)) {
       router.post(path).handler(form).handler(token::handle);
       router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Authenticates the client of a token, introspection or revocation request with one of the methods
  * the metadata announces: {@code client_secret_basic}, {@code client_secret_post} (RFC 6749 §2.3.1)
  * or {@code private_key_jwt} (RFC 7523 §2.2). The request is parsed by the nimbus OAuth SDK's
- * {@link ClientAuthentication#parse}, which also refuses a request that uses more than one method;
+ * {@link ClientAuthentication#parse}; a request that uses more than one method is refused first;
  * secrets are checked by the {@link Authenticator} (a slow hash; an unknown client costs the same
  * as a wrong secret, and both get the same answer); client assertions by {@link JwtAssertions}.
  *
@@ -91,6 +91,16 @@ final class ClientAuthenticator {
           OAuthFailure.invalidClient(
               "authenticate the client with HTTP Basic (client_secret_basic), client_secret_post"
                   + " or private_key_jwt; the Authorization header has another scheme"));
+    }
+    int methods =
+        (header instanceof Credentials.Basic ? 1 : 0)
+            + (form.get("client_secret") != null ? 1 : 0)
+            + (form.get("client_assertion") != null ? 1 : 0);
+    if (methods > 1) {
+      return new Failed(
+          OAuthFailure.invalidRequest(
+              "the request uses more than one client authentication method; use one"
+                  + " (RFC 6749 section 2.3)"));
     }
     ClientAuthentication parsed;
     try {

@@ -65,6 +65,7 @@ final class OAuthFixture implements AutoCloseable {
   static final String EMAIL = "https://localhost:8090/auth/userinfo.email";
   static final String ADMIN = "https://localhost:8090/auth/admin";
   static final String UNREGISTERED = "https://localhost:8090/auth/legacy";
+  static final String PARTNER_IDP = "https://idp.partner.test";
 
   final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   final SnapshotHolder snapshots = new SnapshotHolder();
@@ -164,10 +165,60 @@ final class OAuthFixture implements AutoCloseable {
                     List.of(PHOTOS, EMAIL, UNREGISTERED),
                     true),
                 app("other-app", "other-secret", otherKey, List.of(PHOTOS), true),
-                app("off-app", "off-secret", otherKey, List.of(PHOTOS), false)),
+                app("off-app", "off-secret", otherKey, List.of(PHOTOS), false),
+                partner()),
             List.of(),
             List.of(new Scope(PHOTOS, null), new Scope(EMAIL, null), new Scope(ADMIN, null)),
-            List.of(server)));
+            List.of(server, partnerIdp())));
+  }
+
+  /** An external issuer that partner-app trusts: its assertions may come with that iss. */
+  private AuthorizationServer partnerIdp() {
+    return new AuthorizationServer(
+        "partner-idp",
+        AuthorizationServer.Type.EXTERNAL,
+        PARTNER_IDP,
+        60,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(pem(otherKey)),
+        null,
+        List.of("RS256"),
+        null,
+        null);
+  }
+
+  private Application partner() {
+    return new Application(
+        "partner-app",
+        null,
+        "partner-app",
+        null,
+        "partner-idp",
+        List.of(),
+        null,
+        null,
+        List.of(pem(otherKey)),
+        List.of(PHOTOS),
+        List.of(),
+        List.of(),
+        Map.of(),
+        true);
+  }
+
+  private static String pem(RSAKey key) {
+    try {
+      return "-----BEGIN PUBLIC KEY-----\n"
+          + Base64.getMimeEncoder(64, new byte[] {'\n'})
+              .encodeToString(key.toPublicKey().getEncoded())
+          + "\n-----END PUBLIC KEY-----\n";
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   AuthorizationServer local() {

@@ -476,6 +476,22 @@ class TokenEndpointTest {
   }
 
   @Test
+  void revokeWhenTokenMissingThenInvalidRequest() throws Exception {
+    assertError(
+        f.post(
+            "/oauth2/revoke", basic("photo-app", "photo-secret"), Map.of("token_type_hint", "x")),
+        400,
+        "invalid_request",
+        "token is required");
+  }
+
+  @Test
+  void revokeWhenGetThen405() throws Exception {
+    assertThat(f.get("/oauth2/revoke", null).statusCode()).isEqualTo(405);
+    assertThat(f.get("/oauth2/introspect", null).statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void revokeWhenUnknownTokenThen200() throws Exception {
     assertThat(
             f.post(
@@ -692,6 +708,140 @@ class TokenEndpointTest {
     assertError(jwtBearer("a.b.c"), 400, "invalid_grant", "not a compact signed JWT");
   }
 
+  @Test
+  void tokenWhenAssertionFromTheIssuerTheApplicationTrustsThenTokenForSub() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("iss", OAuthFixture.PARTNER_IDP);
+    claims.put("sub", "partner-app");
+
+    HttpResponse<String> r = jwtBearer(OAuthFixture.sign(f.otherKey, claims));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject info =
+        f.introspect(
+            new JsonObject(r.body()).getString("access_token"), basic("photo-app", "photo-secret"));
+    assertThat(info.getString("client_id")).isEqualTo("partner-app");
+    assertThat(info.getString("sub")).isEqualTo("partner-app");
+  }
+
+  @Test
+  void tokenWhenTrustedIssuerButSubIsAnotherApplicationThenInvalidGrant() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("iss", OAuthFixture.PARTNER_IDP);
+    claims.put("sub", "photo-app");
+
+    assertError(
+        jwtBearer(OAuthFixture.sign(f.otherKey, claims)),
+        400,
+        "invalid_grant",
+        "not the client_id of a registered application");
+  }
+
+  @Test
+  void tokenWhenClientIdParameterNamesAnotherApplicationThenInvalidGrant() throws Exception {
+    assertError(
+        token(
+            null,
+            Map.of(
+                "grant_type",
+                TokenEndpoint.JWT_BEARER,
+                "assertion",
+                f.assertion(f.claims()),
+                "client_id",
+                "other-app")),
+        400,
+        "invalid_grant",
+        "client_id does not name the application");
+  }
+
+  @Test
+  void tokenWhenAssertionTooLongOrEncryptedOrOddAlgThenInvalidGrant() throws Exception {
+    assertError(
+        jwtBearer("a".repeat(JwtAssertions.MAX_LENGTH + 1)),
+        400,
+        "invalid_grant",
+        "longer than 16384 characters");
+    assertError(jwtBearer("a.b.c.d.e"), 400, "invalid_grant", "encrypted JWT is not accepted");
+    String header = Base64URL.encode("{\"alg\":\"XY9\"}").toString();
+    String payload = Base64URL.encode(toClaims(f.claims()).toString()).toString();
+    assertError(
+        jwtBearer(header + "." + payload + ".c2ln"),
+        400,
+        "invalid_grant",
+        "'XY9' is not an accepted algorithm");
+    assertError(
+        jwtBearer(Base64URL.encode("{}") + "." + payload + ".c2ln"),
+        400,
+        "invalid_grant",
+        "header has no alg");
+  }
+
+  @Test
+  void tokenWhenAssertionOver8KiBButWithinLimitThenAccepted() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("padding", "p".repeat(10_000));
+
+    HttpResponse<String> r = jwtBearer(f.assertion(claims));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void tokenWhenBodyOver64KiBThen413() throws Exception {
+    HttpResponse<String> r =
+        f.post(
+            "/oauth2/token",
+            null,
+            "grant_type=client_credentials&x=" + "y".repeat(AuthorizationServerEndpoints.MAX_FORM));
+
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void tokenWhenJtiTooLongThenInvalidGrant() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("jti", "j".repeat(513));
+
+    assertError(jwtBearer(f.assertion(claims)), 400, "invalid_grant", "jti must have 1 to 512");
+  }
+
+  @Test
+  void tokenWhenLocalServerMissingThenTemporarilyUnavailable() throws Exception {
+    AuthorizationServer local = f.local();
+    f.snapshots.publish(
+        new io.portcullis.registry.Snapshot(
+            f.snapshots.get().version() + 1,
+            List.of(),
+            f.snapshots.get().applications(),
+            List.of(),
+            f.snapshots.get().scopes(),
+            List.of()));
+    try {
+      assertError(
+          token(basic("photo-app", "photo-secret"), Map.of("grant_type", "client_credentials")),
+          503,
+          "temporarily_unavailable",
+          "not configured");
+      assertError(
+          f.post("/oauth2/introspect", basic("photo-app", "photo-secret"), Map.of("token", "x")),
+          503,
+          "temporarily_unavailable",
+          "not configured");
+      assertError(
+          f.post("/oauth2/revoke", basic("photo-app", "photo-secret"), Map.of("token", "x")),
+          503,
+          "temporarily_unavailable",
+          "not configured");
+      assertError(
+          f.get("/api/oauth/tokeninfo?access_token=x", null),
+          503,
+          "temporarily_unavailable",
+          "not configured");
+    } finally {
+      f.publish(local);
+    }
+  }
+
   private static JWTClaimsSet toClaims(Map<String, Object> claims) {
     JWTClaimsSet.Builder b = new JWTClaimsSet.Builder();
     claims.forEach(b::claim);
@@ -754,6 +904,84 @@ class TokenEndpointTest {
         401,
         "invalid_client",
         "another scheme");
+  }
+
+  @Test
+  void tokenWhenTwoAuthorizationHeadersThenInvalidRequest() throws Exception {
+    HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create(f.base + "/oauth2/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", basic("photo-app", "photo-secret"))
+                    .header("Authorization", basic("other-app", "other-secret"))
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "grant_type=client_credentials"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertError(r, 400, "invalid_request", "one Authorization header");
+  }
+
+  @Test
+  void tokenWhenBasicAndPostedSecretTogetherThenInvalidRequest() throws Exception {
+    assertError(
+        token(
+            basic("photo-app", "photo-secret"),
+            Map.of(
+                "grant_type",
+                "client_credentials",
+                "client_id",
+                "photo-app",
+                "client_secret",
+                "photo-secret")),
+        400,
+        "invalid_request",
+        "more than one client authentication method");
+  }
+
+  @Test
+  void tokenWhenClientSecretJwtThenInvalidClientNotSupported() throws Exception {
+    SignedJWT hmac =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).build(), toClaims(clientAssertion()));
+    hmac.sign(new MACSigner("a-shared-secret-of-at-least-32-bytes!!"));
+
+    assertError(
+        token(
+            null,
+            Map.of(
+                "grant_type",
+                "client_credentials",
+                "client_assertion_type",
+                PrivateKeyJWT.CLIENT_ASSERTION_TYPE,
+                "client_assertion",
+                hmac.serialize())),
+        401,
+        "invalid_client",
+        "client_secret_jwt is not supported");
+  }
+
+  @Test
+  void tokenWhenPrivateKeyJwtOfDisabledApplicationThenSameAnswerAsWrongKey() throws Exception {
+    Map<String, Object> claims = clientAssertion();
+    claims.put("iss", "off-app");
+    claims.put("sub", "off-app");
+
+    assertError(
+        token(
+            null,
+            Map.of(
+                "grant_type",
+                "client_credentials",
+                "client_assertion_type",
+                PrivateKeyJWT.CLIENT_ASSERTION_TYPE,
+                "client_assertion",
+                OAuthFixture.sign(f.otherKey, claims))),
+        401,
+        "invalid_client",
+        JwtAssertions.CLIENT_UNKNOWN);
   }
 
   @Test
