@@ -16,6 +16,28 @@ record OAuthFailure(int status, String error, String description) {
   OAuthFailure {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(description, "description");
+    description = legal(description);
+  }
+
+  /**
+   * The description in the characters RFC 6749 section 5.2 allows ({@code %x20-21 / %x23-5B /
+   * %x5D-7E}): a message from a library may carry quotes, a backslash or other characters.
+   */
+  private static String legal(String description) {
+    StringBuilder out = new StringBuilder(description.length());
+    for (int i = 0; i < description.length(); i++) {
+      char c = description.charAt(i);
+      if (c == '"') {
+        out.append('\'');
+      } else if (c == '\\') {
+        out.append('/');
+      } else if (c >= 0x20 && c <= 0x7E) {
+        out.append(c);
+      } else {
+        out.append('?');
+      }
+    }
+    return out.toString();
   }
 
   static OAuthFailure invalidRequest(String description) {

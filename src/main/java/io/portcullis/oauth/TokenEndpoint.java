@@ -185,11 +185,9 @@ final class TokenEndpoint {
         assertions.validate(
             assertion, JwtAssertions.Role.GRANT, snapshot, server, Set.of(audience), client);
     if (result instanceof JwtAssertions.Invalid invalid) {
-      LOG.atInfo()
-          .addKeyValue("grant_type", "jwt-bearer")
-          .addKeyValue("client_id", client == null ? null : client.clientId())
-          .addKeyValue("reason", invalid.description())
-          .log("token refused");
+      var log = LOG.atInfo().addKeyValue("grant_type", "jwt-bearer");
+      if (client != null) log = log.addKeyValue("client_id", client.clientId());
+      log.addKeyValue("reason", invalid.description()).log("token refused");
       return refused(OAuthFailure.invalidGrant(invalid.description()));
     }
     JwtAssertions.Valid valid = (JwtAssertions.Valid) result;
@@ -263,17 +261,8 @@ final class TokenEndpoint {
     if (record.isExpired(now)) {
       return refused(OAuthFailure.invalidGrant("refresh_token expired at " + record.expiresAt()));
     }
-    if (record.rotatedAt() != null || !store.markRotated(hash, now)) {
-      int revoked = store.revokeFamily(record.familyId(), now);
-      LOG.atWarn()
-          .addKeyValue("client_id", client.clientId())
-          .addKeyValue("family", record.familyId())
-          .addKeyValue("revoked", revoked)
-          .log("rotated refresh token used again: token family revoked");
-      return refused(
-          OAuthFailure.invalidGrant(
-              "refresh_token was already used; every token of its grant is now revoked"));
-    }
+    if (record.rotatedAt() != null) return reused(client, record, now);
+    // Scopes before rotation: a request refused for its scope must not use the token up.
     List<String> scopes = record.scopes();
     String requested = form.get("scope");
     if (requested != null) {
@@ -289,6 +278,7 @@ final class TokenEndpoint {
       }
       scopes = asked;
     }
+    if (!store.markRotated(hash, now)) return reused(client, record, now);
     return issue(
         server,
         new OpaqueTokenIssuer.Grant(
@@ -303,14 +293,26 @@ final class TokenEndpoint {
         "refresh_token");
   }
 
+  /** A refresh token used a second time: treated as stolen, its whole family is revoked. */
+  private Outcome reused(Application client, TokenRecord record, Instant now) {
+    int revoked = store.revokeFamily(record.familyId(), now);
+    LOG.atWarn()
+        .addKeyValue("client_id", client.clientId())
+        .addKeyValue("family", record.familyId())
+        .addKeyValue("revoked", revoked)
+        .log("rotated refresh token used again: token family revoked");
+    return refused(
+        OAuthFailure.invalidGrant(
+            "refresh_token was already used; every token of its grant is now revoked"));
+  }
+
   private Outcome issue(
       AuthorizationServer server, OpaqueTokenIssuer.Grant grant, boolean refresh, String kind) {
     OpaqueTokenIssuer.Issued issued = issuer.issue(server, grant, refresh);
-    LOG.atInfo()
-        .addKeyValue("grant_type", kind)
-        .addKeyValue("application", grant.applicationName())
-        .addKeyValue("sub", grant.subject())
-        .addKeyValue("scope", String.join(" ", grant.scopes()))
+    var log = LOG.atInfo().addKeyValue("grant_type", kind);
+    log = log.addKeyValue("application", grant.applicationName());
+    if (grant.subject() != null) log = log.addKeyValue("sub", grant.subject());
+    log.addKeyValue("scope", String.join(" ", grant.scopes()))
         .addKeyValue("family", issued.access().familyId())
         .addKeyValue("refresh", issued.refreshToken() != null)
         .log("token issued");

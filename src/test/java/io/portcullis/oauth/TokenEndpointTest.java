@@ -391,6 +391,34 @@ class TokenEndpointTest {
         400,
         "invalid_scope",
         "was not granted with the refresh token");
+
+    HttpResponse<String> still =
+        token(
+            basic("photo-app", "photo-secret"),
+            Map.of("grant_type", "refresh_token", "refresh_token", refresh, "scope", PHOTOS));
+    assertThat(still.statusCode()).as(still.body()).isEqualTo(200);
+    assertThat(new JsonObject(still.body()).getString("scope")).isEqualTo(PHOTOS);
+  }
+
+  @Test
+  void refreshWhenRotatedTokenReusedWithBadScopeThenFamilyStillRevoked() throws Exception {
+    JsonObject first = f.exchange(f.claims());
+    String refresh = first.getString("refresh_token");
+    HttpResponse<String> rotated =
+        token(
+            basic("photo-app", "photo-secret"),
+            Map.of("grant_type", "refresh_token", "refresh_token", refresh));
+    String access2 = new JsonObject(rotated.body()).getString("access_token");
+
+    assertError(
+        token(
+            basic("photo-app", "photo-secret"),
+            Map.of("grant_type", "refresh_token", "refresh_token", refresh, "scope", ADMIN)),
+        400,
+        "invalid_grant",
+        "already used");
+    assertThat(f.introspect(access2, basic("photo-app", "photo-secret")).getBoolean("active"))
+        .isFalse();
   }
 
   @Test
