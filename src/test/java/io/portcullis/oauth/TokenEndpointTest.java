@@ -350,6 +350,32 @@ class TokenEndpointTest {
   }
 
   @Test
+  void refreshWhenSentTwiceAtOnceThenAtMostOneSucceedsAndTheFamilyIsRevoked() throws Exception {
+    String refresh = f.exchange(f.claims()).getString("refresh_token");
+    Map<String, String> form = Map.of("grant_type", "refresh_token", "refresh_token", refresh);
+
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> a =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> send(form));
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> b =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> send(form));
+    List<HttpResponse<String>> both = List.of(a.get(), b.get());
+
+    assertThat(both).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 400);
+    HttpResponse<String> won = both.stream().filter(r -> r.statusCode() == 200).findFirst().get();
+    String access = new JsonObject(won.body()).getString("access_token");
+    assertThat(f.introspect(access, basic("photo-app", "photo-secret")).getBoolean("active"))
+        .isFalse();
+  }
+
+  private static HttpResponse<String> send(Map<String, String> form) {
+    try {
+      return token(basic("photo-app", "photo-secret"), form);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void refreshWhenPresentedByAnotherClientThenInvalidGrantAndTokenStillUsable() throws Exception {
     String refresh = f.exchange(f.claims()).getString("refresh_token");
 
@@ -564,6 +590,24 @@ class TokenEndpointTest {
     assertThat(f.introspect(jwt, basic("photo-app", "photo-secret")).getBoolean("active")).isTrue();
 
     f.post("/oauth2/revoke", basic("photo-app", "photo-secret"), Map.of("token", jwt));
+    assertThat(f.introspect(jwt, basic("photo-app", "photo-secret")))
+        .isEqualTo(new JsonObject().put("active", false));
+  }
+
+  @Test
+  void tokenInfoWhenGatewayJwtThenAxwayViewAndExpiredJwtInactive() throws Exception {
+    String jwt =
+        new JsonObject(f.get("/oauth2/jwt", basic("photo-app", "photo-secret")).body())
+            .getString("jwt");
+
+    HttpResponse<String> info = f.get("/api/oauth/tokeninfo?access_token=" + jwt, null);
+    assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
+    JsonObject body = new JsonObject(info.body());
+    assertThat(body.getString("audience")).isEqualTo("photo-app");
+    assertThat(body.getString("user_id")).isEqualTo("photo-app");
+    assertThat(body.getLong("expires_in")).isEqualTo(600);
+
+    f.clock.advance(Duration.ofSeconds(600 + 61));
     assertThat(f.introspect(jwt, basic("photo-app", "photo-secret")))
         .isEqualTo(new JsonObject().put("active", false));
   }
