@@ -279,18 +279,26 @@ final class TokenEndpoint {
       scopes = asked;
     }
     if (!store.markRotated(hash, now)) return reused(client, record, now);
-    return issue(
-        server,
-        new OpaqueTokenIssuer.Grant(
-            client.name(),
-            client.clientId(),
-            record.subject(),
-            scopes,
-            record.parameters(),
-            record.familyId(),
-            hash),
-        true,
-        "refresh_token");
+    Outcome issued =
+        issue(
+            server,
+            new OpaqueTokenIssuer.Grant(
+                client.name(),
+                client.clientId(),
+                record.subject(),
+                scopes,
+                record.parameters(),
+                record.familyId(),
+                hash),
+            true,
+            "refresh_token");
+    // A concurrent reuse of this refresh token may have revoked the family before the new tokens
+    // were saved, leaving them out. The exchanged token is part of the family, so its being
+    // revoked now tells: then the new tokens are revoked too, whichever came first.
+    if (store.find(hash).map(r -> r.revokedAt() != null).orElse(true)) {
+      return reused(client, record, clock.instant());
+    }
+    return issued;
   }
 
   /** A refresh token used a second time: treated as stolen, its whole family is revoked. */
