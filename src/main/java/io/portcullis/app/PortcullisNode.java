@@ -31,6 +31,7 @@ import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
+import io.portcullis.oauth.TokenServices;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
@@ -53,6 +54,7 @@ import io.portcullis.token.store.InMemoryTokenStore;
 import io.portcullis.token.store.RevokedJwtStore;
 import io.portcullis.token.store.TokenPurger;
 import io.portcullis.token.store.TokenStores;
+import io.portcullis.token.verify.ApplicationKeys;
 import io.portcullis.token.verify.CachingTokenVerifier;
 import io.portcullis.token.verify.JwtVerifier;
 import io.portcullis.token.verify.TokenVerifier;
@@ -234,7 +236,8 @@ public final class PortcullisNode implements AutoCloseable {
             snapshots,
             authenticator,
             signingKeys,
-            new JwtIssuer(signingKeys, clock, random));
+            new JwtIssuer(signingKeys, clock, random),
+            tokenServices(clock, random, revokedJwts, verifier));
     gateway =
         new GatewayServer(
             vertx,
@@ -284,6 +287,25 @@ public final class PortcullisNode implements AutoCloseable {
                     },
                     false)
                 .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing keys failed")));
+  }
+
+  /**
+   * The token endpoints' services for the {@code local} server: the token store that {@link
+   * TokenStores} keeps as {@code tokenStore.type} says (through the data plane's cache, so a
+   * revocation here is seen by the very next request), and the JDBC replay cache of assertion
+   * {@code jti}s, which every node sharing the database shares and which survives a restart, so
+   * that no assertion can be replayed after one.
+   */
+  private TokenServices tokenServices(
+      Clock clock, SecureRandom random, RevokedJwtStore revokedJwts, TokenVerifier verifier) {
+    return new TokenServices(
+        tokenStores.current(),
+        new JdbcJtiReplayCache(database.dataSource(), clock),
+        revokedJwts,
+        verifier,
+        new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
+        clock,
+        random);
   }
 
   /**

@@ -280,7 +280,9 @@ public final class ConfigLoader {
                 s.jwksUri(),
                 s.certificates(),
                 s.audience(),
-                s.algorithms());
+                s.algorithms(),
+                s.assertionMaxLifetime(),
+                s.scopeMatching());
       }
       result.add(new Entry<>(s, e.path()));
     }

@@ -25,6 +25,7 @@ import io.portcullis.registry.Scope;
 import io.portcullis.registry.Timeouts;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -117,6 +118,8 @@ public final class RegistryCodec {
           "clockSkew",
           "jwt",
           "assertionAudience",
+          "assertionMaxLifetime",
+          "scopeMatching",
           "accessToken",
           "refreshToken",
           "tokenStore");
@@ -606,7 +609,9 @@ public final class RegistryCodec {
           null,
           null,
           null,
-          null);
+          null,
+          seconds(r.whole("assertionMaxLifetime", SECONDS)),
+          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out));
     }
     FieldReader r =
         FieldReader.open(
@@ -653,6 +658,20 @@ public final class RegistryCodec {
         new Violation(
             FieldReader.join(path, "type"),
             "expected one of internal, external; was " + FieldReader.describe(type)));
+    return null;
+  }
+
+  private static Duration seconds(Long seconds) {
+    return seconds == null ? null : Duration.ofSeconds(seconds);
+  }
+
+  private static AuthorizationServer.ScopeMatching scopeMatching(
+      String text, String path, List<Violation> out) {
+    if (text == null) return null;
+    for (AuthorizationServer.ScopeMatching m : AuthorizationServer.ScopeMatching.values()) {
+      if (m.name().equalsIgnoreCase(text)) return m;
+    }
+    out.add(new Violation(path, "expected ALL or ANY; was '" + text + "'"));
     return null;
   }
 
@@ -740,6 +759,8 @@ public final class RegistryCodec {
     jwt.put("expiresIn", s.jwt().expiresIn());
     putIfPresent(jwt, "audience", s.jwt().audience());
     putIfPresent(o, "assertionAudience", s.assertionAudience());
+    o.put("assertionMaxLifetime", s.assertionMaxLifetime().toSeconds());
+    o.put("scopeMatching", s.scopeMatching().name());
     ObjectNode access = o.putObject("accessToken");
     access.put("expiresIn", s.accessToken().expiresIn());
     access.put("length", s.accessToken().length());

@@ -145,6 +145,12 @@ public final class RegistryValidator {
       }
       positive(v, "jwt.expiresIn", s.jwt().expiresIn());
       absoluteUrl(v, "assertionAudience", s.assertionAudience(), false);
+      if (s.assertionMaxLifetime().isNegative() || s.assertionMaxLifetime().isZero())
+        v.add(
+            new Violation(
+                "assertionMaxLifetime",
+                "expected a positive number of seconds; was "
+                    + s.assertionMaxLifetime().toSeconds()));
       positive(v, "accessToken.expiresIn", s.accessToken().expiresIn());
       if (s.accessToken().length() < MIN_TOKEN_LENGTH || s.accessToken().length() > 512) {
         v.add(

@@ -4,7 +4,10 @@ import io.portcullis.credential.Authenticator;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.token.issue.JwtIssuer;
+import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.portcullis.token.issue.SigningKeys;
+import io.portcullis.token.store.OpaqueTokenGenerator;
+import io.portcullis.token.verify.ApplicationKeys;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -21,26 +24,43 @@ import java.util.function.Supplier;
 
 /**
  * The authorization server's endpoints on the gateway port: retrieving a JWT, the JWKS, the RFC
- * 8414 metadata, and the compatibility paths of webMethods API Gateway. The gateway hands every
- * request under {@link #PATH_PREFIXES} to {@link #handler()}.
+ * 8414 metadata, the OAuth token, introspection and revocation endpoints (when built with {@link
+ * TokenServices}), and the compatibility paths of webMethods and Axway API Gateway. The gateway
+ * hands every request under {@link #PATH_PREFIXES} to {@link #handler()}.
  */
 public final class AuthorizationServerEndpoints {
   /** The base paths these endpoints own on the gateway port. */
   public static final List<String> PATH_PREFIXES =
-      List.of("/oauth2", "/.well-known/oauth-authorization-server", "/rest/pub/apigateway/jwt");
+      List.of(
+          "/oauth2",
+          "/.well-known/oauth-authorization-server",
+          "/rest/pub/apigateway/jwt",
+          "/api/oauth");
 
   static final String JWT = "/oauth2/jwt";
   static final String JWKS = "/oauth2/jwks";
   static final String METADATA = "/.well-known/oauth-authorization-server";
   static final String WM_JWT = "/rest/pub/apigateway/jwt/getJsonWebToken";
   static final String WM_CERTS = "/rest/pub/apigateway/jwt/certs";
+  static final String TOKEN = "/oauth2/token";
+  static final String INTROSPECT = "/oauth2/introspect";
+  static final String REVOKE = "/oauth2/revoke";
+  static final String AXWAY_TOKEN = "/api/oauth/token";
+  static final String AXWAY_TOKENINFO = "/api/oauth/tokeninfo";
+  static final String AXWAY_REVOKE = "/api/oauth/revoke";
+
+  /** The largest form accepted by the token, introspection and revocation endpoints. */
+  static final int MAX_FORM = 64 * 1024;
 
   private final Router router;
   private final URI publicUrl;
   private final Supplier<Snapshot> snapshots;
   private final SigningKeys keys;
+  private final boolean oauth;
 
   /**
+   * The JWT, JWKS and metadata endpoints only, without the OAuth token endpoints.
+   *
    * @param publicUrl the gateway's public base URL, for the URLs in the metadata
    */
   public AuthorizationServerEndpoints(
@@ -50,7 +70,27 @@ public final class AuthorizationServerEndpoints {
       Authenticator authenticator,
       SigningKeys keys,
       JwtIssuer issuer) {
+    this(vertx, publicUrl, snapshots, authenticator, keys, issuer, null);
+  }
+
+  /**
+   * Every endpoint.
+   *
+   * @param publicUrl the gateway's public base URL, for the URLs in the metadata and the {@code
+   *     aud} of client assertions (its {@code /oauth2/token})
+   * @param tokens the token store and friends; null for no token, introspection and revocation
+   *     endpoints
+   */
+  public AuthorizationServerEndpoints(
+      Vertx vertx,
+      URI publicUrl,
+      Supplier<Snapshot> snapshots,
+      Authenticator authenticator,
+      SigningKeys keys,
+      JwtIssuer issuer,
+      TokenServices tokens) {
     this.publicUrl = publicUrl;
+    this.oauth = tokens != null;
     this.snapshots = snapshots;
     this.keys = keys;
     JwtEndpoint jwt = new JwtEndpoint(vertx, snapshots, authenticator, issuer);
@@ -64,6 +104,7 @@ public final class AuthorizationServerEndpoints {
       router.get(path).handler(this::jwks);
     }
     router.get(METADATA).handler(this::metadata);
+    if (tokens != null) routeTokenEndpoints(vertx, snapshots, authenticator, tokens);
     router.route().handler(this::notFound);
     router.errorHandler(
         405,
@@ -82,6 +123,55 @@ public final class AuthorizationServerEndpoints {
             OAuthResponses.error(
                 ctx,
                 HttpError.of(413, "the request body is over " + JwtEndpoint.MAX_BODY + " bytes")));
+  }
+
+  private void routeTokenEndpoints(
+      Vertx vertx, Supplier<Snapshot> snapshots, Authenticator authenticator, TokenServices t) {
+    JwtAssertions assertions = new JwtAssertions(t.applicationKeys(), t.replayCache(), t.clock());
+    ClientAuthenticator clients =
+        new ClientAuthenticator(authenticator, assertions, URI.create(url(TOKEN)));
+    OpaqueTokenIssuer issuer =
+        new OpaqueTokenIssuer(t.store(), new OpaqueTokenGenerator(t.random()), t.clock());
+    TokenEndpoint token =
+        new TokenEndpoint(vertx, snapshots, clients, assertions, issuer, t.store(), t.clock());
+    TokenLookup lookup =
+        new TokenLookup(vertx, t.store(), t.verifier(), t.revokedJwts(), t.clock());
+    IntrospectionEndpoint introspection =
+        new IntrospectionEndpoint(vertx, snapshots, clients, lookup);
+    RevocationEndpoint revocation =
+        new RevocationEndpoint(vertx, snapshots, clients, lookup, t.store(), t.revokedJwts());
+    Handler<RoutingContext> form = FormRequest.reader(MAX_FORM);
+    for (String path : List.of(TOKEN, AXWAY_TOKEN)) {
+      router.post(path).handler(form).handler(token::handle);
+      router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
+    }
+    router.post(INTROSPECT).handler(form).handler(introspection::introspect);
+    router.route(INTROSPECT).handler(ctx -> methodNotAllowed(ctx, "POST"));
+    router.get(AXWAY_TOKENINFO).handler(introspection::tokenInfo);
+    router.post(AXWAY_TOKENINFO).handler(form).handler(introspection::tokenInfo);
+    router.route(AXWAY_TOKENINFO).handler(ctx -> methodNotAllowed(ctx, "GET, POST"));
+    for (String path : List.of(REVOKE, AXWAY_REVOKE)) {
+      router.post(path).handler(form).handler(revocation::revoke);
+      router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
+    }
+  }
+
+  private static void methodNotAllowed(RoutingContext ctx, String allow) {
+    if (ctx.request().method() == HttpMethod.OPTIONS) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allow).setStatusCode(204).end();
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+    OAuthResponses.error(
+        ctx,
+        HttpError.of(
+            405,
+            "method "
+                + ctx.request().method()
+                + " is not allowed on "
+                + ctx.request().path()
+                + "; use "
+                + allow));
   }
 
   /** Serves the requests under {@link #PATH_PREFIXES}; safe from any event loop; never blocks. */
@@ -115,6 +205,23 @@ public final class AuthorizationServerEndpoints {
                 new JsonArray(
                     snapshots.get().scopes().stream().map(s -> s.name()).sorted().toList()))
             .put("portcullis_jwt_endpoint", url(JWT));
+    if (oauth) {
+      JsonArray methods =
+          new JsonArray(ClientAuthenticator.METHODS.stream().map(m -> m.getValue()).toList());
+      JsonArray algorithms =
+          new JsonArray(
+              ApplicationKeys.ALGORITHMS.stream().map(a -> a.getName()).sorted().toList());
+      body.put("token_endpoint", url(TOKEN))
+          .put("grant_types_supported", new JsonArray(TokenEndpoint.GRANTS))
+          .put("token_endpoint_auth_methods_supported", methods)
+          .put("token_endpoint_auth_signing_alg_values_supported", algorithms)
+          .put("introspection_endpoint", url(INTROSPECT))
+          .put("introspection_endpoint_auth_methods_supported", methods.copy())
+          .put("introspection_endpoint_auth_signing_alg_values_supported", algorithms.copy())
+          .put("revocation_endpoint", url(REVOKE))
+          .put("revocation_endpoint_auth_methods_supported", methods.copy())
+          .put("revocation_endpoint_auth_signing_alg_values_supported", algorithms.copy());
+    }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=60")

@@ -25,6 +25,18 @@ final class OAuthResponses {
         .end(body.encode());
   }
 
+  /**
+   * An RFC 6749 §5.2 error: {@code application/json} with {@code error} and {@code
+   * error_description} (nimbus's {@code ErrorObject} form), never cached. A 401 carries a Basic
+   * challenge, as RFC 6749 §5.2 asks for {@code invalid_client}.
+   */
+  static Future<Void> oauthError(RoutingContext ctx, OAuthFailure failure) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) return Future.succeededFuture();
+    if (failure.status() == 401) response.putHeader("WWW-Authenticate", BASIC_CHALLENGE);
+    return json(ctx, failure.status(), new JsonObject(failure.toErrorObject().toJSONObject()));
+  }
+
   static Future<Void> error(RoutingContext ctx, HttpError error) {
     return ErrorResponder.PROBLEM_JSON.respond(ctx.request(), error);
   }

@@ -1,5 +1,6 @@
 package io.portcullis.registry;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,6 +24,10 @@ import java.util.List;
  * @param audience accepted audiences: at least one must be in the token's {@code aud} (external;
  *     empty means {@code aud} is not checked)
  * @param algorithms allowed JWS algorithms (external)
+ * @param assertionMaxLifetime how far ahead of now a JWT assertion's {@code exp} may lie at the
+ *     token endpoint (internal; default {@link #DEFAULT_ASSERTION_MAX_LIFETIME})
+ * @param scopeMatching how requested scopes are matched against those granted to the application at
+ *     the token endpoint (internal; default {@link ScopeMatching#ALL})
  */
 public record AuthorizationServer(
     String alias,
@@ -37,10 +42,29 @@ public record AuthorizationServer(
     String jwksUri,
     List<String> certificates,
     List<String> audience,
-    List<String> algorithms) {
+    List<String> algorithms,
+    Duration assertionMaxLifetime,
+    ScopeMatching scopeMatching) {
 
   public static final String LOCAL = "local";
   public static final long DEFAULT_CLOCK_SKEW = 60;
+
+  /** Five minutes: long enough for a client's clock and network, short enough to limit replay. */
+  public static final Duration DEFAULT_ASSERTION_MAX_LIFETIME = Duration.ofSeconds(300);
+
+  /**
+   * How the scopes of a token request are matched against the application's granted scopes (the
+   * Axway "Validate Scopes" choice).
+   */
+  public enum ScopeMatching {
+    /** Every requested scope must be registered and granted, or the request is refused. */
+    ALL,
+    /**
+     * At least one requested scope must be registered and granted; the token carries those that
+     * are, and the others are dropped.
+     */
+    ANY
+  }
 
   public enum Type {
     INTERNAL,
@@ -55,6 +79,42 @@ public record AuthorizationServer(
     certificates = certificates == null ? List.of() : List.copyOf(certificates);
     audience = audience == null ? List.of() : List.copyOf(audience);
     algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
+    assertionMaxLifetime =
+        assertionMaxLifetime == null ? DEFAULT_ASSERTION_MAX_LIFETIME : assertionMaxLifetime;
+    scopeMatching = scopeMatching == null ? ScopeMatching.ALL : scopeMatching;
+  }
+
+  /** A server with the default {@code assertionMaxLifetime} and {@code scopeMatching}. */
+  public AuthorizationServer(
+      String alias,
+      Type type,
+      String issuer,
+      long clockSkew,
+      JwtSettings jwt,
+      String assertionAudience,
+      AccessTokenSettings accessToken,
+      RefreshTokenSettings refreshToken,
+      TokenStoreSettings tokenStore,
+      String jwksUri,
+      List<String> certificates,
+      List<String> audience,
+      List<String> algorithms) {
+    this(
+        alias,
+        type,
+        issuer,
+        clockSkew,
+        jwt,
+        assertionAudience,
+        accessToken,
+        refreshToken,
+        tokenStore,
+        jwksUri,
+        certificates,
+        audience,
+        algorithms,
+        null,
+        null);
   }
 
   /**

@@ -540,6 +540,43 @@ class RegistryRoutesTest {
   }
 
   @Test
+  void replaceServerWhenAssertionSettingsGivenThenReadBackAndInSnapshot() {
+    HttpResponse<String> response =
+        fixture.admin(
+            "PUT",
+            "/authorization-servers/local",
+            "{\"type\":\"internal\",\"issuer\":\"https://gw.example.com\","
+                + "\"assertionMaxLifetime\":90,\"scopeMatching\":\"ANY\"}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode read = json(fixture.admin("GET", "/authorization-servers/local"));
+    assertThat(read.get("assertionMaxLifetime").asLong()).isEqualTo(90);
+    assertThat(read.get("scopeMatching").asText()).isEqualTo("ANY");
+    var local = fixture.snapshots.get().authorizationServer("local").orElseThrow();
+    assertThat(local.assertionMaxLifetime()).hasSeconds(90);
+    assertThat(local.scopeMatching())
+        .isEqualTo(io.portcullis.registry.AuthorizationServer.ScopeMatching.ANY);
+  }
+
+  @Test
+  void replaceServerWhenAssertionMaxLifetimeZeroOrScopeMatchingUnknownThen400NamingIt() {
+    assertInvalid(
+        fixture.admin(
+            "PUT",
+            "/authorization-servers/local",
+            "{\"type\":\"internal\",\"issuer\":\"https://gw.example.com\","
+                + "\"assertionMaxLifetime\":0}"),
+        "assertionMaxLifetime");
+    assertInvalid(
+        fixture.admin(
+            "PUT",
+            "/authorization-servers/local",
+            "{\"type\":\"internal\",\"issuer\":\"https://gw.example.com\","
+                + "\"scopeMatching\":\"MOST\"}"),
+        "scopeMatching");
+  }
+
+  @Test
   void deleteServerWhenAnApplicationTrustsItThen409() {
     photoAppPrerequisites();
     fixture.admin("POST", "/applications", PHOTO_APP);

@@ -302,10 +302,47 @@ class RegistryCodecTest {
             new Violation(
                 "servers.local.jwksUri",
                 "unknown field; expected one of type, issuer, clockSkew, jwt, assertionAudience,"
-                    + " accessToken, refreshToken, tokenStore"),
+                    + " assertionMaxLifetime, scopeMatching, accessToken, refreshToken,"
+                    + " tokenStore"),
             new Violation(
                 "servers.local.jwt.alg",
                 "unknown field; expected one of algorithm, expiresIn, audience"));
+  }
+
+  @Test
+  void readAuthorizationServerWhenAssertionSettingsGivenThenTheyRoundTrip() {
+    AuthorizationServer s =
+        codec.readAuthorizationServer(
+            "local",
+            tree("{'assertionMaxLifetime':120,'scopeMatching':'any'}"),
+            "authorizationServers.local",
+            out);
+    assertThat(out).isEmpty();
+    assertThat(s.assertionMaxLifetime()).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(s.scopeMatching()).isEqualTo(AuthorizationServer.ScopeMatching.ANY);
+    JsonNode written = codec.writeAuthorizationServer(s);
+    assertThat(written.get("assertionMaxLifetime").asLong()).isEqualTo(120);
+    assertThat(written.get("scopeMatching").textValue()).isEqualTo("ANY");
+    assertThat(codec.readAuthorizationServer("local", written, "", out)).isEqualTo(s);
+    assertThat(out).isEmpty();
+  }
+
+  @Test
+  void readAuthorizationServerWhenAssertionSettingsLeftOutThenDefaults() {
+    AuthorizationServer s = codec.readAuthorizationServer("local", tree("{}"), "", out);
+    assertThat(s.assertionMaxLifetime()).isEqualTo(java.time.Duration.ofSeconds(300));
+    assertThat(s.scopeMatching()).isEqualTo(AuthorizationServer.ScopeMatching.ALL);
+  }
+
+  @Test
+  void readAuthorizationServerWhenScopeMatchingUnknownThenNamed() {
+    codec.readAuthorizationServer(
+        "local", tree("{'scopeMatching':'SOME','assertionMaxLifetime':'5m'}"), "s", out);
+    assertThat(out)
+        .containsExactlyInAnyOrder(
+            new Violation("s.scopeMatching", "expected ALL or ANY; was 'SOME'"),
+            new Violation(
+                "s.assertionMaxLifetime", "expected a whole number of seconds; was \"5m\""));
   }
 
   @Test

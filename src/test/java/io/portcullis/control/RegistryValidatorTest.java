@@ -213,6 +213,34 @@ class RegistryValidatorTest {
   }
 
   @Test
+  void checkAuthorizationServerWhenAssertionMaxLifetimeNotPositiveThenNamed() {
+    for (long seconds : new long[] {0, -5}) {
+      AuthorizationServer s =
+          new AuthorizationServer(
+              "local",
+              AuthorizationServer.Type.INTERNAL,
+              "http://localhost:8080",
+              60,
+              null,
+              "http://localhost:8080/oauth2/token",
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              java.time.Duration.ofSeconds(seconds),
+              AuthorizationServer.ScopeMatching.ANY);
+      assertThat(RegistryValidator.checkAuthorizationServer(s))
+          .extracting(Violation::path, Violation::message)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  "assertionMaxLifetime", "expected a positive number of seconds; was " + seconds));
+    }
+  }
+
+  @Test
   void checkReferencesWhenApplicationNamesMissingThingsThenEachNamed() {
     Application a =
         new Application(

@@ -1,0 +1,138 @@
+package io.portcullis.oauth;
+
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The form parameters of an OAuth request (RFC 6749 §3.2: {@code
+ * application/x-www-form-urlencoded}, each parameter at most once), parsed by nimbus's {@link
+ * URLUtils#parseParameters}. Parsed on the event loop: cheap, and the body is capped by the router.
+ *
+ * @param parameters name to its single value
+ * @param raw name to every value, as nimbus's client-authentication parser wants them
+ * @param authorization every value of the {@code Authorization} header; empty when there is none
+ */
+record FormRequest(
+    Map<String, String> parameters, Map<String, List<String>> raw, List<String> authorization) {
+
+  /** The outcome of {@link #parse}. */
+  sealed interface Parsed {}
+
+  record Form(FormRequest form) implements Parsed {}
+
+  record Refused(OAuthFailure failure) implements Parsed {}
+
+  private static final String BODY = FormRequest.class.getName() + ".body";
+
+  /**
+   * Reads the request body into the context for {@link #parse}, refusing more than {@code max}
+   * bytes with 413. Vert.x's {@code BodyHandler} is not used here: it decodes form bodies itself
+   * and fails with 500 on a form value over 8 KiB, which a JWT assertion may well be.
+   */
+  static Handler<RoutingContext> reader(int max) {
+    return ctx -> {
+      HttpServerRequest request = ctx.request();
+      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      try {
+        if (length != null && Long.parseLong(length.strip()) > max) {
+          ctx.fail(413);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        ctx.fail(400);
+        return;
+      }
+      if (request.isEnded()) {
+        ctx.put(BODY, Buffer.buffer());
+        ctx.next();
+        return;
+      }
+      Buffer body = Buffer.buffer();
+      AtomicBoolean failed = new AtomicBoolean();
+      request.handler(
+          chunk -> {
+            if (failed.get()) return;
+            if (body.length() + chunk.length() > max) {
+              failed.set(true);
+              ctx.fail(413);
+            } else {
+              body.appendBuffer(chunk);
+            }
+          });
+      request.exceptionHandler(
+          e -> {
+            if (failed.compareAndSet(false, true)) ctx.fail(400, e);
+          });
+      request.endHandler(
+          v -> {
+            if (failed.get()) return;
+            ctx.put(BODY, body);
+            ctx.next();
+          });
+      request.resume();
+    };
+  }
+
+  String get(String name) {
+    return parameters.get(name);
+  }
+
+  /**
+   * Reads the body of a POST, or the query of a GET when {@code queryAllowed}.
+   *
+   * @return the form, or the {@code invalid_request} naming the repeated parameter or the wrong
+   *     content type
+   */
+  static Parsed parse(RoutingContext ctx, boolean queryAllowed) {
+    String text;
+    if (queryAllowed && ctx.request().method().name().equals("GET")) {
+      text = ctx.request().query() == null ? "" : ctx.request().query();
+    } else {
+      String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+      String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+      if (!media.equals("application/x-www-form-urlencoded")) {
+        return new Refused(
+            OAuthFailure.invalidRequest(
+                "the request body must be application/x-www-form-urlencoded; Content-Type was "
+                    + (type == null ? "missing" : printable(type))));
+      }
+      Buffer body = ctx.get(BODY);
+      text = body == null ? "" : body.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Map<String, List<String>> raw = URLUtils.parseParameters(text);
+    Map<String, String> single = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : raw.entrySet()) {
+      if (e.getValue().size() > 1) {
+        return new Refused(
+            OAuthFailure.invalidRequest(
+                "parameter " + printable(e.getKey()) + " is repeated; send it once"));
+      }
+      String value = e.getValue().isEmpty() ? "" : e.getValue().get(0);
+      // RFC 6749 §3.1: parameters sent without a value are treated as omitted.
+      if (!value.isEmpty()) single.put(e.getKey(), value);
+    }
+    return new Form(
+        new FormRequest(
+            Map.copyOf(single),
+            Map.copyOf(raw),
+            List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION))));
+  }
+
+  /** A client-supplied value as it may appear in a description: short printable ASCII. */
+  static String printable(String value) {
+    boolean safe =
+        value != null
+            && !value.isEmpty()
+            && value.length() <= 200
+            && value.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\');
+    return safe ? "'" + value + "'" : "(not shown)";
+  }
+}

@@ -1,0 +1,41 @@
+package io.portcullis.oauth;
+
+import io.portcullis.token.store.JtiReplayCache;
+import io.portcullis.token.store.RevokedJwtStore;
+import io.portcullis.token.store.TokenStore;
+import io.portcullis.token.verify.ApplicationKeys;
+import io.portcullis.token.verify.TokenVerifier;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the token, introspection and revocation endpoints need beyond the JWT endpoint's
+ * collaborators.
+ *
+ * @param store where opaque tokens of the {@code local} server live
+ * @param replayCache the used {@code jti}s of JWT assertions (shared by nodes sharing the store)
+ * @param revokedJwts revoked gateway JWTs, by {@code jti}
+ * @param verifier verifies the gateway's own JWTs at introspection and revocation
+ * @param applicationKeys the applications' registered public keys, for their assertions
+ * @param clock every time check and expiry
+ * @param random the source of opaque tokens
+ */
+public record TokenServices(
+    TokenStore store,
+    JtiReplayCache replayCache,
+    RevokedJwtStore revokedJwts,
+    TokenVerifier verifier,
+    ApplicationKeys applicationKeys,
+    Clock clock,
+    SecureRandom random) {
+  public TokenServices {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(replayCache, "replayCache");
+    Objects.requireNonNull(revokedJwts, "revokedJwts");
+    Objects.requireNonNull(verifier, "verifier");
+    Objects.requireNonNull(applicationKeys, "applicationKeys");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(random, "random");
+  }
+}

@@ -1,0 +1,180 @@
+package io.portcullis.token.verify;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.SignedJWT;
+import io.portcullis.registry.Application;
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies the signature of a JWT that an application signed itself (an RFC 7523 assertion, as a
+ * grant or as {@code private_key_jwt} client authentication) with the public keys registered for
+ * that application: its {@code jwks} (JSON text), its {@code jwksUri} (fetched), or its {@code
+ * certificates} (PEM). Every JOSE operation is nimbus-jose-jwt's.
+ *
+ * <p>Only asymmetric algorithms (RSA, RSASSA-PSS, ECDSA, EdDSA) are ever accepted: a shared secret
+ * cannot prove which party signed, and an application registers public keys only. Keys are checked
+ * by the same {@link KeySetPolicy} as issuers' keys: a set with private or symmetric key material
+ * is refused whole; RSA keys shorter than 2048 bits and keys for other uses are left out.
+ *
+ * <p><b>Blocking</b>: a {@code jwksUri} is fetched (with the {@link VerifierSettings} connect and
+ * read timeouts and size cap) and PEM files are read: call {@link #verify} on a worker thread only.
+ * Fetched key sets are kept for {@link VerifierSettings#jwksTtl()}; a token whose {@code kid} is
+ * not in the kept set causes one refetch, at most once per {@link
+ * VerifierSettings#minRefreshInterval()} per URI.
+ */
+public final class ApplicationKeys {
+  /** Every asymmetric JWS algorithm nimbus can verify; never HMAC, never none. */
+  public static final Set<JWSAlgorithm> ALGORITHMS = asymmetricAlgorithms();
+
+  private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+  private static final KeySetPolicy POLICY = new KeySetPolicy(ALGORITHMS);
+
+  private final VerifierSettings settings;
+  private final Clock clock;
+  private final Cache<String, Fetched> fetched;
+
+  private record Fetched(JWKSet keys, Instant at) {}
+
+  /**
+   * @param settings timeouts, size cap and cache times of {@code jwksUri} fetches
+   * @param clock ages of fetched key sets
+   */
+  public ApplicationKeys(VerifierSettings settings, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.fetched = Caffeine.newBuilder().maximumSize(10_000).build();
+  }
+
+  /** The outcome of {@link #verify}. */
+  public enum Outcome {
+    /** A registered key of the application verified the signature. */
+    VERIFIED,
+    /** The algorithm is not an asymmetric JWS algorithm. */
+    ALGORITHM_REJECTED,
+    /** The application registers no keys, or they cannot be loaded or are unusable. */
+    NO_KEYS,
+    /** No registered key fits the token's {@code kid}, {@code alg} and key type. */
+    NO_MATCHING_KEY,
+    /** A key was tried and the signature does not verify. */
+    SIGNATURE_INVALID
+  }
+
+  /**
+   * Verifies the signature of {@code jwt} with the application's registered keys. Blocking.
+   *
+   * @return which check decided; never throws for a bad token or bad keys
+   */
+  public Outcome verify(Application application, SignedJWT jwt) {
+    JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
+    if (!ALGORITHMS.contains(algorithm)) return Outcome.ALGORITHM_REJECTED;
+    JWKSet keys = load(application, false);
+    if (keys == null) return Outcome.NO_KEYS;
+    List<JWK> candidates = candidates(jwt, keys);
+    if (candidates.isEmpty() && hasUri(application)) {
+      JWKSet refetched = load(application, true);
+      if (refetched != null) candidates = candidates(jwt, refetched);
+    }
+    if (candidates.isEmpty()) return Outcome.NO_MATCHING_KEY;
+    for (JWK key : candidates) {
+      try {
+        if (jwt.verify(verifier(jwt, key))) return Outcome.VERIFIED;
+      } catch (JOSEException | IllegalStateException e) {
+        // a key that cannot verify this token: try the next
+      }
+    }
+    return Outcome.SIGNATURE_INVALID;
+  }
+
+  private static JWSVerifier verifier(SignedJWT jwt, JWK key) throws JOSEException {
+    if (key instanceof OctetKeyPair okp) return new Ed25519Verifier(okp.toPublicJWK());
+    return VERIFIERS.createJWSVerifier(jwt.getHeader(), ((AsymmetricJWK) key).toPublicKey());
+  }
+
+  private static List<JWK> candidates(SignedJWT jwt, JWKSet keys) {
+    List<JWK> selected = select(jwt.getHeader(), keys);
+    // PEM keys have no kid: like the issuers' verifier, let them match a token with any kid.
+    if (selected.isEmpty() && jwt.getHeader().getKeyID() != null) {
+      List<JWK> withoutKid = keys.getKeys().stream().filter(k -> k.getKeyID() == null).toList();
+      if (!withoutKid.isEmpty()) {
+        selected =
+            select(
+                new JWSHeader.Builder(jwt.getHeader()).keyID(null).build(), new JWKSet(withoutKid));
+      }
+    }
+    return selected;
+  }
+
+  private static List<JWK> select(JWSHeader header, JWKSet keys) {
+    JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+    return matcher == null ? List.of() : new JWKSelector(matcher).select(keys);
+  }
+
+  private static boolean hasUri(Application application) {
+    return application.jwksUri() != null && !application.jwksUri().isBlank();
+  }
+
+  /** The usable keys, or null when there are none. */
+  private JWKSet load(Application application, boolean refetch) {
+    JWKSet published;
+    try {
+      if (application.jwks() != null && !application.jwks().isBlank()) {
+        published = JWKSet.parse(application.jwks());
+      } else if (hasUri(application)) {
+        published = fetch(application.jwksUri().strip(), refetch);
+      } else if (!application.certificates().isEmpty()) {
+        published = new PemKeys(application.certificates()).load();
+      } else {
+        return null;
+      }
+    } catch (IOException | ParseException | IllegalArgumentException e) {
+      return null;
+    }
+    if (published == null) return null;
+    KeySetPolicy.Outcome checked = POLICY.check(published);
+    return checked instanceof KeySetPolicy.Accepted accepted ? accepted.keys() : null;
+  }
+
+  private JWKSet fetch(String uri, boolean refetch) throws IOException, ParseException {
+    Instant now = clock.instant();
+    Fetched kept = fetched.getIfPresent(uri);
+    if (kept != null) {
+      Duration age = Duration.between(kept.at(), now);
+      boolean fresh = age.compareTo(settings.jwksTtl()) < 0;
+      boolean mayRefetch = age.compareTo(settings.minRefreshInterval()) >= 0;
+      if (fresh && !(refetch && mayRefetch)) return kept.keys();
+      if (!mayRefetch) return kept.keys();
+    }
+    JWKSet keys = new RemoteJwks(uri, settings).load();
+    fetched.put(uri, new Fetched(keys, now));
+    return keys;
+  }
+
+  private static Set<JWSAlgorithm> asymmetricAlgorithms() {
+    Set<JWSAlgorithm> algorithms = new HashSet<>();
+    algorithms.addAll(JWSAlgorithm.Family.RSA);
+    algorithms.addAll(JWSAlgorithm.Family.EC);
+    algorithms.addAll(JWSAlgorithm.Family.ED);
+    return Set.copyOf(algorithms);
+  }
+}
