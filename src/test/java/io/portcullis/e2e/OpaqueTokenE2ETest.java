@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.gateway.EchoUpstream;
-import io.portcullis.token.store.MutableClock;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.TokenHasher;
 import io.portcullis.token.store.TokenRecord;
 import io.portcullis.token.store.Tokens;

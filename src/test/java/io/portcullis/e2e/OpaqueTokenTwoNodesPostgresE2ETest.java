@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.portcullis.gateway.EchoUpstream;
 import io.portcullis.store.TestDatabases;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.issue.KeyEncryptor;
-import io.portcullis.token.store.MutableClock;
 import io.portcullis.token.store.TokenHasher;
 import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWK;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
 import io.portcullis.token.issue.StoredSigningKey;
-import io.portcullis.token.store.MutableClock;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;

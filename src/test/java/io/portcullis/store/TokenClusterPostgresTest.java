@@ -7,8 +7,8 @@ import static io.portcullis.token.store.Tokens.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.CachingTokenStore;
-import io.portcullis.token.store.MutableClock;
 import io.portcullis.token.store.RevokedJwtStore;
 import io.portcullis.token.store.TokenRecord;
 import io.portcullis.token.store.TokenRecord.Kind;

@@ -3,6 +3,7 @@ package io.portcullis.token.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.InMemoryTokenStore;
 import io.portcullis.token.store.OpaqueTokenGenerator;
 import io.portcullis.token.store.TokenHasher;

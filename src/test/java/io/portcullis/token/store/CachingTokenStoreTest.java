@@ -8,6 +8,7 @@ import static io.portcullis.token.store.Tokens.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.TokenRecord.Kind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.TokenRecord.Kind;
 import java.time.Duration;
 import java.time.Instant;

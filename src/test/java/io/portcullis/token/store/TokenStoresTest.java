@@ -11,6 +11,7 @@ import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.registry.Application;
-import io.portcullis.token.store.MutableClock;
+import io.portcullis.testing.MutableClock;
 import io.vertx.core.Vertx;
 import java.text.ParseException;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;

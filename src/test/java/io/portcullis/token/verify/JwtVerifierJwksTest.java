@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;

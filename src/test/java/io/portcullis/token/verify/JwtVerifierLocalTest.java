@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;

@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.portcullis.registry.SnapshotHolder;
+import io.portcullis.testing.MutableClock;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;

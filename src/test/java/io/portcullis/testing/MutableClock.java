@@ -1,4 +1,4 @@
-package io.portcullis.token.verify;
+package io.portcullis.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that tests move by hand, so that expiry is tested without sleeping. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration duration) {
-    now = now.plus(duration);
-  }
-
-  @Override
-  public Instant instant() {
-    return now;
+  public void advance(Duration d) {
+    now = now.plus(d);
   }
 
   @Override
@@ -31,5 +26,10 @@ final class MutableClock extends Clock {
   @Override
   public Clock withZone(ZoneId zone) {
     return this;
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
   }
 }
