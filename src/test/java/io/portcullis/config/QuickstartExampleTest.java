@@ -28,7 +28,7 @@ class QuickstartExampleTest {
     assertThat(echo.identifyAndAuthorize()).isEqualTo(IdentifyAndAuthorize.OPEN);
     Api petstore = c.content().apis().get(1);
     assertThat(petstore.identifyAndAuthorize().methods())
-        .containsExactly(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN);
+        .containsExactlyInAnyOrder(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN);
     assertThat(petstore.identifyAndAuthorize().allowAnonymous()).isFalse();
     assertThat(petstore.upstreams()).isEqualTo(echo.upstreams());
     assertThat(c.content().applications().get(0).clientSecret())
