@@ -3,6 +3,8 @@ package io.portcullis.token.verify;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
@@ -11,14 +13,18 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -39,6 +45,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,6 +164,15 @@ public final class JwtVerifier
   private final WorkerExecutor worker;
   private final AtomicLong generations = new AtomicLong();
   private final ConcurrentMap<String, Issuer> issuers = new ConcurrentHashMap<>();
+  private final NativeCrypto crypto = NativeCrypto.get();
+
+  /**
+   * One signature verifier per key object (weak, identity keys): a key set that is replaced takes
+   * its verifiers with it, and a key is converted to its JCA form once, not on every token.
+   */
+  private final Cache<JWK, JWSVerifier> verifiers =
+      Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
   private volatile boolean closed;
 
   /**
@@ -466,7 +482,7 @@ public final class JwtVerifier
     }
   }
 
-  private static void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
+  private void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
     for (JWK key : candidates) {
       try {
         if (token.jwt().verify(verifierFor(token.header(), key))) {
@@ -479,14 +495,39 @@ public final class JwtVerifier
     throw reject(Reason.SIGNATURE_INVALID, "signature invalid");
   }
 
-  private static JWSVerifier verifierFor(JWSHeader header, JWK key) throws JOSEException {
+  private JWSVerifier verifierFor(JWSHeader header, JWK key) throws JOSEException {
+    JWSVerifier verifier = verifiers.getIfPresent(key);
+    if (verifier == null) {
+      verifier = newVerifier(header, key);
+      verifiers.put(key, verifier);
+    }
+    // As nimbus's factory does: an EC key verifies only the algorithm of its curve.
+    if (!verifier.supportedJWSAlgorithms().contains(header.getAlgorithm())) {
+      throw new JOSEException("key does not verify " + header.getAlgorithm());
+    }
+    return verifier;
+  }
+
+  /** nimbus's verifier for the key, on the native provider when there is one. */
+  private JWSVerifier newVerifier(JWSHeader header, JWK key) throws JOSEException {
+    Provider provider = crypto.provider().orElse(null);
+    JWSVerifier verifier;
     if (key instanceof OctetKeyPair octetKeyPair) {
-      return new Ed25519Verifier(octetKeyPair.toPublicJWK());
-    }
-    if (key instanceof AsymmetricJWK asymmetric) {
+      Provider ed25519 = crypto.ed25519Provider().orElse(null);
+      return ed25519 != null
+          ? new JcaEd25519Verifier(octetKeyPair.toPublicJWK(), ed25519)
+          : new Ed25519Verifier(octetKeyPair.toPublicJWK());
+    } else if (key instanceof RSAKey rsa) {
+      verifier = new RSASSAVerifier(crypto.translate(rsa.toRSAPublicKey()));
+    } else if (key instanceof ECKey ec) {
+      verifier = new ECDSAVerifier(crypto.translate(ec.toECPublicKey()));
+    } else if (key instanceof AsymmetricJWK asymmetric) {
       return SIGNATURE_VERIFIERS.createJWSVerifier(header, asymmetric.toPublicKey());
+    } else {
+      throw new JOSEException("not an asymmetric key");
     }
-    throw new JOSEException("not an asymmetric key");
+    if (provider != null) verifier.getJCAContext().setProvider(provider);
+    return verifier;
   }
 
   // ---- 8 to 11: claims ----
