@@ -169,9 +169,11 @@ public final class JwtVerifier
   /**
    * One signature verifier per key object (weak, identity keys): a key set that is replaced takes
    * its verifiers with it, and a key is converted to its JCA form once, not on every token.
+   * Maintenance runs on the calling thread: handing it to the common pool costs a thread wake-up
+   * per token.
    */
   private final Cache<JWK, JWSVerifier> verifiers =
-      Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+      Caffeine.newBuilder().weakKeys().maximumSize(10_000).executor(Runnable::run).build();
 
   private volatile boolean closed;
 
