@@ -30,7 +30,6 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -45,12 +44,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -294,7 +295,10 @@ public final class JwtVerifier
     requireCompactShape(token);
     try {
       Base64URL[] parts = JOSEObject.split(token);
-      Header header = parseHeader(parts[0]);
+      // Each segment is decoded once, with the JDK's decoder (the shape is checked above), and the
+      // JSON texts are shared by nimbus's parse and the strict duplicate check.
+      String headerJson = decode(parts[0]);
+      Header header = parseHeader(headerJson, parts[0]);
       if (Algorithm.NONE.getName().equalsIgnoreCase(header.getAlgorithm().getName())) {
         throw reject(Reason.ALGORITHM_REJECTED, "algorithm none is never accepted");
       }
@@ -316,12 +320,15 @@ public final class JwtVerifier
       if (parts[2].toString().isEmpty()) {
         throw reject(Reason.MALFORMED, "token signature segment is empty");
       }
-      SignedJWT jwt = new SignedJWT(parts[0], parts[1], parts[2]);
-      JWTClaimsSet claims = parseClaims(jwt);
-      if (!isStrictJson(parts[0].decodeToString()) || !isStrictJson(parts[1].decodeToString())) {
+      String payloadJson = decode(parts[1]);
+      JWTClaimsSet claims = parseClaims(payloadJson);
+      if (!isStrictJson(headerJson) || !isStrictJson(payloadJson)) {
         throw reject(Reason.MALFORMED, "token header or payload repeats a member name");
       }
-      return new Parsed(jwt, jwsHeader, claims);
+      // What nimbus signs and verifies: the first two segments as sent (RFC 7515 §5.2).
+      byte[] signingInput =
+          token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+      return new Parsed(jwsHeader, claims, signingInput, parts[2]);
     } catch (ParseException e) {
       throw reject(Reason.MALFORMED, "token is not a compact JWS");
     } catch (RuntimeException e) {
@@ -368,17 +375,21 @@ public final class JwtVerifier
     }
   }
 
-  private static Header parseHeader(Base64URL encoded) throws Rejected {
+  private static String decode(Base64URL segment) {
+    return new String(Base64.getUrlDecoder().decode(segment.toString()), StandardCharsets.UTF_8);
+  }
+
+  private static Header parseHeader(String json, Base64URL encoded) throws Rejected {
     try {
-      return Header.parse(encoded);
+      return Header.parse(json, encoded);
     } catch (ParseException e) {
       throw reject(Reason.MALFORMED, "token header is not a JSON object with an alg");
     }
   }
 
-  private static JWTClaimsSet parseClaims(SignedJWT jwt) throws Rejected {
+  private static JWTClaimsSet parseClaims(String json) throws Rejected {
     try {
-      return jwt.getJWTClaimsSet();
+      return JWTClaimsSet.parse(json);
     } catch (ParseException e) {
       throw reject(
           Reason.MALFORMED,
@@ -487,7 +498,8 @@ public final class JwtVerifier
   private void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
     for (JWK key : candidates) {
       try {
-        if (token.jwt().verify(verifierFor(token.header(), key))) {
+        if (verifierFor(token.header(), key)
+            .verify(token.header(), token.signingInput(), token.signature())) {
           return;
         }
       } catch (JOSEException e) {
@@ -793,7 +805,8 @@ public final class JwtVerifier
     }
   }
 
-  private record Parsed(SignedJWT jwt, JWSHeader header, JWTClaimsSet claims) {}
+  private record Parsed(
+      JWSHeader header, JWTClaimsSet claims, byte[] signingInput, Base64URL signature) {}
 
   /**
    * nimbus's claims verifier on the injected clock instead of the system clock; with a null clock
