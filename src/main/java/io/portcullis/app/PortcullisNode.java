@@ -227,7 +227,9 @@ public final class PortcullisNode implements AutoCloseable {
         new JwtVerifier(
             vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS);
     closeables.add(jwtVerifier);
-    TokenVerifier verifier = new CachingTokenVerifier(jwtVerifier, clock, 100_000);
+    long cacheSize = config.gateway().verifiedTokenCache();
+    TokenVerifier verifier =
+        cacheSize == 0 ? jwtVerifier : new CachingTokenVerifier(jwtVerifier, clock, cacheSize);
 
     AuthorizationServerEndpoints endpoints =
         new AuthorizationServerEndpoints(

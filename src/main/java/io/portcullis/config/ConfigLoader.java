@@ -53,7 +53,13 @@ public final class ConfigLoader {
 
   static final List<String> GATEWAY_FIELDS =
       List.of(
-          "listen", "publicUrl", "maxHeaderSize", "maxUriLength", "maxBodySize", "drainTimeout");
+          "listen",
+          "publicUrl",
+          "maxHeaderSize",
+          "maxUriLength",
+          "maxBodySize",
+          "drainTimeout",
+          "verifiedTokenCache");
   static final List<String> ADMIN_FIELDS = List.of("listen");
   static final List<String> STORE_FIELDS = List.of("url", "username", "password");
   static final List<String> DEMO_FIELDS = List.of("echoUpstream");
@@ -329,7 +335,14 @@ public final class ConfigLoader {
                 0,
                 3600,
                 GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds(),
-                "seconds")));
+                "seconds")),
+        bounded(
+            r,
+            "verifiedTokenCache",
+            0,
+            100_000_000,
+            GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
+            "entries (0: verify every request)"));
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

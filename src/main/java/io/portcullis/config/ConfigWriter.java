@@ -57,6 +57,7 @@ public final class ConfigWriter {
     gateway.put("maxUriLength", g.maxUriLength());
     gateway.put("maxBodySize", g.maxBodySize());
     gateway.put("drainTimeout", g.drainTimeout().toSeconds());
+    gateway.put("verifiedTokenCache", g.verifiedTokenCache());
     root.putObject("admin").put("listen", config.admin().listen().toString());
     StoreConfig s = config.store();
     if (s.url() != null || s.username() != null) {

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxUriLength longest request line URI accepted, in characters; default 8192
  * @param maxBodySize largest request body forwarded, in bytes, 0 for no limit; default 100 MiB
  * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
+ * @param verifiedTokenCache how many verified JWTs are remembered so that a token presented again
+ *     skips its signature check; 0 verifies every request afresh; default 100000
  */
 public record GatewayConfig(
     HostPort listen,
@@ -21,13 +23,15 @@ public record GatewayConfig(
     int maxHeaderSize,
     int maxUriLength,
     long maxBodySize,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    long verifiedTokenCache) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
   public static final int DEFAULT_MAX_URI_LENGTH = 8192;
   public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final long DEFAULT_VERIFIED_TOKEN_CACHE = 100_000;
 
   public static final GatewayConfig DEFAULT =
       new GatewayConfig(
@@ -36,12 +40,31 @@ public record GatewayConfig(
           DEFAULT_MAX_HEADER_SIZE,
           DEFAULT_MAX_URI_LENGTH,
           DEFAULT_MAX_BODY_SIZE,
-          DEFAULT_DRAIN_TIMEOUT);
+          DEFAULT_DRAIN_TIMEOUT,
+          DEFAULT_VERIFIED_TOKEN_CACHE);
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+  }
+
+  /** A gateway section with the default verified-token cache. */
+  public GatewayConfig(
+      HostPort listen,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout) {
+    this(
+        listen,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        DEFAULT_VERIFIED_TOKEN_CACHE);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.Snapshot;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Objects;
 public final class RequestContext {
   private final Snapshot snapshot;
   private final HttpServerRequest request;
-  private final Credentials credentials;
+  private Credentials credentials;
   private final Instant startTime;
   private final long startNanos;
   private final List<Runnable> clientGoneListeners = new ArrayList<>(1);
@@ -53,6 +54,18 @@ public final class RequestContext {
     this.startNanos = startNanos;
   }
 
+  /**
+   * A context whose {@code Authorization} header is parsed when first asked for: an open API never
+   * asks, so its calls do not pay for reading a bearer token they ignore.
+   */
+  public static RequestContext of(
+      Snapshot snapshot, HttpServerRequest request, Instant startTime, long startNanos) {
+    RequestContext ctx =
+        new RequestContext(snapshot, request, new Credentials.None(), startTime, startNanos);
+    ctx.credentials = null;
+    return ctx;
+  }
+
   public Snapshot snapshot() {
     return snapshot;
   }
@@ -63,6 +76,9 @@ public final class RequestContext {
 
   /** What the request's {@code Authorization} header says; {@link Credentials.None} without one. */
   public Credentials credentials() {
+    if (credentials == null) {
+      credentials = Credentials.parse(request.headers().getAll(HttpHeaders.AUTHORIZATION));
+    }
     return credentials;
   }
 

@@ -9,7 +9,6 @@ import io.portcullis.gateway.identify.IdentificationPolicy;
 import io.portcullis.gateway.proxy.RequestTransformer;
 import io.portcullis.gateway.proxy.UpstreamProxy;
 import io.portcullis.http.BearerChallenge;
-import io.portcullis.http.Credentials;
 import io.portcullis.http.ErrorResponder;
 import io.portcullis.http.HttpError;
 import io.portcullis.monitor.TransactionEvent;
@@ -20,7 +19,6 @@ import io.portcullis.registry.Application;
 import io.portcullis.registry.Snapshot;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Clock;
@@ -123,11 +121,8 @@ public final class RequestPipeline {
   private RequestContext begin(HttpServerRequest request) {
     // Nothing of the body may be read before the request is authorized and an upstream is ready.
     request.pause();
-    Credentials credentials =
-        Credentials.parse(request.headers().getAll(HttpHeaders.AUTHORIZATION));
     RequestContext ctx =
-        new RequestContext(
-            snapshots.get(), request, credentials, clock.instant(), System.nanoTime());
+        RequestContext.of(snapshots.get(), request, clock.instant(), System.nanoTime());
     HttpServerResponse response = request.response();
     response.endHandler(ended -> record(ctx));
     response.closeHandler(closed -> clientGone(ctx));

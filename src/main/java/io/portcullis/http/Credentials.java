@@ -95,6 +95,10 @@ public sealed interface Credentials
    */
   static Credentials parse(List<String> values) {
     if (values == null || values.isEmpty()) return new None();
+    if (values.size() == 1) {
+      Bearer bearer = plainBearer(values.get(0));
+      if (bearer != null) return bearer;
+    }
     List<String> credentials = new ArrayList<>();
     for (String value : values) {
       List<String> split = splitCredentials(value);
@@ -121,6 +125,36 @@ public sealed interface Credentials
                   + " header");
     }
     return parseOne(credentials.get(0));
+  }
+
+  /**
+   * The header of nearly every API call, {@code Bearer} (any case), spaces, one token68 and nothing
+   * else, read without regular expressions; null for anything else, which the general rules below
+   * read (to the same answer for this form: they were measured at a quarter of a proxied call's CPU
+   * time).
+   */
+  private static Bearer plainBearer(String value) {
+    if (value == null || !value.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    int start = 7;
+    int end = value.length();
+    while (start < end && value.charAt(start) == ' ') start++;
+    int i = start;
+    while (i < end && isToken68Char(value.charAt(i))) i++;
+    if (i == start) return null;
+    while (i < end && value.charAt(i) == '=') i++;
+    return i == end ? new Bearer(value.substring(start)) : null;
+  }
+
+  private static boolean isToken68Char(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~'
+        || c == '+'
+        || c == '/';
   }
 
   /**

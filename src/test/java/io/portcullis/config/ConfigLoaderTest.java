@@ -358,6 +358,20 @@ class ConfigLoaderTest {
     assertThat(c.demo()).isEqualTo(new DemoConfig(new HostPort("127.0.0.1", 9000)));
   }
 
+  @Test
+  void loadWhenVerifiedTokenCacheIsGivenThenItIsRead() {
+    assertThat(load("gateway: { verifiedTokenCache: 0 }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::verifiedTokenCache)
+        .isEqualTo(0L);
+    assertThat(load("gateway: { listen: \":8081\" }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::verifiedTokenCache)
+        .isEqualTo(GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE);
+    assertThat(problems("gateway: { verifiedTokenCache: -1 }\n"))
+        .containsExactly(
+            "test.yaml:1: gateway.verifiedTokenCache: expected 0 to 100000000 entries (0: verify"
+                + " every request); was -1");
+  }
+
   // ---------------------------------------------------------------- environment variables
 
   @Test

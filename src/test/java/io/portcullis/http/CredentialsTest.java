@@ -35,6 +35,28 @@ class CredentialsTest {
     assertThat(Credentials.parse(List.of("bEARER   abc"))).isEqualTo(new Credentials.Bearer("abc"));
   }
 
+  @ParameterizedTest
+  @MethodSource("bearerEdges")
+  void parseWhenBearerAtTheEdgesOfThePlainFormThenSameAnswerAsTheGeneralRules(
+      String value, Credentials expected) {
+    assertThat(Credentials.parse(List.of(value))).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> bearerEdges() {
+    Credentials malformed =
+        new Credentials.Invalid(
+            Defect.MALFORMED,
+            "the Bearer token must be one b64token (letters, digits, -._~+/ and trailing =)");
+    return Stream.of(
+        Arguments.of("Bearer abc==", new Credentials.Bearer("abc==")),
+        Arguments.of("Bearer abc ", new Credentials.Bearer("abc")),
+        Arguments.of(" Bearer abc", new Credentials.Bearer("abc")),
+        Arguments.of("Bearer a=b", malformed),
+        Arguments.of("Bearer =abc", malformed),
+        Arguments.of("Bearer abc def", malformed),
+        Arguments.of("Bearer ab\u00e9", malformed));
+  }
+
   @Test
   void parseWhenBasicThenUserAndPasswordSplitAtFirstColon() {
     assertThat(Credentials.parse(List.of("Basic " + base64("alice:se:cr:et"))))

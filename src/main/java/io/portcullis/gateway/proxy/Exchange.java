@@ -168,12 +168,22 @@ final class Exchange {
     if (deadlineTimer < 0) deadlineTimer = vertx.setTimer(responseTimeoutMillis, this::deadline);
   }
 
+  /**
+   * The response timeout ran out, or the wait it was armed for was extended (by a body chunk): one
+   * timer per exchange, re-armed only when it fires early, so that relaying a response costs no
+   * timer operation per chunk.
+   */
   private void deadline(long timerId) {
     deadlineTimer = -1;
-    if (over || responded || waitingSince < 0) return;
+    if (over || waitingSince < 0) return;
     long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSince);
     if (waitedMillis < responseTimeoutMillis) {
       deadlineTimer = vertx.setTimer(responseTimeoutMillis - waitedMillis, this::deadline);
+      return;
+    }
+    if (responded) {
+      // Silent in the middle of its body: the reset fails the answer, which resets the client's.
+      upstream.reset(0, new TimeoutException("no data within " + responseTimeoutMillis + " ms"));
       return;
     }
     // Decide before resetting: the reset fails the response future at once.
@@ -189,9 +199,9 @@ final class Exchange {
   }
 
   private void responseHead(AsyncResult<HttpClientResponse> head) {
-    cancelDeadline();
     if (over) return;
     if (head.failed()) {
+      cancelDeadline();
       fail(
           HttpError.of(
               502,
@@ -220,18 +230,28 @@ final class Exchange {
         && request.version() == HttpVersion.HTTP_1_1) {
       response.setChunked(true);
     }
-    // From here on the response timeout bounds each silence of the upstream.
-    upstream.idleTimeout(responseTimeoutMillis);
+    // From here on the response timeout bounds each silence of the upstream, with the timer that
+    // bounded the wait for the head (HttpClientRequest.idleTimeout would leave a timer behind
+    // every response until it ran out).
+    awaitUpstream();
     answer.handler(
         chunk -> {
+          waitingSince = System.nanoTime();
           response.write(chunk);
           if (response.writeQueueFull()) {
+            // Waiting on the client now, not on the upstream.
+            waitingSince = -1;
             answer.pause();
-            response.drainHandler(drained -> answer.resume());
+            response.drainHandler(
+                drained -> {
+                  awaitUpstream();
+                  answer.resume();
+                });
           }
         });
     answer.exceptionHandler(
         failure -> {
+          cancelDeadline();
           if (over) return;
           over = true;
           log.warn(
@@ -244,6 +264,7 @@ final class Exchange {
         });
     answer.endHandler(
         end -> {
+          cancelDeadline();
           if (over) return;
           over = true;
           response.end();

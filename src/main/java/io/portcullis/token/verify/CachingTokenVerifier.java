@@ -51,6 +51,9 @@ public final class CachingTokenVerifier implements TokenVerifier {
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            // Maintenance on the calling thread: the common pool would cost a thread wake-up on
+            // (nearly) every request, on an event loop.
+            .executor(Runnable::run)
             .expireAfter(
                 Expiry.<String, Verified>creating(
                     (digest, entry) ->

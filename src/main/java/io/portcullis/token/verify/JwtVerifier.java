@@ -3,6 +3,8 @@ package io.portcullis.token.verify;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
@@ -11,20 +13,23 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -39,11 +44,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -157,6 +165,17 @@ public final class JwtVerifier
   private final WorkerExecutor worker;
   private final AtomicLong generations = new AtomicLong();
   private final ConcurrentMap<String, Issuer> issuers = new ConcurrentHashMap<>();
+  private final NativeCrypto crypto = NativeCrypto.get();
+
+  /**
+   * One signature verifier per key object (weak, identity keys): a key set that is replaced takes
+   * its verifiers with it, and a key is converted to its JCA form once, not on every token.
+   * Maintenance runs on the calling thread: handing it to the common pool costs a thread wake-up
+   * per token.
+   */
+  private final Cache<JWK, JWSVerifier> verifiers =
+      Caffeine.newBuilder().weakKeys().maximumSize(10_000).executor(Runnable::run).build();
+
   private volatile boolean closed;
 
   /**
@@ -276,7 +295,10 @@ public final class JwtVerifier
     requireCompactShape(token);
     try {
       Base64URL[] parts = JOSEObject.split(token);
-      Header header = parseHeader(parts[0]);
+      // Each segment is decoded once, with the JDK's decoder (the shape is checked above), and the
+      // JSON texts are shared by nimbus's parse and the strict duplicate check.
+      String headerJson = decode(parts[0]);
+      Header header = parseHeader(headerJson, parts[0]);
       if (Algorithm.NONE.getName().equalsIgnoreCase(header.getAlgorithm().getName())) {
         throw reject(Reason.ALGORITHM_REJECTED, "algorithm none is never accepted");
       }
@@ -298,12 +320,15 @@ public final class JwtVerifier
       if (parts[2].toString().isEmpty()) {
         throw reject(Reason.MALFORMED, "token signature segment is empty");
       }
-      SignedJWT jwt = new SignedJWT(parts[0], parts[1], parts[2]);
-      JWTClaimsSet claims = parseClaims(jwt);
-      if (!isStrictJson(parts[0].decodeToString()) || !isStrictJson(parts[1].decodeToString())) {
+      String payloadJson = decode(parts[1]);
+      JWTClaimsSet claims = parseClaims(payloadJson);
+      if (!isStrictJson(headerJson) || !isStrictJson(payloadJson)) {
         throw reject(Reason.MALFORMED, "token header or payload repeats a member name");
       }
-      return new Parsed(jwt, jwsHeader, claims);
+      // What nimbus signs and verifies: the first two segments as sent (RFC 7515 §5.2).
+      byte[] signingInput =
+          token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+      return new Parsed(jwsHeader, claims, signingInput, parts[2]);
     } catch (ParseException e) {
       throw reject(Reason.MALFORMED, "token is not a compact JWS");
     } catch (RuntimeException e) {
@@ -350,17 +375,21 @@ public final class JwtVerifier
     }
   }
 
-  private static Header parseHeader(Base64URL encoded) throws Rejected {
+  private static String decode(Base64URL segment) {
+    return new String(Base64.getUrlDecoder().decode(segment.toString()), StandardCharsets.UTF_8);
+  }
+
+  private static Header parseHeader(String json, Base64URL encoded) throws Rejected {
     try {
-      return Header.parse(encoded);
+      return Header.parse(json, encoded);
     } catch (ParseException e) {
       throw reject(Reason.MALFORMED, "token header is not a JSON object with an alg");
     }
   }
 
-  private static JWTClaimsSet parseClaims(SignedJWT jwt) throws Rejected {
+  private static JWTClaimsSet parseClaims(String json) throws Rejected {
     try {
-      return jwt.getJWTClaimsSet();
+      return JWTClaimsSet.parse(json);
     } catch (ParseException e) {
       throw reject(
           Reason.MALFORMED,
@@ -466,10 +495,11 @@ public final class JwtVerifier
     }
   }
 
-  private static void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
+  private void verifySignature(Parsed token, List<JWK> candidates) throws Rejected {
     for (JWK key : candidates) {
       try {
-        if (token.jwt().verify(verifierFor(token.header(), key))) {
+        if (verifierFor(token.header(), key)
+            .verify(token.header(), token.signingInput(), token.signature())) {
           return;
         }
       } catch (JOSEException e) {
@@ -479,14 +509,39 @@ public final class JwtVerifier
     throw reject(Reason.SIGNATURE_INVALID, "signature invalid");
   }
 
-  private static JWSVerifier verifierFor(JWSHeader header, JWK key) throws JOSEException {
+  private JWSVerifier verifierFor(JWSHeader header, JWK key) throws JOSEException {
+    JWSVerifier verifier = verifiers.getIfPresent(key);
+    if (verifier == null) {
+      verifier = newVerifier(header, key);
+      verifiers.put(key, verifier);
+    }
+    // As nimbus's factory does: an EC key verifies only the algorithm of its curve.
+    if (!verifier.supportedJWSAlgorithms().contains(header.getAlgorithm())) {
+      throw new JOSEException("key does not verify " + header.getAlgorithm());
+    }
+    return verifier;
+  }
+
+  /** nimbus's verifier for the key, on the native provider when there is one. */
+  private JWSVerifier newVerifier(JWSHeader header, JWK key) throws JOSEException {
+    Provider provider = crypto.provider().orElse(null);
+    JWSVerifier verifier;
     if (key instanceof OctetKeyPair octetKeyPair) {
-      return new Ed25519Verifier(octetKeyPair.toPublicJWK());
-    }
-    if (key instanceof AsymmetricJWK asymmetric) {
+      Provider ed25519 = crypto.ed25519Provider().orElse(null);
+      return ed25519 != null
+          ? new JcaEd25519Verifier(octetKeyPair.toPublicJWK(), ed25519)
+          : new Ed25519Verifier(octetKeyPair.toPublicJWK());
+    } else if (key instanceof RSAKey rsa) {
+      verifier = new RSASSAVerifier(crypto.translate(rsa.toRSAPublicKey()));
+    } else if (key instanceof ECKey ec) {
+      verifier = new ECDSAVerifier(crypto.translate(ec.toECPublicKey()));
+    } else if (key instanceof AsymmetricJWK asymmetric) {
       return SIGNATURE_VERIFIERS.createJWSVerifier(header, asymmetric.toPublicKey());
+    } else {
+      throw new JOSEException("not an asymmetric key");
     }
-    throw new JOSEException("not an asymmetric key");
+    if (provider != null) verifier.getJCAContext().setProvider(provider);
+    return verifier;
   }
 
   // ---- 8 to 11: claims ----
@@ -750,7 +805,8 @@ public final class JwtVerifier
     }
   }
 
-  private record Parsed(SignedJWT jwt, JWSHeader header, JWTClaimsSet claims) {}
+  private record Parsed(
+      JWSHeader header, JWTClaimsSet claims, byte[] signingInput, Base64URL signature) {}
 
   /**
    * nimbus's claims verifier on the injected clock instead of the system clock; with a null clock

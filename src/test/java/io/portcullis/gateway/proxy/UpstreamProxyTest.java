@@ -386,6 +386,41 @@ class UpstreamProxyTest {
         .contains("did not answer within the response timeout of 200 ms");
   }
 
+  @Test
+  void forwardWhenUpstreamFallsSilentMidBodyThenClientResponseIsCutOffAndNextCallWorks()
+      throws Exception {
+    io.vertx.core.http.HttpServer silent =
+        upstreamVertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  if (request.path().endsWith("/fine")) {
+                    request.response().end("fine");
+                  } else {
+                    request.response().setChunked(true).write("the first chunk, then nothing");
+                  }
+                });
+    int port = RunningGateway.await(silent.listen(0, "127.0.0.1")).actualPort();
+    try {
+      gateway.publish(
+          List.of(
+              api(
+                  "silent",
+                  ApiType.REST,
+                  "/silent",
+                  List.of(URI.create("http://127.0.0.1:" + port)),
+                  new Timeouts(1_000, 300),
+                  IdentifyAndAuthorize.OPEN)),
+          List.of());
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateway.get("/silent/stall"))
+          .isInstanceOf(java.io.IOException.class);
+      assertThat(gateway.get("/silent/fine").body()).isEqualTo("fine");
+    } finally {
+      RunningGateway.await(silent.close());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"text/xml; charset=utf-8", "application/soap+xml; charset=utf-8"})
   void forwardWhenSoapUpstreamUnreachableOrSlowThenFaultInRequestVersion(String contentType)
