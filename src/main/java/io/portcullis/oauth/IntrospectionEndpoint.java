@@ -48,34 +48,14 @@ final class IntrospectionEndpoint {
   }
 
   void introspect(RoutingContext ctx) {
-    FormRequest.Parsed parsed = FormRequest.parse(ctx, false);
-    if (parsed instanceof FormRequest.Refused refused) {
-      OAuthResponses.oauthError(ctx, refused.failure());
-      return;
-    }
-    FormRequest form = ((FormRequest.Form) parsed).form();
-    String token = form.get("token");
-    Snapshot snapshot = snapshots.get();
-    Optional<AuthorizationServer> local = snapshot.authorizationServer(AuthorizationServer.LOCAL);
-    if (local.isEmpty()) {
-      OAuthResponses.oauthError(
-          ctx, OAuthFailure.unavailable("the internal authorization server is not configured"));
-      return;
-    }
-    vertx
-        .executeBlocking(() -> clients.authenticate(form, snapshot, local.get()), false)
-        .compose(
-            auth -> {
-              if (auth instanceof ClientAuthenticator.Failed failed) {
-                return OAuthResponses.oauthError(ctx, failed.failure());
-              }
-              if (!(auth instanceof ClientAuthenticator.Authenticated)) {
-                return OAuthResponses.oauthError(
-                    ctx,
-                    OAuthFailure.invalidClient(
-                        "introspection requires client authentication: client_secret_basic,"
-                            + " client_secret_post or private_key_jwt"));
-              }
+    ClientForm.accept(
+            ctx,
+            vertx,
+            snapshots.get(),
+            clients,
+            "introspection",
+            (form, local, client) -> {
+              String token = form.get("token");
               if (token == null) {
                 return OAuthResponses.oauthError(
                     ctx, OAuthFailure.invalidRequest("token is required"));
@@ -84,8 +64,7 @@ final class IntrospectionEndpoint {
                   .find(token)
                   .compose(
                       found ->
-                          OAuthResponses.json(
-                              ctx, 200, describe(found, snapshots.get(), local.get())));
+                          OAuthResponses.json(ctx, 200, describe(found, snapshots.get(), local)));
             })
         .onFailure(e -> failed(ctx, e));
   }

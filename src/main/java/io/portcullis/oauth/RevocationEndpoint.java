@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,42 +51,21 @@ final class RevocationEndpoint {
   }
 
   void revoke(RoutingContext ctx) {
-    FormRequest.Parsed parsed = FormRequest.parse(ctx, false);
-    if (parsed instanceof FormRequest.Refused refused) {
-      OAuthResponses.oauthError(ctx, refused.failure());
-      return;
-    }
-    FormRequest form = ((FormRequest.Form) parsed).form();
-    Snapshot snapshot = snapshots.get();
-    Optional<AuthorizationServer> local = snapshot.authorizationServer(AuthorizationServer.LOCAL);
-    if (local.isEmpty()) {
-      OAuthResponses.oauthError(
-          ctx, OAuthFailure.unavailable("the internal authorization server is not configured"));
-      return;
-    }
-    vertx
-        .executeBlocking(() -> clients.authenticate(form, snapshot, local.get()), false)
-        .compose(
-            auth -> {
-              if (auth instanceof ClientAuthenticator.Failed failed) {
-                return OAuthResponses.oauthError(ctx, failed.failure());
-              }
-              if (!(auth instanceof ClientAuthenticator.Authenticated authenticated)) {
-                return OAuthResponses.oauthError(
-                    ctx,
-                    OAuthFailure.invalidClient(
-                        "revocation requires client authentication: client_secret_basic,"
-                            + " client_secret_post or private_key_jwt"));
-              }
+    ClientForm.accept(
+            ctx,
+            vertx,
+            snapshots.get(),
+            clients,
+            "revocation",
+            (form, local, client) -> {
               String token = form.get("token");
               if (token == null) {
                 return OAuthResponses.oauthError(
                     ctx, OAuthFailure.invalidRequest("token is required"));
               }
-              Application client = authenticated.application();
               return lookup
                   .find(token)
-                  .compose(found -> revoke(found, client, local.get()))
+                  .compose(found -> revoke(found, client, local))
                   .compose(v -> OAuthResponses.json(ctx, 200, new JsonObject()));
             })
         .onFailure(
