@@ -11,14 +11,17 @@ import java.util.Optional;
 /**
  * What introspection and revocation share: a form POST that a client must authenticate (RFC 7662
  * §2.1, RFC 7009 §2.1). The form is read on the event loop; the client is authenticated on a worker
- * (slow hash, signature check). Every refusal is answered here; only an authenticated client's form
- * reaches the handler.
+ * (slow hash, signature check). Every refusal is answered here (a missing {@code token} too); only
+ * the token of an authenticated client reaches the handler.
  */
 final class ClientForm {
-  /** Handles the form of an authenticated client; the future completes when it has answered. */
+  /**
+   * Handles the {@code token} parameter of an authenticated client; the future completes when it
+   * has answered.
+   */
   @FunctionalInterface
   interface Handler {
-    Future<Void> handle(FormRequest form, AuthorizationServer local, Application client);
+    Future<Void> handle(String token, AuthorizationServer local, Application client);
   }
 
   private ClientForm() {}
@@ -60,7 +63,12 @@ final class ClientForm {
                             + " requires client authentication: client_secret_basic,"
                             + " client_secret_post or private_key_jwt"));
               }
-              return handler.handle(form, local.get(), authenticated.application());
+              String token = form.get("token");
+              if (token == null) {
+                return OAuthResponses.oauthError(
+                    ctx, OAuthFailure.invalidRequest("token is required"));
+              }
+              return handler.handle(token, local.get(), authenticated.application());
             });
   }
 }

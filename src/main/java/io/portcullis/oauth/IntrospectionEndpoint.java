@@ -54,18 +54,12 @@ final class IntrospectionEndpoint {
             snapshots.get(),
             clients,
             "introspection",
-            (form, local, client) -> {
-              String token = form.get("token");
-              if (token == null) {
-                return OAuthResponses.oauthError(
-                    ctx, OAuthFailure.invalidRequest("token is required"));
-              }
-              return lookup
-                  .find(token)
-                  .compose(
-                      found ->
-                          OAuthResponses.json(ctx, 200, describe(found, snapshots.get(), local)));
-            })
+            (token, local, client) ->
+                lookup
+                    .find(token)
+                    .compose(
+                        found ->
+                            OAuthResponses.json(ctx, 200, describe(found, snapshots.get(), local))))
         .onFailure(e -> failed(ctx, e));
   }
 

@@ -57,17 +57,11 @@ final class RevocationEndpoint {
             snapshots.get(),
             clients,
             "revocation",
-            (form, local, client) -> {
-              String token = form.get("token");
-              if (token == null) {
-                return OAuthResponses.oauthError(
-                    ctx, OAuthFailure.invalidRequest("token is required"));
-              }
-              return lookup
-                  .find(token)
-                  .compose(found -> revoke(found, client, local))
-                  .compose(v -> OAuthResponses.json(ctx, 200, new JsonObject()));
-            })
+            (token, local, client) ->
+                lookup
+                    .find(token)
+                    .compose(found -> revoke(found, client, local))
+                    .compose(v -> OAuthResponses.json(ctx, 200, new JsonObject())))
         .onFailure(
             e -> {
               LOG.atError().setCause(e).log("revocation failed");
