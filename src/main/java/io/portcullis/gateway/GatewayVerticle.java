@@ -105,7 +105,13 @@ final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(settings.maxUriLength() + REQUEST_LINE_OVERHEAD)
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(settings.maxHeaderSize()))
         .setHandle100ContinueAutomatically(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        // WebSocket is not proxied: without these Netty's extension handler inspects every request.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // Responses are written only on the connection's event loop (every future of the pipeline
+        // completes there), so Vert.x may write them without its cross-thread message queue.
+        .setStrictThreadMode(true);
   }
 
   /** The port the server is bound to. */

@@ -139,22 +139,10 @@ public sealed interface Credentials
     int end = value.length();
     while (start < end && value.charAt(start) == ' ') start++;
     int i = start;
-    while (i < end && isToken68Char(value.charAt(i))) i++;
+    while (i < end && Token68.isChar(value.charAt(i))) i++;
     if (i == start) return null;
     while (i < end && value.charAt(i) == '=') i++;
     return i == end ? new Bearer(value.substring(start)) : null;
-  }
-
-  private static boolean isToken68Char(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '.'
-        || c == '_'
-        || c == '~'
-        || c == '+'
-        || c == '/';
   }
 
   /**

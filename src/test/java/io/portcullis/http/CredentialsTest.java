@@ -54,7 +54,11 @@ class CredentialsTest {
         Arguments.of("Bearer a=b", malformed),
         Arguments.of("Bearer =abc", malformed),
         Arguments.of("Bearer abc def", malformed),
-        Arguments.of("Bearer ab\u00e9", malformed));
+        Arguments.of("Bearer ab\u00e9", malformed),
+        Arguments.of("Bearer ab\u0100", malformed),
+        Arguments.of("Bearer ab\u007f", malformed),
+        Arguments.of("Bearer ab*", malformed),
+        Arguments.of("Bearer ab:", malformed));
   }
 
   @Test

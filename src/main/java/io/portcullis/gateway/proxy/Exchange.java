@@ -1,6 +1,7 @@
 package io.portcullis.gateway.proxy;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
 import io.vertx.core.AsyncResult;
@@ -20,7 +21,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +38,8 @@ final class Exchange {
   private final RequestContext ctx;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  private final String upstreamAddress;
+  private final String upstreamHost;
+  private final int upstreamPort;
   private final long maxBodySize;
   private final boolean declaredLength;
   private final long responseTimeoutMillis;
@@ -64,14 +65,16 @@ final class Exchange {
   Exchange(
       Vertx vertx,
       RequestContext ctx,
-      String upstreamAddress,
+      String upstreamHost,
+      int upstreamPort,
       long maxBodySize,
       MultiMap upstreamHeaders) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.request = ctx.request();
     this.response = request.response();
-    this.upstreamAddress = upstreamAddress;
+    this.upstreamHost = upstreamHost;
+    this.upstreamPort = upstreamPort;
     this.maxBodySize = maxBodySize;
     this.declaredLength = upstreamHeaders.contains(HttpHeaders.CONTENT_LENGTH);
     this.responseTimeoutMillis = ctx.api().timeouts().response();
@@ -191,7 +194,7 @@ final class Exchange {
         HttpError.of(
             504,
             "upstream "
-                + upstreamAddress
+                + upstreamAddress()
                 + " did not answer within the response timeout of "
                 + responseTimeoutMillis
                 + " ms"));
@@ -206,7 +209,7 @@ final class Exchange {
           HttpError.of(
               502,
               "upstream "
-                  + upstreamAddress
+                  + upstreamAddress()
                   + " closed the connection before answering ("
                   + head.cause().getClass().getSimpleName()
                   + ")"));
@@ -216,15 +219,16 @@ final class Exchange {
     ctx.markUpstreamResponse(System.nanoTime());
     HttpClientResponse answer = head.result();
     response.setStatusCode(answer.statusCode());
-    if (request.version() != HttpVersion.HTTP_2 && answer.statusMessage() != null) {
-      response.setStatusMessage(answer.statusMessage());
+    String reason = answer.statusMessage();
+    // A reason phrase of its own only when it differs from the standard one (a custom one costs
+    // Netty a new status object per response).
+    if (request.version() != HttpVersion.HTTP_2
+        && reason != null
+        && !reason.equals(HttpResponseStatus.valueOf(answer.statusCode()).reasonPhrase())) {
+      response.setStatusMessage(reason);
     }
-    MultiMap headers = HttpHeaders.headers();
-    for (Map.Entry<String, String> header : answer.headers()) {
-      headers.add(header.getKey(), header.getValue());
-    }
-    HopByHop.strip(headers);
-    response.headers().addAll(headers);
+    MultiMap headers = response.headers();
+    HopByHop.copyEndToEnd(answer.headers(), headers, name -> false);
     if (!headers.contains(HttpHeaders.CONTENT_LENGTH)
         && mayHaveBody(answer.statusCode())
         && request.version() == HttpVersion.HTTP_1_1) {
@@ -257,7 +261,7 @@ final class Exchange {
           log.warn(
               "API {}: upstream {} broke off its response ({}); resetting the client's",
               ctx.api().key(),
-              upstreamAddress,
+              upstreamAddress(),
               failure.toString());
           response.reset();
           result.tryComplete(Optional.empty());
@@ -314,6 +318,11 @@ final class Exchange {
     result.tryComplete(Optional.of(error));
   }
 
+  /** For messages only: built when one is written, not on every request. */
+  private String upstreamAddress() {
+    return upstreamHost + ":" + upstreamPort;
+  }
+
   private void cancelDeadline() {
     if (deadlineTimer >= 0) {
       vertx.cancelTimer(deadlineTimer);
@@ -339,6 +348,6 @@ final class Exchange {
     } else {
       reason = "could not be reached (" + cause.getClass().getSimpleName() + ")";
     }
-    return HttpError.of(502, "upstream " + upstreamAddress + " " + reason);
+    return HttpError.of(502, "upstream " + upstreamAddress() + " " + reason);
   }
 }

@@ -1,8 +1,11 @@
 package io.portcullis.gateway.proxy;
 
 import io.vertx.core.MultiMap;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The hop-by-hop header fields of RFC 9110 §7.6.1, which describe one connection and must not be
@@ -25,16 +28,41 @@ public final class HopByHop {
 
   private HopByHop() {}
 
-  /** Removes every hop-by-hop field from the headers (which are case-insensitive). */
-  public static void strip(MultiMap headers) {
-    List<String> named = new ArrayList<>();
-    for (String connection : headers.getAll("Connection")) {
+  /**
+   * Copies the end-to-end fields of {@code from} into {@code to}, leaving out every hop-by-hop
+   * field and every field {@code drop} refuses. One pass, without a copy to strip afterwards: this
+   * runs twice per proxied request (request and response head).
+   *
+   * @param drop names (as sent, any case) that are not to be copied either
+   */
+  public static void copyEndToEnd(MultiMap from, MultiMap to, Predicate<String> drop) {
+    Set<String> named = namedByConnection(from);
+    for (Map.Entry<String, String> field : from) {
+      String name = field.getKey();
+      if (isHopByHop(name, named) || drop.test(name)) continue;
+      to.add(name, field.getValue());
+    }
+  }
+
+  /** Whether a field is hop-by-hop, given the names its message's {@code Connection} lists. */
+  static boolean isHopByHop(String name, Set<String> namedByConnection) {
+    for (String field : FIELDS) {
+      if (field.equalsIgnoreCase(name)) return true;
+    }
+    return !namedByConnection.isEmpty() && namedByConnection.contains(name);
+  }
+
+  /** The field names the {@code Connection} headers list (any case); empty when there are none. */
+  static Set<String> namedByConnection(MultiMap headers) {
+    List<String> connections = headers.getAll("Connection");
+    if (connections.isEmpty()) return Set.of();
+    Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (String connection : connections) {
       for (String option : connection.split(",")) {
         String name = option.trim();
         if (!name.isEmpty()) named.add(name);
       }
     }
-    for (String name : named) headers.remove(name);
-    for (String name : FIELDS) headers.remove(name);
+    return named;
   }
 }

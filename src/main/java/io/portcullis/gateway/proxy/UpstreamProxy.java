@@ -76,8 +76,7 @@ public final class UpstreamProxy {
             .setURI(upstreamUri(upstream, api, request.path(), request.query()))
             .setHeaders(headers)
             .setConnectTimeout(api.timeouts().connect());
-    Exchange exchange =
-        new Exchange(vertx, ctx, upstream.getHost() + ":" + port, maxBodySize, headers);
+    Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);
   }
 

@@ -5,12 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.token.verify.Verification.Verified;
 import io.vertx.core.Future;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class CachingTokenVerifier implements TokenVerifier {
   private final TokenVerifier delegate;
   private final VerificationRecheck recheck;
-  private final Cache<String, Verified> verified;
+  private final Cache<TokenDigest, Verified> verified;
 
   /**
    * @param delegate the verifier whose answers are cached and rechecked, normally a {@link
@@ -55,7 +57,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
             // (nearly) every request, on an event loop.
             .executor(Runnable::run)
             .expireAfter(
-                Expiry.<String, Verified>creating(
+                Expiry.<TokenDigest, Verified>creating(
                     (digest, entry) ->
                         Duration.between(
                             clock.instant(),
@@ -70,7 +72,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
     if (compactJwt == null) {
       return delegate.verify(null);
     }
-    String digest = sha256(compactJwt);
+    TokenDigest digest = TokenDigest.of(compactJwt);
     Verified earlier = verified.getIfPresent(digest);
     if (earlier != null) {
       Optional<Verification> now = recheck.recheck(earlier);
@@ -98,13 +100,32 @@ public final class CachingTokenVerifier implements TokenVerifier {
     return verified.estimatedSize();
   }
 
-  private static String sha256(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+  /**
+   * The SHA-256 of a compact token, as four longs: a cache key that holds nothing of the token,
+   * compares without an array and needs no hex string. The digest object is reused per thread
+   * ({@link MessageDigest#getInstance} costs a provider lookup per call).
+   */
+  record TokenDigest(long a, long b, long c, long d) {
+    private static final ThreadLocal<MessageDigest> SHA_256 =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                return MessageDigest.getInstance("SHA-256");
+              } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+              }
+            });
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    static TokenDigest of(String token) {
+      // digest() resets the object, so a failure half-way cannot leave state for the next call.
+      byte[] hash = SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+      return new TokenDigest(
+          (long) LONGS.get(hash, 0),
+          (long) LONGS.get(hash, 8),
+          (long) LONGS.get(hash, 16),
+          (long) LONGS.get(hash, 24));
     }
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class HopByHopTest {
 
   @Test
-  void stripWhenConnectionNamesFieldsThenTheyGoWithTheFixedSet() {
+  void copyWhenConnectionNamesFieldsThenTheyStayBehindWithTheFixedSet() {
     MultiMap headers =
         HttpHeaders.headers()
             .add("Connection", "keep-alive, X-Private")
@@ -25,10 +25,26 @@ class HopByHopTest {
             .add("Proxy-Authenticate", "Basic")
             .add("Proxy-Connection", "keep-alive")
             .add("Content-Type", "text/plain")
+            .add("Accept", "a")
+            .add("accept", "b")
             .add("Authorization", "Bearer t");
+    MultiMap copy = HttpHeaders.headers();
 
-    HopByHop.strip(headers);
+    HopByHop.copyEndToEnd(headers, copy, name -> name.equalsIgnoreCase("authorization"));
 
-    assertThat(headers.names()).containsExactlyInAnyOrder("Content-Type", "Authorization");
+    assertThat(copy.names()).containsExactlyInAnyOrder("Content-Type", "Accept");
+    assertThat(copy.getAll("Accept")).containsExactly("a", "b");
+    assertThat(headers.entries()).as("the source is left as it was").hasSize(16);
+  }
+
+  @Test
+  void copyWhenNoConnectionHeaderThenOnlyTheFixedSetStaysBehind() {
+    MultiMap headers =
+        HttpHeaders.headers().add("te", "trailers").add("X-Private", "1").add("Host", "h");
+    MultiMap copy = HttpHeaders.headers();
+
+    HopByHop.copyEndToEnd(headers, copy, name -> false);
+
+    assertThat(copy.names()).containsExactlyInAnyOrder("X-Private", "Host");
   }
 }

@@ -6,11 +6,15 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.testing.MutableClock;
+import io.portcullis.token.verify.CachingTokenVerifier.TokenDigest;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -229,6 +233,24 @@ class CachingTokenVerifierTest {
     localKeys.set(new JWKSet(TestKeys.ED25519.toPublicJWK()));
 
     assertThat(((Invalid) verify(token)).reason()).isEqualTo(Reason.NO_MATCHING_KEY);
+  }
+
+  @Test
+  void tokenDigestIsTheSha256OfTheWholeToken() throws Exception {
+    String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+    byte[] expected =
+        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    ByteBuffer bytes = ByteBuffer.wrap(expected);
+
+    TokenDigest digest = TokenDigest.of(token);
+
+    assertThat(digest)
+        .isEqualTo(
+            new TokenDigest(
+                bytes.getLong(0), bytes.getLong(8), bytes.getLong(16), bytes.getLong(24)))
+        .isEqualTo(TokenDigest.of(new String(token.toCharArray())));
+    assertThat(TokenDigest.of(token.substring(0, token.length() - 1) + "m")).isNotEqualTo(digest);
+    assertThat(TokenDigest.of(token + ".")).isNotEqualTo(digest);
   }
 
   /** The real verifier, counting how often it is asked. */
