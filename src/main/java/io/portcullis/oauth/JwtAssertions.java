@@ -43,7 +43,8 @@ import java.util.Set;
  *       none authenticated).
  *   <li>Signature with one of that application's registered public keys.
  *   <li>Time, with the server's {@code clockSkew}: {@code exp} not past; {@code exp} at most {@code
- *       assertionMaxLifetime} ahead; {@code nbf} and {@code iat} not in the future.
+ *       assertionMaxLifetime} ahead; {@code nbf} and {@code iat} not in the future; from {@code
+ *       iat} to {@code exp} no longer than {@code assertionMaxLifetime}.
  *   <li>{@code jti} never seen before from this {@code iss} while an assertion carrying it could
  *       still be valid ({@link JtiReplayCache}, shared by every node of a shared store). Recorded
  *       only now, so that a rejected assertion does not use up its jti.
@@ -230,6 +231,22 @@ final class JwtAssertions {
     if (claims.getIssueTime() != null
         && claims.getIssueTime().toInstant().isAfter(now.plus(skew))) {
       return invalid(what + " iat " + claims.getIssueTime().toInstant() + " is in the future");
+    }
+    // An assertion issued long ago but still valid was made to live longer than this server
+    // accepts, whatever is left of it now (as Keycloak checks exp - iat of client assertions).
+    if (claims.getIssueTime() != null
+        && Duration.between(claims.getIssueTime().toInstant(), exp)
+                .compareTo(server.assertionMaxLifetime().plus(skew))
+            > 0) {
+      return invalid(
+          what
+              + " lives from iat "
+              + claims.getIssueTime().toInstant()
+              + " to exp "
+              + exp
+              + ", longer than "
+              + server.assertionMaxLifetime().toSeconds()
+              + " s (assertionMaxLifetime)");
     }
 
     String jti = claims.getJWTID();

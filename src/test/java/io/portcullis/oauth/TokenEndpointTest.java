@@ -679,6 +679,28 @@ class TokenEndpointTest {
   }
 
   @Test
+  void tokenWhenIssuedLongAgoButNotExpiredThenInvalidGrant() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("iat", Date.from(f.clock.instant().minusSeconds(3600)));
+    claims.put("exp", Date.from(f.clock.instant().plusSeconds(60)));
+
+    assertError(
+        jwtBearer(f.assertion(claims)),
+        400,
+        "invalid_grant",
+        "longer than 300 s (assertionMaxLifetime)");
+  }
+
+  @Test
+  void tokenWhenLifetimeIsExactlyTheMaximumThenIssued() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("iat", Date.from(f.clock.instant().minusSeconds(100)));
+    claims.put("exp", Date.from(f.clock.instant().plusSeconds(200 + 60)));
+
+    assertThat(jwtBearer(f.assertion(claims)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void tokenWhenNotBeforeInTheFutureThenInvalidGrant() throws Exception {
     Map<String, Object> claims = f.claims();
     claims.put("nbf", Date.from(f.clock.instant().plusSeconds(90)));
