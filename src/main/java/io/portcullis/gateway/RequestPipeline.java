@@ -18,7 +18,6 @@ import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Snapshot;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Clock;
@@ -111,9 +110,8 @@ public final class RequestPipeline {
       refuse(ctx, error, challenge(ctx, error, denied.scope()));
       return;
     }
-    MultiMap upstreamHeaders = transformer.transform(ctx);
     proxy
-        .forward(ctx, upstreamHeaders)
+        .forward(ctx, upstreamHeaders -> transformer.transform(ctx, upstreamHeaders))
         .onSuccess(failure -> failure.ifPresent(error -> refuse(ctx, error, null)));
   }
 

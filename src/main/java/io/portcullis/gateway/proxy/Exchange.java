@@ -24,6 +24,7 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,15 @@ final class Exchange {
   private final String upstreamHost;
   private final int upstreamPort;
   private final long maxBodySize;
-  private final boolean declaredLength;
+  private final Consumer<MultiMap> upstreamHeaders;
   private final long responseTimeoutMillis;
   private final Promise<Optional<HttpError>> result = Promise.promise();
 
   private HttpClientRequest upstream;
   private long bodyBytes;
+
+  /** The upstream request carries a Content-Length (known once it is connected). */
+  private boolean declaredLength;
 
   /** The whole request body has been handed to the upstream request. */
   private boolean requestSent;
@@ -68,7 +72,7 @@ final class Exchange {
       String upstreamHost,
       int upstreamPort,
       long maxBodySize,
-      MultiMap upstreamHeaders) {
+      Consumer<MultiMap> upstreamHeaders) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.request = ctx.request();
@@ -76,7 +80,7 @@ final class Exchange {
     this.upstreamHost = upstreamHost;
     this.upstreamPort = upstreamPort;
     this.maxBodySize = maxBodySize;
-    this.declaredLength = upstreamHeaders.contains(HttpHeaders.CONTENT_LENGTH);
+    this.upstreamHeaders = upstreamHeaders;
     this.responseTimeoutMillis = ctx.api().timeouts().response();
   }
 
@@ -97,6 +101,8 @@ final class Exchange {
       return;
     }
     upstream = connection.result();
+    upstreamHeaders.accept(upstream.headers());
+    declaredLength = upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
     // Failures of the upstream request also fail its response future, which handles them.
     upstream.exceptionHandler(failure -> {});
     upstream.response().onComplete(this::responseHead);

@@ -52,17 +52,27 @@ public final class HopByHop {
     return !namedByConnection.isEmpty() && namedByConnection.contains(name);
   }
 
-  /** The field names the {@code Connection} headers list (any case); empty when there are none. */
+  /**
+   * The field names the {@code Connection} headers list (any case), but {@code keep-alive}, which
+   * the fixed set has already; empty (and nothing allocated) in the common case of none or only
+   * that.
+   */
   static Set<String> namedByConnection(MultiMap headers) {
     List<String> connections = headers.getAll("Connection");
     if (connections.isEmpty()) return Set.of();
-    Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    Set<String> named = null;
     for (String connection : connections) {
       for (String option : connection.split(",")) {
         String name = option.trim();
-        if (!name.isEmpty()) named.add(name);
+        if (name.isEmpty()
+            || name.equalsIgnoreCase("keep-alive")
+            || name.equalsIgnoreCase("close")) {
+          continue;
+        }
+        if (named == null) named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        named.add(name);
       }
     }
-    return named;
+    return named == null ? Set.of() : named;
   }
 }

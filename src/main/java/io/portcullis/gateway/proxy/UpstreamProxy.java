@@ -13,6 +13,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Forwards a request to one of its API's upstreams and relays the answer, streaming both bodies
@@ -48,16 +49,17 @@ public final class UpstreamProxy {
   }
 
   /**
-   * Forwards the routed, authorized request with these headers and relays the upstream's answer to
-   * the client. Must be called on the request's event loop, with the request paused and its body
-   * unread.
+   * Forwards the routed, authorized request and relays the upstream's answer to the client. Must be
+   * called on the request's event loop, with the request paused and its body unread.
    *
+   * @param headers writes the upstream request's headers into its (empty) header map, once an
+   *     upstream connection is ready
    * @return a future of empty once the upstream's answer has been relayed (completely, or as far as
    *     it went before a reset) or the client has gone away; of the error to answer when no
    *     response head has been sent (502 upstream unreachable or closed, 504 too slow, 413 body too
    *     large). Never failed.
    */
-  public Future<Optional<HttpError>> forward(RequestContext ctx, MultiMap headers) {
+  public Future<Optional<HttpError>> forward(RequestContext ctx, Consumer<MultiMap> headers) {
     Api api = ctx.api();
     if (api.upstreams().isEmpty()) {
       return Future.succeededFuture(
@@ -74,7 +76,6 @@ public final class UpstreamProxy {
             .setPort(port)
             .setSsl(ssl)
             .setURI(upstreamUri(upstream, api, request.path(), request.query()))
-            .setHeaders(headers)
             .setConnectTimeout(api.timeouts().connect());
     Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);
