@@ -328,7 +328,7 @@ public final class JwtVerifier
       // What nimbus signs and verifies: the first two segments as sent (RFC 7515 §5.2).
       byte[] signingInput =
           token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
-      return new Parsed(jwsHeader, claims, signingInput, parts[2]);
+      return new Parsed(jwsHeader, claims, signingInput, new DecodedBase64URL(parts[2]));
     } catch (ParseException e) {
       throw reject(Reason.MALFORMED, "token is not a compact JWS");
     } catch (RuntimeException e) {
@@ -336,6 +336,17 @@ public final class JwtVerifier
       LOG.debug("Token parsing failed unexpectedly", e);
       throw reject(Reason.MALFORMED, "token could not be parsed");
     }
+  }
+
+  /** The base64url alphabet by code point: a table, since this runs for every character. */
+  private static final boolean[] BASE64URL = new boolean[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) BASE64URL[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) BASE64URL[c] = true;
+    for (char c = '0'; c <= '9'; c++) BASE64URL[c] = true;
+    BASE64URL['-'] = true;
+    BASE64URL['_'] = true;
   }
 
   private static void requireCompactShape(String token) throws Rejected {
@@ -347,11 +358,7 @@ public final class JwtVerifier
         requireBase64UrlSegment(segments, length);
         segments++;
         length = 0;
-      } else if ((c >= 'A' && c <= 'Z')
-          || (c >= 'a' && c <= 'z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_') {
+      } else if (c < 128 && BASE64URL[c]) {
         length++;
       } else {
         throw reject(
@@ -802,6 +809,28 @@ public final class JwtVerifier
       AuthorizationServer server, KeySource source, Set<JWSAlgorithm> algorithms, IssuerKeys keys) {
     String alias() {
       return server.alias();
+    }
+  }
+
+  /**
+   * A signature segment that nimbus's verifiers decode with the JDK's base64url decoder, once,
+   * instead of nimbus's constant-time codec: that codec exists for secret key material, a signature
+   * is public, and decoding the 342 characters of an RS256 signature with it cost as much as a
+   * fifth of the Java time of a verification. The shape check has already admitted only the
+   * base64url alphabet.
+   */
+  static final class DecodedBase64URL extends Base64URL {
+    private static final long serialVersionUID = 1L;
+    private final byte[] bytes;
+
+    DecodedBase64URL(Base64URL encoded) {
+      super(encoded.toString());
+      this.bytes = Base64.getUrlDecoder().decode(encoded.toString());
+    }
+
+    @Override
+    public byte[] decode() {
+      return bytes.clone();
     }
   }
 

@@ -590,6 +590,17 @@ class JwtVerifierTest {
     assertInvalid(truncated, Reason.SIGNATURE_INVALID);
   }
 
+  @Test
+  void verifyWhenOneSignatureCharacterChangedThenSignatureInvalid() {
+    String token = tokens.valid();
+    int at = token.lastIndexOf('.') + 10;
+    char flipped = token.charAt(at) == 'A' ? 'B' : 'A';
+    String tampered = token.substring(0, at) + flipped + token.substring(at + 1);
+
+    assertThat(verify(token)).isInstanceOf(Verified.class);
+    assertInvalid(tampered, Reason.SIGNATURE_INVALID);
+  }
+
   // ---- issuer ----
 
   @Test
