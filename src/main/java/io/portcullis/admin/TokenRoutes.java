@@ -125,7 +125,7 @@ public final class TokenRoutes implements AdminServer.Extension {
     Instant now = clock.instant();
     int revoked;
     if (token.kind() == TokenRecord.Kind.REFRESH) {
-      revoked = store.revokeFamily(token.familyId(), now);
+      revoked = store.revokeFamilyFully(token.familyId(), now);
     } else {
       revoked = store.revoke(token.tokenHash(), now) ? 1 : 0;
     }

@@ -85,7 +85,7 @@ final class RevocationEndpoint {
           () -> {
             int revoked =
                 r.kind() == TokenRecord.Kind.REFRESH
-                    ? store.revokeFamily(r.familyId(), now)
+                    ? store.revokeFamilyFully(r.familyId(), now)
                     : (store.revoke(r.tokenHash(), now) ? 1 : 0);
             LOG.atInfo()
                 .addKeyValue("client_id", client.clientId())

@@ -303,13 +303,7 @@ final class TokenEndpoint {
 
   /** A refresh token used a second time: treated as stolen, its whole family is revoked. */
   private Outcome reused(Application client, TokenRecord record, Instant now) {
-    // Twice: a concurrent exchange of the same token (the winner) saves its new tokens, then checks
-    // that the exchanged token is not revoked. A first pass can miss those tokens (a map iterated
-    // while they are inserted, an UPDATE whose snapshot predates their commit) and still revoke the
-    // exchanged token only after the winner's check. A second pass starts after the first has
-    // finished, so after that check, so after the winner's tokens were saved: it sees them.
-    int revoked = store.revokeFamily(record.familyId(), now);
-    revoked += store.revokeFamily(record.familyId(), now);
+    int revoked = store.revokeFamilyFully(record.familyId(), now);
     LOG.atWarn()
         .addKeyValue("client_id", client.clientId())
         .addKeyValue("family", record.familyId())

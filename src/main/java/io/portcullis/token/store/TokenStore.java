@@ -48,6 +48,21 @@ public interface TokenStore extends Purgeable {
   int revokeFamily(String familyId, Instant at);
 
   /**
+   * Revokes every token of the family, including those a concurrent refresh is saving: what every
+   * caller outside the store should use. The refresh that rotates a token saves the new tokens,
+   * then checks that the token it exchanged is not revoked (else it revokes them itself). One pass
+   * of {@link #revokeFamily} can miss the new tokens (a map iterated while they are inserted, an
+   * UPDATE whose snapshot predates their commit) and still revoke the exchanged token only after
+   * that check. A second pass starts after the first finished, so after the check, so after the new
+   * tokens were saved: it sees them.
+   *
+   * @return how many tokens this call revoked
+   */
+  default int revokeFamilyFully(String familyId, Instant at) {
+    return revokeFamily(familyId, at) + revokeFamily(familyId, at);
+  }
+
+  /**
    * Marks a refresh token as exchanged, atomically: of any number of concurrent calls for the same
    * hash, on any node sharing the store, exactly one returns true. A false answer for a token that
    * exists therefore means it was used before: refresh-token reuse.
