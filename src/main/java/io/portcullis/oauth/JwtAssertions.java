@@ -43,8 +43,9 @@ import java.util.Set;
  *       none authenticated).
  *   <li>Signature with one of that application's registered public keys.
  *   <li>Time, with the server's {@code clockSkew}: {@code exp} not past; {@code exp} at most {@code
- *       assertionMaxLifetime} ahead; {@code nbf} and {@code iat} not in the future; from {@code
- *       iat} to {@code exp} no longer than {@code assertionMaxLifetime}.
+ *       assertionMaxLifetime} ahead; {@code nbf} and {@code iat} not in the future; when {@code
+ *       iat} is present (it is optional), from it to {@code exp} no longer than {@code
+ *       assertionMaxLifetime}.
  *   <li>{@code jti} never seen before from this {@code iss} while an assertion carrying it could
  *       still be valid ({@link JtiReplayCache}, shared by every node of a shared store). Recorded
  *       only now, so that a rejected assertion does not use up its jti.

@@ -692,7 +692,16 @@ class TokenEndpointTest {
   }
 
   @Test
-  void tokenWhenLifetimeIsExactlyTheMaximumThenIssued() throws Exception {
+  void tokenWhenLifetimeIsOneSecondBeyondTheMaximumPlusSkewThenInvalidGrant() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("iat", Date.from(f.clock.instant().minusSeconds(100)));
+    claims.put("exp", Date.from(f.clock.instant().plusSeconds(200 + 60 + 1)));
+
+    assertError(jwtBearer(f.assertion(claims)), 400, "invalid_grant", "(assertionMaxLifetime)");
+  }
+
+  @Test
+  void tokenWhenLifetimeIsTheMaximumPlusSkewThenIssued() throws Exception {
     Map<String, Object> claims = f.claims();
     claims.put("iat", Date.from(f.clock.instant().minusSeconds(100)));
     claims.put("exp", Date.from(f.clock.instant().plusSeconds(200 + 60)));
