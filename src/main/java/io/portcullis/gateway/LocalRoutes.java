@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param pathPrefixes base paths, matched on whole segments like API base paths: {@code /oauth2}
  *     claims {@code /oauth2} and {@code /oauth2/token} but not {@code /oauth2x}
  * @param handler serves the claimed requests; it is shared by every event loop of the gateway, so
- *     it must be safe to call from several threads, and must not block
+ *     it must be safe to call from several threads, and must not block. It must write each response
+ *     on that request's own event loop (complete blocking work through futures of the request's
+ *     context): the gateway's server runs in strict thread mode, where a write from another thread
+ *     fails
  */
 public record LocalRoutes(List<String> pathPrefixes, Handler<HttpServerRequest> handler) {
 

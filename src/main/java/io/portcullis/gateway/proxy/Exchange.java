@@ -101,7 +101,17 @@ final class Exchange {
       return;
     }
     upstream = connection.result();
-    upstreamHeaders.accept(upstream.headers());
+    try {
+      upstreamHeaders.accept(upstream.headers());
+    } catch (IllegalArgumentException e) {
+      // Vert.x refuses a value HTTP/1.1 cannot carry (an HTTP/2 client may send one, e.g. DEL). The
+      // pooled connection goes back unused; the message is not echoed, it quotes the value.
+      upstream.reset();
+      fail(
+          HttpError.of(
+              400, "a request header has a value with a character that cannot be forwarded"));
+      return;
+    }
     declaredLength = upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
     // Failures of the upstream request also fail its response future, which handles them.
     upstream.exceptionHandler(failure -> {});

@@ -54,8 +54,8 @@ public final class HopByHop {
 
   /**
    * The field names the {@code Connection} headers list (any case), but {@code keep-alive}, which
-   * the fixed set has already; empty (and nothing allocated) in the common case of none or only
-   * that.
+   * the fixed set has already; the shared empty set, rather than a new set, in the common case of
+   * none or only that.
    */
   static Set<String> namedByConnection(MultiMap headers) {
     List<String> connections = headers.getAll("Connection");

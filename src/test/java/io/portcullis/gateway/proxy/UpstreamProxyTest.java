@@ -585,6 +585,24 @@ class UpstreamProxyTest {
   }
 
   @Test
+  void forwardWhenAnHttp2HeaderValueHasAControlCharacterThen400AndTheUpstreamPoolStaysUsable()
+      throws Exception {
+    gateway.publish(List.of(open("shop", "/shop", upstream.uri(""))), List.of());
+    // Netty's HTTP/2 decoder lets DEL through in values (HTTP/1.1's refuses it); Vert.x refuses it
+    // when the upstream request is built. More refusals than the upstream pool has connections:
+    // none may keep one.
+    for (int i = 0; i < 40; i++) {
+      RawH2.Answer answer = RawH2.get(gateway.server.port(), "/shop/odd", "x-odd", "a\u007fb");
+
+      assertThat(answer.headerBlocks()).isEqualTo(1);
+      assertThat(answer.body())
+          .contains("\"status\":400", "cannot be forwarded")
+          .doesNotContain("a\u007fb");
+    }
+    assertThat(gateway.get("/shop/plain").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void forwardWhenClientSpeaksHttp2ClearTextThenProxied() throws Exception {
     gateway.publish(List.of(open("shop", "/shop", upstream.uri(""))), List.of());
     HttpClientAgent h2 =

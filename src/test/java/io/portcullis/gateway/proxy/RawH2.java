@@ -1,0 +1,95 @@
+package io.portcullis.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/2 (prior knowledge, cleartext) client that sends header values as given, without
+ * the validation every real client applies: what a hostile peer can put on the wire. The request's
+ * header block is HPACK-encoded by Netty; the framing is written here. Of the answer only the body
+ * is read (the gateway's errors carry their status in it).
+ */
+final class RawH2 {
+  private static final byte[] PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int DATA = 0x0;
+  private static final int HEADERS = 0x1;
+  private static final int SETTINGS = 0x4;
+  private static final int END_STREAM = 0x1;
+  private static final int END_HEADERS = 0x4;
+
+  /**
+   * @param headerBlocks how many header blocks stream 1 got (the response head: 1)
+   * @param body the DATA of stream 1
+   */
+  record Answer(int headerBlocks, String body) {}
+
+  private RawH2() {}
+
+  /** GET {@code path} on stream 1 with one extra header, and the answer of stream 1. */
+  static Answer get(int port, String path, String name, String value) throws Exception {
+    Http2Headers headers =
+        new DefaultHttp2Headers(false)
+            .method("GET")
+            .scheme("http")
+            .path(path)
+            .authority("127.0.0.1:" + port)
+            .add(name, value);
+    ByteBuf block = Unpooled.buffer();
+    new DefaultHttp2HeadersEncoder().encodeHeaders(1, headers, block);
+    byte[] encoded = new byte[block.readableBytes()];
+    block.readBytes(encoded);
+    block.release();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(PREFACE);
+      frame(out, SETTINGS, 0, 0, new byte[0]);
+      frame(out, HEADERS, END_STREAM | END_HEADERS, 1, encoded);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      int headerBlocks = 0;
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      while (true) {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        byte[] payload = in.readNBytes(length);
+        if (type == SETTINGS && (flags & 0x1) == 0) frame(out, SETTINGS, 0x1, 0, new byte[0]);
+        if (stream != 1) continue;
+        if (type == HEADERS) {
+          headerBlocks++;
+        } else if (type == DATA) {
+          body.write(payload);
+        }
+        if ((flags & END_STREAM) != 0) {
+          return new Answer(headerBlocks, body.toString(StandardCharsets.UTF_8));
+        }
+      }
+    }
+  }
+
+  private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload)
+      throws Exception {
+    out.write(payload.length >>> 16);
+    out.write(payload.length >>> 8);
+    out.write(payload.length);
+    out.write(type);
+    out.write(flags);
+    out.write(stream >>> 24);
+    out.write(stream >>> 16);
+    out.write(stream >>> 8);
+    out.write(stream);
+    out.write(payload);
+    out.flush();
+  }
+}
