@@ -1,6 +1,8 @@
 package io.portcullis.admin;
 
+import io.portcullis.control.ConflictException;
 import io.portcullis.control.NotFoundException;
+import io.portcullis.control.StaleVersionException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.http.Problem;
@@ -46,6 +48,14 @@ final class AdminFailures implements Handler<RoutingContext> {
       problem = invalid(v.violations());
     } else if (failure instanceof NotFoundException) {
       problem = Problem.of(404, failure.getMessage());
+    } else if (failure instanceof ConflictException c) {
+      problem = Problem.of(409, c.getMessage());
+      if (!c.field().isEmpty()) problem = problem.with("field", c.field());
+    } else if (failure instanceof StaleVersionException stale) {
+      problem = Problem.of(412, stale.getMessage()).with("currentVersion", stale.currentVersion());
+      if (stale.currentVersion() != null) {
+        response.putHeader(HttpHeaders.ETAG, EntityTags.of(stale.currentVersion()));
+      }
     } else if (failure instanceof HttpException h) {
       problem = ofStatus(ctx, h.getStatusCode());
     } else if (failure == null) {

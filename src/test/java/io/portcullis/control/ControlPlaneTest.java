@@ -234,6 +234,8 @@ class ControlPlaneTest {
   void usersOfApplicationWhenUnknownOrStillListedThenRefused() {
     open(TestDatabases.h2());
     control.apply(content());
+    // alice is the only admin of content(): another one lets her go.
+    control.saveUser(new UserSpec("root", "root-password", null, true, Set.of(User.ADMIN_ROLE)));
     ApplicationSpec base = app("photo-app", List.of("petstore/v1"), List.of("photos"));
     assertThatThrownBy(() -> control.saveApplication(withUsers(base, List.of("mallory"))))
         .isInstanceOf(ValidationException.class)
