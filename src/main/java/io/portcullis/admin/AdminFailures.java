@@ -129,7 +129,8 @@ final class AdminFailures implements Handler<RoutingContext> {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(problem.toBuffer());
     // A refused request may still have body bytes on the way (it was paused for authentication):
-    // let them drain so that the connection stays usable.
-    ctx.request().resume();
+    // let them drain so that the connection stays usable. One whose body was read whole (a write
+    // refused after parsing) has nothing left; HTTP/2 refuses to resume it.
+    if (!ctx.request().isEnded()) ctx.request().resume();
   }
 }
