@@ -38,7 +38,10 @@ import java.util.function.Supplier;
  * and the export. Bodies are read and written by the {@link RegistryCodec}, in the shape of the
  * configuration file; every write goes through the {@link ControlPlane} on a worker thread, so that
  * it is validated, stored and live in the snapshot before the answer is sent. Reads come from the
- * store (the control plane's export), so they show what is stored, secrets left out.
+ * store, so they show what is stored, secrets left out. Create/replace/delete semantics, the
+ * uniqueness rules and "keep an enabled admin" are the control plane's; this class maps them to
+ * HTTP: a single entity's version is its {@code ETag}, {@code If-Match} becomes the write's {@link
+ * Precondition}.
  */
 final class RegistryRoutes {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
