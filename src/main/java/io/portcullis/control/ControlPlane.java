@@ -632,34 +632,52 @@ public final class ControlPlane {
   private Saved<ApplicationSpec> application(
       ApplicationSpec spec, Mode mode, Precondition expected) {
     ApplicationSpec prepared = prepared(spec);
-    Saved<Application> saved =
-        save(
-            APPLICATION,
-            String.valueOf(spec.name()),
-            existing -> {
-              List<Violation> own = RegistryValidator.checkApplication(spec, existing.isPresent());
-              if (!own.isEmpty()) throw new ValidationException(own);
-              return toApplication(prepared, existing);
-            },
-            mode,
-            expected);
-    return new Saved<>(toSpec(saved.value()), saved.version(), saved.created());
+    return fromSpec(
+        APPLICATION,
+        String.valueOf(spec.name()),
+        exists -> RegistryValidator.checkApplication(spec, exists),
+        existing -> toApplication(prepared, existing),
+        this::toSpec,
+        mode,
+        expected);
   }
 
   private Saved<UserSpec> user(UserSpec spec, Mode mode, Precondition expected) {
     UserSpec prepared = prepared(spec);
-    Saved<User> saved =
+    return fromSpec(
+        USER,
+        String.valueOf(spec.username()),
+        exists -> RegistryValidator.checkUser(spec, exists),
+        existing -> toUser(prepared, existing),
+        this::toSpec,
+        mode,
+        expected);
+  }
+
+  /**
+   * A write of an entity given as a spec, whose own rules depend on whether it exists (a password
+   * is required to create a user): checked inside the write's transaction.
+   */
+  private <T, S> Saved<S> fromSpec(
+      Kind<T> kind,
+      String key,
+      Function<Boolean, List<Violation>> rules,
+      Function<Optional<T>, T> build,
+      Function<T, S> spec,
+      Mode mode,
+      Precondition expected) {
+    Saved<T> saved =
         save(
-            USER,
-            String.valueOf(spec.username()),
+            kind,
+            key,
             existing -> {
-              List<Violation> own = RegistryValidator.checkUser(spec, existing.isPresent());
+              List<Violation> own = rules.apply(existing.isPresent());
               if (!own.isEmpty()) throw new ValidationException(own);
-              return toUser(prepared, existing);
+              return build.apply(existing);
             },
             mode,
             expected);
-    return new Saved<>(toSpec(saved.value()), saved.version(), saved.created());
+    return new Saved<>(spec.apply(saved.value()), saved.version(), saved.created());
   }
 
   /**
