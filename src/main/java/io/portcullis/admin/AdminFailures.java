@@ -1,6 +1,8 @@
 package io.portcullis.admin;
 
+import io.portcullis.control.ConflictException;
 import io.portcullis.control.NotFoundException;
+import io.portcullis.control.StaleVersionException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.http.Problem;
@@ -46,6 +48,14 @@ final class AdminFailures implements Handler<RoutingContext> {
       problem = invalid(v.violations());
     } else if (failure instanceof NotFoundException) {
       problem = Problem.of(404, failure.getMessage());
+    } else if (failure instanceof ConflictException c) {
+      problem = Problem.of(409, c.getMessage());
+      if (!c.field().isEmpty()) problem = problem.with("field", c.field());
+    } else if (failure instanceof StaleVersionException stale) {
+      problem = Problem.of(412, stale.getMessage()).with("currentVersion", stale.currentVersion());
+      if (stale.currentVersion() != null) {
+        response.putHeader(HttpHeaders.ETAG, EntityTags.of(stale.currentVersion()));
+      }
     } else if (failure instanceof HttpException h) {
       problem = ofStatus(ctx, h.getStatusCode());
     } else if (failure == null) {
@@ -119,7 +129,8 @@ final class AdminFailures implements Handler<RoutingContext> {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(problem.toBuffer());
     // A refused request may still have body bytes on the way (it was paused for authentication):
-    // let them drain so that the connection stays usable.
-    ctx.request().resume();
+    // let them drain so that the connection stays usable. One whose body was read whole (a write
+    // refused after parsing) has nothing left; HTTP/2 refuses to resume it.
+    if (!ctx.request().isEnded()) ctx.request().resume();
   }
 }

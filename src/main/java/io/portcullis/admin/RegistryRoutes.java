@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.config.ConfigWriter;
 import io.portcullis.config.RegistryCodec;
 import io.portcullis.control.ApplicationSpec;
+import io.portcullis.control.ConflictException;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.NotFoundException;
+import io.portcullis.control.Precondition;
 import io.portcullis.control.RegistryContent;
+import io.portcullis.control.Saved;
 import io.portcullis.control.UserSpec;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
@@ -17,20 +20,17 @@ import io.portcullis.http.Problem;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Scope;
-import io.portcullis.registry.User;
-import io.vertx.core.buffer.Buffer;
+import io.portcullis.registry.Versioned;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +38,10 @@ import java.util.function.Supplier;
  * and the export. Bodies are read and written by the {@link RegistryCodec}, in the shape of the
  * configuration file; every write goes through the {@link ControlPlane} on a worker thread, so that
  * it is validated, stored and live in the snapshot before the answer is sent. Reads come from the
- * store (the control plane's export), so they show what is stored, secrets left out.
+ * store, so they show what is stored, secrets left out. Create/replace/delete semantics, the
+ * uniqueness rules and "keep an enabled admin" are the control plane's; this class maps them to
+ * HTTP: a single entity's version is its {@code ETag}, {@code If-Match} becomes the write's {@link
+ * Precondition}.
  */
 final class RegistryRoutes {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -49,9 +52,6 @@ final class RegistryRoutes {
   private final ConfigWriter writer;
   private final JsonBodies bodies;
   private final Blocking blocking;
-  // Makes "create unless it exists" and "keep an enabled admin" atomic on this node: the control
-  // plane upserts, and knows nothing of who may still log in.
-  private final Object checkThenWrite = new Object();
 
   RegistryRoutes(
       ControlPlane control,
@@ -149,30 +149,23 @@ final class RegistryRoutes {
   private void readApi(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     String version = ctx.pathParam("version");
-    blocking.reply(
-        ctx,
-        () ->
-            one(
-                control.export().apis(),
-                a -> a.key().equals(Api.key(name, version)),
-                codec::writeApi,
-                "API",
-                Api.key(name, version)));
+    blocking.reply(ctx, () -> one(control.api(name, version), codec::writeApi));
   }
 
   private void createApi(RoutingContext ctx) {
     Api api = read(bodies.read(ctx), (node, out) -> codec.readApi(node, "", out));
+    String location = "/apis/" + apiPath(api);
     blocking.reply(
         ctx,
-        () -> {
-          synchronized (checkThenWrite) {
-            if (control.snapshot().api(api.name(), api.version()).isPresent()) {
-              throw exists("API", api.key(), "/apis/" + apiPath(api));
-            }
-            within(prefix(api), () -> control.saveApi(api));
-          }
-          return Reply.saved(true, bodies.write(codec.writeApi(api)), "/apis/" + apiPath(api));
-        });
+        () ->
+            saved(
+                created(
+                    () -> within(prefix(api), () -> control.createApi(api)),
+                    "API",
+                    api.key(),
+                    location),
+                codec::writeApi,
+                location));
   }
 
   private void replaceApi(RoutingContext ctx) {
@@ -181,32 +174,40 @@ final class RegistryRoutes {
     keys.put("version", ctx.pathParam("version"));
     JsonNode body = withPathKeys(bodies.read(ctx), keys);
     Api api = read(body, (node, out) -> codec.readApi(node, "", out));
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
-        () -> {
-          boolean created = within(prefix(api), () -> control.saveApi(api));
-          return Reply.saved(created, bodies.write(codec.writeApi(api)), "/apis/" + apiPath(api));
-        });
+        () ->
+            saved(
+                within(prefix(api), () -> control.putApi(api, expected)),
+                codec::writeApi,
+                "/apis/" + apiPath(api)));
   }
 
   private void deleteApi(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     String version = ctx.pathParam("version");
+    Precondition expected = precondition(ctx);
     blocking.reply(
-        ctx, () -> deleted(() -> control.deleteApi(name, version), "API", Api.key(name, version)));
+        ctx,
+        () ->
+            deleted(
+                () -> control.deleteApi(name, version, expected), "API", Api.key(name, version)));
   }
 
   private void setActive(RoutingContext ctx, boolean active) {
     String name = ctx.pathParam("name");
     String version = ctx.pathParam("version");
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
         () -> {
-          Api api =
+          Saved<Api> api =
               within(
                   "apis[" + Api.key(name, version) + "]",
-                  () -> control.setApiActive(name, version, active));
-          return Reply.json(200, bodies.write(codec.writeApi(api)));
+                  () -> control.setApiActive(name, version, active, expected));
+          return Reply.json(200, bodies.write(codec.writeApi(api.value())))
+              .withVersion(api.version());
         });
   }
 
@@ -226,55 +227,52 @@ final class RegistryRoutes {
 
   private void readApplication(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    blocking.reply(ctx, () -> application(name, 200));
+    blocking.reply(ctx, () -> one(control.application(name), this::writeApplication));
   }
 
   private void createApplication(RoutingContext ctx) {
     ApplicationSpec spec =
         read(bodies.read(ctx), (node, out) -> codec.readApplication(node, "", out));
+    String location = "/applications/" + segment(spec.name());
     blocking.reply(
         ctx,
-        () -> {
-          synchronized (checkThenWrite) {
-            if (control.snapshot().application(spec.name()).isPresent()) {
-              throw exists("application", spec.name(), "/applications/" + segment(spec.name()));
-            }
-            within("applications[" + spec.name() + "]", () -> control.saveApplication(spec));
-          }
-          return application(spec.name(), 201);
-        });
+        () ->
+            saved(
+                created(
+                    () ->
+                        within(
+                            "applications[" + spec.name() + "]",
+                            () -> control.createApplication(spec)),
+                    "application",
+                    spec.name(),
+                    location),
+                this::writeApplication,
+                location));
   }
 
   private void replaceApplication(RoutingContext ctx) {
     JsonNode body = withPathKeys(bodies.read(ctx), Map.of("name", ctx.pathParam("name")));
     ApplicationSpec spec = read(body, (node, out) -> codec.readApplication(node, "", out));
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
-        () -> {
-          boolean created =
-              within("applications[" + spec.name() + "]", () -> control.saveApplication(spec));
-          return application(spec.name(), created ? 201 : 200);
-        });
+        () ->
+            saved(
+                within(
+                    "applications[" + spec.name() + "]",
+                    () -> control.putApplication(spec, expected)),
+                this::writeApplication,
+                "/applications/" + segment(spec.name())));
   }
 
   private void deleteApplication(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    blocking.reply(ctx, () -> deleted(() -> control.deleteApplication(name), "application", name));
+    Precondition expected = precondition(ctx);
+    blocking.reply(
+        ctx, () -> deleted(() -> control.deleteApplication(name, expected), "application", name));
   }
 
   /** The application as stored (defaults applied), without its secret hash. */
-  private Reply application(String name, int status) {
-    ApplicationSpec stored =
-        control.export().applications().stream()
-            .filter(a -> a.name().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new NotFoundException("application", name));
-    Buffer body = bodies.write(writeApplication(stored));
-    return status == 201
-        ? Reply.saved(true, body, "/applications/" + segment(name))
-        : Reply.json(status, body);
-  }
-
   private JsonNode writeApplication(ApplicationSpec app) {
     return codec.writeApplication(app, false);
   }
@@ -287,89 +285,40 @@ final class RegistryRoutes {
 
   private void readUser(RoutingContext ctx) {
     String username = ctx.pathParam("username");
-    blocking.reply(ctx, () -> user(username, 200));
+    blocking.reply(ctx, () -> one(control.user(username), this::writeUser));
   }
 
   private void createUser(RoutingContext ctx) {
     UserSpec spec = read(bodies.read(ctx), (node, out) -> codec.readUser(node, "", out));
+    String location = "/users/" + segment(spec.username());
     blocking.reply(
         ctx,
-        () -> {
-          synchronized (checkThenWrite) {
-            if (control.snapshot().user(spec.username()).isPresent()) {
-              throw exists("user", spec.username(), "/users/" + segment(spec.username()));
-            }
-            control.saveUser(spec);
-          }
-          return user(spec.username(), 201);
-        });
+        () ->
+            saved(
+                created(() -> control.createUser(spec), "user", spec.username(), location),
+                this::writeUser,
+                location));
   }
 
+  /** Refused with 409 when it would leave no enabled admin (the control plane's rule). */
   private void replaceUser(RoutingContext ctx) {
     JsonNode body = withPathKeys(bodies.read(ctx), Map.of("username", ctx.pathParam("username")));
     UserSpec spec = read(body, (node, out) -> codec.readUser(node, "", out));
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
-        () -> {
-          boolean created;
-          synchronized (checkThenWrite) {
-            keepAnAdmin(spec.username(), spec);
-            created = control.saveUser(spec);
-          }
-          return user(spec.username(), created ? 201 : 200);
-        });
+        () ->
+            saved(
+                control.putUser(spec, expected),
+                this::writeUser,
+                "/users/" + segment(spec.username())));
   }
 
   private void deleteUser(RoutingContext ctx) {
     String username = ctx.pathParam("username");
+    Precondition expected = precondition(ctx);
     blocking.reply(
-        ctx,
-        () -> {
-          synchronized (checkThenWrite) {
-            keepAnAdmin(username, null);
-            return deleted(() -> control.deleteUser(username), "user", username);
-          }
-        });
-  }
-
-  /**
-   * Refuses a change that would leave no enabled admin: nobody could use the admin API any more
-   * until a restart recreated one.
-   *
-   * @param replacement the user's new state, or null when it is deleted
-   */
-  private void keepAnAdmin(String username, UserSpec replacement) {
-    Collection<User> users = control.snapshot().users();
-    boolean isLastAdmin =
-        users.stream().anyMatch(u -> u.username().equals(username) && u.enabled() && u.isAdmin())
-            && users.stream()
-                .noneMatch(u -> !u.username().equals(username) && u.enabled() && u.isAdmin());
-    boolean staysAdmin =
-        replacement != null
-            && (replacement.enabled() == null || replacement.enabled())
-            && replacement.roles().contains(User.ADMIN_ROLE);
-    if (isLastAdmin && !staysAdmin) {
-      throw new ProblemException(
-          Problem.of(
-                  409,
-                  "user '"
-                      + username
-                      + "' is the last enabled user with role admin; without one nobody could use"
-                      + " the admin API. Give another user the role admin first.")
-              .with("field", replacement == null ? "username" : "roles"));
-    }
-  }
-
-  private Reply user(String username, int status) {
-    UserSpec stored =
-        control.export().users().stream()
-            .filter(u -> u.username().equals(username))
-            .findFirst()
-            .orElseThrow(() -> new NotFoundException("user", username));
-    Buffer body = bodies.write(writeUser(stored));
-    return status == 201
-        ? Reply.saved(true, body, "/users/" + segment(username))
-        : Reply.json(status, body);
+        ctx, () -> deleted(() -> control.deleteUser(username, expected), "user", username));
   }
 
   private JsonNode writeUser(UserSpec user) {
@@ -384,36 +333,25 @@ final class RegistryRoutes {
 
   private void readScope(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    blocking.reply(
-        ctx,
-        () ->
-            one(
-                control.export().scopes(),
-                s -> s.name().equals(name),
-                codec::writeScope,
-                "scope",
-                name));
+    blocking.reply(ctx, () -> one(control.scope(name), codec::writeScope));
   }
 
   private void createScope(RoutingContext ctx) {
     Scope scope = read(bodies.read(ctx), (node, out) -> codec.readScope(node, "", out));
+    String location = "/scopes/" + segment(scope.name());
     blocking.reply(
         ctx,
-        () -> {
-          String location = "/scopes/" + segment(scope.name());
-          synchronized (checkThenWrite) {
-            if (control.snapshot().hasScope(scope.name())) {
-              throw exists("scope", scope.name(), location);
-            }
-            control.saveScope(scope);
-          }
-          return Reply.saved(true, bodies.write(codec.writeScope(scope)), location);
-        });
+        () ->
+            saved(
+                created(() -> control.createScope(scope), "scope", scope.name(), location),
+                codec::writeScope,
+                location));
   }
 
   private void deleteScope(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    blocking.reply(ctx, () -> deleted(() -> control.deleteScope(name), "scope", name));
+    Precondition expected = precondition(ctx);
+    blocking.reply(ctx, () -> deleted(() -> control.deleteScope(name, expected), "scope", name));
   }
 
   // ---------------------------------------------------------------- authorization servers
@@ -424,15 +362,7 @@ final class RegistryRoutes {
 
   private void readServer(RoutingContext ctx) {
     String alias = ctx.pathParam("alias");
-    blocking.reply(
-        ctx,
-        () ->
-            one(
-                control.export().authorizationServers(),
-                s -> s.alias().equals(alias),
-                this::writeServer,
-                "authorization server",
-                alias));
+    blocking.reply(ctx, () -> one(control.authorizationServer(alias), this::writeServer));
   }
 
   private void createServer(RoutingContext ctx) {
@@ -445,41 +375,44 @@ final class RegistryRoutes {
               + " internal one)");
     }
     AuthorizationServer server = readServer(alias.textValue(), body);
+    String location = "/authorization-servers/" + segment(server.alias());
     blocking.reply(
         ctx,
-        () -> {
-          String location = "/authorization-servers/" + segment(server.alias());
-          synchronized (checkThenWrite) {
-            if (control.snapshot().authorizationServer(server.alias()).isPresent()) {
-              throw exists("authorization server", server.alias(), location);
-            }
-            within(prefix(server), () -> control.saveAuthorizationServer(server));
-          }
-          return Reply.saved(true, bodies.write(writeServer(server)), location);
-        });
+        () ->
+            saved(
+                created(
+                    () -> within(prefix(server), () -> control.createAuthorizationServer(server)),
+                    "authorization server",
+                    server.alias(),
+                    location),
+                this::writeServer,
+                location));
   }
 
   private void replaceServer(RoutingContext ctx) {
     String alias = ctx.pathParam("alias");
     JsonNode body = withPathKeys(bodies.read(ctx), Map.of("alias", alias));
     AuthorizationServer server = readServer(alias, body);
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
-        () -> {
-          boolean created = within(prefix(server), () -> control.saveAuthorizationServer(server));
-          return Reply.saved(
-              created,
-              bodies.write(writeServer(server)),
-              "/authorization-servers/" + segment(alias));
-        });
+        () ->
+            saved(
+                within(prefix(server), () -> control.putAuthorizationServer(server, expected)),
+                this::writeServer,
+                "/authorization-servers/" + segment(alias)));
   }
 
   private void deleteServer(RoutingContext ctx) {
     String alias = ctx.pathParam("alias");
+    Precondition expected = precondition(ctx);
     blocking.reply(
         ctx,
         () ->
-            deleted(() -> control.deleteAuthorizationServer(alias), "authorization server", alias));
+            deleted(
+                () -> control.deleteAuthorizationServer(alias, expected),
+                "authorization server",
+                alias));
   }
 
   /** Reads a server from a body that may carry its alias (the YAML map key) as a field. */
@@ -579,13 +512,12 @@ final class RegistryRoutes {
   }
 
   /**
-   * 204 after a delete, 404 when there was nothing to delete, 409 when other entities still refer
-   * to it.
+   * 204 after a delete; 404 when there was nothing to delete (the control plane's {@link
+   * NotFoundException}); 409 when other entities still refer to it.
    */
-  private static Reply deleted(Supplier<Boolean> delete, String kind, String key) {
-    boolean deleted;
+  private static Reply deleted(Runnable delete, String kind, String key) {
     try {
-      deleted = delete.get();
+      delete.run();
     } catch (ValidationException e) {
       Violation first = e.violations().get(0);
       throw new ProblemException(
@@ -594,29 +526,40 @@ final class RegistryRoutes {
                   kind + " '" + key + "' is still in use: " + first.path() + ": " + first.message())
               .with("errors", AdminFailures.errors(e.violations())));
     }
-    if (!deleted) throw new NotFoundException(kind, key);
     return Reply.noContent();
   }
 
-  private static ProblemException exists(String kind, String key, String location) {
-    return new ProblemException(
-        Problem.of(409, kind + " '" + key + "' already exists; replace it with PUT " + location));
+  /** A create; its refusal of an existing key names the {@code PUT} that replaces it. */
+  private static <T> Saved<T> created(
+      Supplier<Saved<T>> create, String kind, String key, String location) {
+    try {
+      return create.get();
+    } catch (ConflictException e) {
+      if (e.reason() != ConflictException.Reason.EXISTS) throw e;
+      throw new ProblemException(
+          Problem.of(409, kind + " '" + key + "' already exists; replace it with PUT " + location));
+    }
+  }
+
+  /** 201 with {@code Location} when created, else 200; with the new version as {@code ETag}. */
+  private <T> Reply saved(Saved<T> saved, Function<T, JsonNode> write, String location) {
+    return Reply.saved(saved.created(), bodies.write(write.apply(saved.value())), location)
+        .withVersion(saved.version());
+  }
+
+  private <T> Reply one(Versioned<T> item, Function<T, JsonNode> write) {
+    return Reply.json(200, bodies.write(write.apply(item.value()))).withVersion(item.version());
+  }
+
+  /** The request's {@code If-Match} as a precondition; 400 naming the header when malformed. */
+  private static Precondition precondition(RoutingContext ctx) {
+    return EntityTags.precondition(ctx.request().getHeader(EntityTags.IF_MATCH));
   }
 
   private <T> Reply list(List<T> items, Function<T, JsonNode> write) {
     ArrayNode array = NODES.arrayNode();
     items.forEach(item -> array.add(write.apply(item)));
     return Reply.json(200, bodies.write(array));
-  }
-
-  private <T> Reply one(
-      List<T> items, Predicate<T> match, Function<T, JsonNode> write, String kind, String key) {
-    T item =
-        items.stream()
-            .filter(match)
-            .findFirst()
-            .orElseThrow(() -> new NotFoundException(kind, key));
-    return Reply.json(200, bodies.write(write.apply(item)));
   }
 
   /** A path segment: percent-encoded, so that a scope such as a URL stays one segment. */

@@ -11,8 +11,18 @@ import io.vertx.ext.web.RoutingContext;
  * @param contentType the body's media type, or null without a body
  * @param body the body, or null
  * @param location the {@code Location} of a created resource, or null
+ * @param etag the {@code ETag} of the entity the body shows, or null
  */
-record Reply(int status, String contentType, Buffer body, String location) {
+record Reply(int status, String contentType, Buffer body, String location, String etag) {
+
+  Reply(int status, String contentType, Buffer body, String location) {
+    this(status, contentType, body, location, null);
+  }
+
+  /** The same answer with the {@code ETag} of this entity version. */
+  Reply withVersion(long version) {
+    return new Reply(status, contentType, body, location, EntityTags.of(version));
+  }
 
   static Reply json(int status, Buffer body) {
     return new Reply(status, JsonBodies.MEDIA_TYPE, body, null);
@@ -38,6 +48,7 @@ record Reply(int status, String contentType, Buffer body, String location) {
     if (response.ended() || response.closed()) return;
     response.setStatusCode(status).putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     if (location != null) response.putHeader(HttpHeaders.LOCATION, location);
+    if (etag != null) response.putHeader(HttpHeaders.ETAG, etag);
     if (body == null) {
       response.end();
     } else {

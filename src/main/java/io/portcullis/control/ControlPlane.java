@@ -7,10 +7,12 @@ import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.RegistryStore;
+import io.portcullis.registry.Repository;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.registry.User;
+import io.portcullis.registry.Versioned;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * store in one transaction, then publishes a new snapshot. Every method blocks (JDBC and password
  * hashing): call it from a worker thread, never from an event loop.
  *
- * <p>Writes are serialised on this node so that validation and write see the same state.
+ * <p>Every write validates and writes in one transaction that holds the registry's store-wide write
+ * lock ({@link RegistryStore#writeExclusively}): writers on all nodes sharing the store run one
+ * after the other, so what a write was checked against is what it changes. Every entity has a
+ * version ({@link Versioned}) that writes can require ({@link Precondition}).
  */
 public final class ControlPlane {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -101,133 +106,228 @@ public final class ControlPlane {
    * @throws ValidationException with paths in the content's structure; nothing was written
    */
   public void apply(RegistryContent content) {
-    synchronized (writeLock) {
-      List<Violation> violations = new ArrayList<>();
-      List<User> users = new ArrayList<>();
-      for (int i = 0; i < content.users().size(); i++) {
-        UserSpec spec = content.users().get(i);
-        Optional<User> existing = store.users().find(String.valueOf(spec.username()));
-        List<Violation> own = RegistryValidator.checkUser(spec, existing.isPresent());
-        int at = i;
-        own.forEach(x -> violations.add(x.under("users[" + at + "]")));
-        if (own.isEmpty()) users.add(toUser(spec, existing));
-      }
-      for (AuthorizationServer s : content.authorizationServers()) {
-        RegistryValidator.checkAuthorizationServer(s)
-            .forEach(x -> violations.add(x.under("authorizationServers." + s.alias())));
-      }
-      for (int i = 0; i < content.scopes().size(); i++) {
-        int at = i;
-        RegistryValidator.checkScope(content.scopes().get(i))
-            .forEach(x -> violations.add(new Violation("scopes[" + at + "]", x.message())));
-      }
-      for (int i = 0; i < content.apis().size(); i++) {
-        int at = i;
-        RegistryValidator.checkApi(content.apis().get(i))
-            .forEach(x -> violations.add(x.under("apis[" + at + "]")));
-      }
-      List<Application> applications = new ArrayList<>();
-      for (int i = 0; i < content.applications().size(); i++) {
-        ApplicationSpec spec = content.applications().get(i);
-        Optional<Application> existing = store.applications().find(String.valueOf(spec.name()));
-        List<Violation> own = RegistryValidator.checkApplication(spec, existing.isPresent());
-        int at = i;
-        own.forEach(x -> violations.add(x.under("applications[" + at + "]")));
-        if (own.isEmpty()) {
-          try {
-            applications.add(toApplication(spec, existing));
-          } catch (ValidationException e) {
-            e.violations().forEach(x -> violations.add(x.under("applications[" + at + "]")));
+    List<UserSpec> preparedUsers = content.users().stream().map(this::prepared).toList();
+    List<ApplicationSpec> preparedApps =
+        content.applications().stream().map(this::prepared).toList();
+    exclusive(
+        state -> {
+          List<Violation> violations = new ArrayList<>();
+          List<User> users = new ArrayList<>();
+          for (int i = 0; i < content.users().size(); i++) {
+            UserSpec spec = content.users().get(i);
+            User existing = state.users.get(String.valueOf(spec.username()));
+            List<Violation> own = RegistryValidator.checkUser(spec, existing != null);
+            int at = i;
+            own.forEach(x -> violations.add(x.under("users[" + at + "]")));
+            if (own.isEmpty())
+              users.add(toUser(preparedUsers.get(i), Optional.ofNullable(existing)));
           }
-        }
-      }
-      if (violations.isEmpty()) {
-        violations.addAll(
-            RegistryValidator.checkReferences(
-                merge(store.apis().findAll(), content.apis(), Api::key),
-                merge(store.applications().findAll(), applications, Application::name),
-                merge(store.scopes().findAll(), content.scopes(), Scope::name),
-                merge(
-                    store.authorizationServers().findAll(),
-                    content.authorizationServers(),
-                    AuthorizationServer::alias),
-                merge(store.users().findAll(), users, User::username).stream()
-                    .map(User::username)
-                    .toList()));
-      }
-      if (!violations.isEmpty()) throw new ValidationException(violations);
-      store.inTransaction(
-          () -> {
-            users.forEach(store.users()::save);
-            content.authorizationServers().forEach(store.authorizationServers()::save);
-            content.scopes().forEach(store.scopes()::save);
-            content.apis().forEach(store.apis()::save);
-            applications.forEach(store.applications()::save);
-          });
-      reloadAndAnnounce();
-    }
+          for (AuthorizationServer s : content.authorizationServers()) {
+            RegistryValidator.checkAuthorizationServer(s)
+                .forEach(x -> violations.add(x.under("authorizationServers." + s.alias())));
+          }
+          for (int i = 0; i < content.scopes().size(); i++) {
+            int at = i;
+            RegistryValidator.checkScope(content.scopes().get(i))
+                .forEach(x -> violations.add(new Violation("scopes[" + at + "]", x.message())));
+          }
+          for (int i = 0; i < content.apis().size(); i++) {
+            int at = i;
+            checkApi(content.apis().get(i))
+                .forEach(x -> violations.add(x.under("apis[" + at + "]")));
+          }
+          List<Application> applications = new ArrayList<>();
+          for (int i = 0; i < content.applications().size(); i++) {
+            ApplicationSpec spec = content.applications().get(i);
+            Application existing = state.applications.get(String.valueOf(spec.name()));
+            List<Violation> own = RegistryValidator.checkApplication(spec, existing != null);
+            int at = i;
+            own.forEach(x -> violations.add(x.under("applications[" + at + "]")));
+            if (own.isEmpty()) {
+              try {
+                applications.add(toApplication(preparedApps.get(i), Optional.ofNullable(existing)));
+              } catch (ValidationException e) {
+                e.violations().forEach(x -> violations.add(x.under("applications[" + at + "]")));
+              }
+            }
+          }
+          if (violations.isEmpty()) {
+            users.forEach(u -> state.users.put(u.username(), u));
+            content.authorizationServers().forEach(a -> state.servers.put(a.alias(), a));
+            content.scopes().forEach(x -> state.scopes.put(x.name(), x));
+            content.apis().forEach(a -> state.apis.put(a.key(), a));
+            applications.forEach(a -> state.applications.put(a.name(), a));
+            violations.addAll(state.references());
+          }
+          if (!violations.isEmpty()) throw new ValidationException(violations);
+          users.forEach(store.users()::save);
+          content.authorizationServers().forEach(store.authorizationServers()::save);
+          content.scopes().forEach(store.scopes()::save);
+          content.apis().forEach(store.apis()::save);
+          applications.forEach(store.applications()::save);
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- reads with versions
+
+  /**
+   * The stored API with its version (the admin API's {@code ETag}), read from the store.
+   *
+   * @throws NotFoundException when there is no such API
+   */
+  public Versioned<Api> api(String name, String version) {
+    return found(API, Api.key(name, version));
+  }
+
+  /**
+   * The stored application with its version, its secret as a hash only.
+   *
+   * @throws NotFoundException when there is no such application
+   */
+  public Versioned<ApplicationSpec> application(String name) {
+    Versioned<Application> app = found(APPLICATION, name);
+    return new Versioned<>(toSpec(app.value()), app.version());
+  }
+
+  /**
+   * The stored user with its version, its password as a hash only.
+   *
+   * @throws NotFoundException when there is no such user
+   */
+  public Versioned<UserSpec> user(String username) {
+    Versioned<User> user = found(USER, username);
+    return new Versioned<>(toSpec(user.value()), user.version());
+  }
+
+  /**
+   * @throws NotFoundException when there is no such scope
+   */
+  public Versioned<Scope> scope(String name) {
+    return found(SCOPE, name);
+  }
+
+  /**
+   * @throws NotFoundException when there is no such authorization server
+   */
+  public Versioned<AuthorizationServer> authorizationServer(String alias) {
+    return found(SERVER, alias);
+  }
+
+  // ---------------------------------------------------------------- writes of one entity
+  //
+  // Each runs in one transaction holding the registry's store-wide write lock: the checks (the
+  // precondition, existence, unique values, references, "keep an enabled admin") and the write see
+  // the same state on every node. Creates refuse an existing key (ConflictException EXISTS);
+  // puts create or replace; deletes of a missing key throw NotFoundException; a Precondition that
+  // does not hold throws StaleVersionException.
+
+  /**
+   * @throws ConflictException when the key exists or its base path is another API's
+   * @throws ValidationException when the API or its references are invalid
+   */
+  public Saved<Api> createApi(Api api) {
+    return save(API, api, Mode.CREATE, Precondition.NONE);
+  }
+
+  /** Creates or replaces an API. */
+  public Saved<Api> putApi(Api api, Precondition expected) {
+    return save(API, api, Mode.PUT, expected);
   }
 
   /** Creates or replaces an API. @return true when it was created */
   public boolean saveApi(Api api) {
-    return write(
-        RegistryValidator.checkApi(api),
-        state -> state.apis.put(api.key(), api),
-        () -> store.apis().save(api));
+    return putApi(api, Precondition.NONE).created();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such API
+   */
+  public Saved<Api> setApiActive(
+      String name, String version, boolean active, Precondition expected) {
+    String key = Api.key(name, version);
+    return save(
+        API, key, existing -> existing.orElseThrow().withActive(active), Mode.REPLACE, expected);
   }
 
   /**
    * @throws NotFoundException when there is no such API
    */
   public Api setApiActive(String name, String version, boolean active) {
-    Api api =
-        store
-            .apis()
-            .find(Api.key(name, version))
-            .orElseThrow(() -> new NotFoundException("API", Api.key(name, version)));
-    Api changed = api.withActive(active);
-    saveApi(changed);
-    return changed;
+    return setApiActive(name, version, active, Precondition.NONE).value();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such API
+   */
+  public void deleteApi(String name, String version, Precondition expected) {
+    remove(API, Api.key(name, version), expected);
   }
 
   /**
    * @return false when there was no such API
    */
   public boolean deleteApi(String name, String version) {
-    String key = Api.key(name, version);
-    return delete(state -> state.apis.remove(key) != null, () -> store.apis().delete(key));
+    return removed(() -> deleteApi(name, version, Precondition.NONE));
+  }
+
+  /**
+   * @throws ConflictException when the name exists or its client id is another application's
+   */
+  public Saved<ApplicationSpec> createApplication(ApplicationSpec spec) {
+    return application(spec, Mode.CREATE, Precondition.NONE);
+  }
+
+  /** Creates or replaces an application; a missing secret keeps the stored one. */
+  public Saved<ApplicationSpec> putApplication(ApplicationSpec spec, Precondition expected) {
+    return application(spec, Mode.PUT, expected);
   }
 
   /** Creates or replaces an application; a missing secret keeps the stored one. */
   public boolean saveApplication(ApplicationSpec spec) {
-    synchronized (writeLock) {
-      Optional<Application> existing = store.applications().find(String.valueOf(spec.name()));
-      List<Violation> own = RegistryValidator.checkApplication(spec, existing.isPresent());
-      if (!own.isEmpty()) throw new ValidationException(own);
-      Application app = toApplication(spec, existing);
-      return write(
-          List.of(),
-          state -> state.applications.put(app.name(), app),
-          () -> store.applications().save(app));
-    }
+    return putApplication(spec, Precondition.NONE).created();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such application
+   * @throws ValidationException when a reference to it remains
+   */
+  public void deleteApplication(String name, Precondition expected) {
+    remove(APPLICATION, name, expected);
   }
 
   public boolean deleteApplication(String name) {
-    return delete(
-        state -> state.applications.remove(name) != null, () -> store.applications().delete(name));
+    return removed(() -> deleteApplication(name, Precondition.NONE));
+  }
+
+  /**
+   * @throws ConflictException when the username exists
+   */
+  public Saved<UserSpec> createUser(UserSpec spec) {
+    return user(spec, Mode.CREATE, Precondition.NONE);
+  }
+
+  /**
+   * Creates or replaces a user; a missing password keeps the stored one.
+   *
+   * @throws ConflictException ({@code LAST_ADMIN}) when no enabled admin would remain
+   */
+  public Saved<UserSpec> putUser(UserSpec spec, Precondition expected) {
+    return user(spec, Mode.PUT, expected);
   }
 
   /** Creates or replaces a user; a missing password keeps the stored one. */
   public boolean saveUser(UserSpec spec) {
-    synchronized (writeLock) {
-      Optional<User> existing = store.users().find(String.valueOf(spec.username()));
-      List<Violation> own = RegistryValidator.checkUser(spec, existing.isPresent());
-      if (!own.isEmpty()) throw new ValidationException(own);
-      User user = toUser(spec, existing);
-      boolean created = store.users().save(user);
-      reloadAndAnnounce();
-      return created;
-    }
+    return putUser(spec, Precondition.NONE).created();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such user
+   * @throws ConflictException ({@code LAST_ADMIN}) when no enabled admin would remain
+   * @throws ValidationException when an application still names the user in its {@code users}
+   */
+  public void deleteUser(String username, Precondition expected) {
+    remove(USER, username, expected);
   }
 
   /**
@@ -236,46 +336,69 @@ public final class ControlPlane {
    * @throws ValidationException when an application still names the user in its {@code users}
    */
   public boolean deleteUser(String username) {
-    return delete(
-        state -> state.users.remove(username) != null, () -> store.users().delete(username));
+    return removed(() -> deleteUser(username, Precondition.NONE));
+  }
+
+  /**
+   * @throws ConflictException when the scope exists
+   */
+  public Saved<Scope> createScope(Scope scope) {
+    return save(SCOPE, scope, Mode.CREATE, Precondition.NONE);
   }
 
   public boolean saveScope(Scope scope) {
-    return write(
-        RegistryValidator.checkScope(scope),
-        state -> state.scopes.put(scope.name(), scope),
-        () -> store.scopes().save(scope));
+    return save(SCOPE, scope, Mode.PUT, Precondition.NONE).created();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such scope
+   * @throws ValidationException when an API or application still refers to the scope
+   */
+  public void deleteScope(String name, Precondition expected) {
+    remove(SCOPE, name, expected);
   }
 
   /**
    * @throws ValidationException when an API or application still refers to the scope
    */
   public boolean deleteScope(String name) {
-    return delete(state -> state.scopes.remove(name) != null, () -> store.scopes().delete(name));
+    return removed(() -> deleteScope(name, Precondition.NONE));
+  }
+
+  /**
+   * @throws ConflictException when the alias exists or its issuer is another server's
+   */
+  public Saved<AuthorizationServer> createAuthorizationServer(AuthorizationServer server) {
+    return save(SERVER, server, Mode.CREATE, Precondition.NONE);
+  }
+
+  public Saved<AuthorizationServer> putAuthorizationServer(
+      AuthorizationServer server, Precondition expected) {
+    return save(SERVER, server, Mode.PUT, expected);
   }
 
   public boolean saveAuthorizationServer(AuthorizationServer server) {
-    return write(
-        RegistryValidator.checkAuthorizationServer(server),
-        state -> state.servers.put(server.alias(), server),
-        () -> store.authorizationServers().save(server));
+    return putAuthorizationServer(server, Precondition.NONE).created();
+  }
+
+  /**
+   * @throws NotFoundException when there is no such server
+   * @throws ValidationException when an application still trusts it
+   */
+  public void deleteAuthorizationServer(String alias, Precondition expected) {
+    remove(SERVER, alias, expected);
   }
 
   /**
    * @throws ValidationException when an application still trusts it
    */
   public boolean deleteAuthorizationServer(String alias) {
-    return delete(
-        state -> state.servers.remove(alias) != null,
-        () -> store.authorizationServers().delete(alias));
+    return removed(() -> deleteAuthorizationServer(alias, Precondition.NONE));
   }
 
   /** The whole registry as content that {@link #apply} accepts, secrets as hashes. */
   public RegistryContent export() {
-    List<UserSpec> users =
-        store.users().findAll().stream()
-            .map(u -> new UserSpec(u.username(), null, u.passwordHash(), u.enabled(), u.roles()))
-            .toList();
+    List<UserSpec> users = store.users().findAll().stream().map(this::toSpec).toList();
     List<ApplicationSpec> apps = store.applications().findAll().stream().map(this::toSpec).toList();
     return new RegistryContent(
         users,
@@ -290,6 +413,90 @@ public final class ControlPlane {
     return store.isReachable();
   }
 
+  // ---------------------------------------------------------------- the machinery
+
+  /** Longest base path the store keeps (its unique index). */
+  static final int MAX_BASE_PATH = 2048;
+
+  private static List<Violation> checkApi(Api api) {
+    List<Violation> own = new ArrayList<>(RegistryValidator.checkApi(api));
+    if (api.basePath() != null && api.basePath().length() > MAX_BASE_PATH) {
+      own.add(
+          new Violation(
+              "basePath",
+              "must be at most " + MAX_BASE_PATH + " characters; was " + api.basePath().length()));
+    }
+    return own;
+  }
+
+  /** How a write treats the entity's current existence. */
+  private enum Mode {
+    /** It must not exist. */
+    CREATE,
+    /** Created or replaced. */
+    PUT,
+    /** It must exist. */
+    REPLACE
+  }
+
+  /**
+   * One kind of entity: its name in messages, repository, key, place in the {@link State}, the
+   * unique value other entities of the kind must not share (or null), and its own rules.
+   */
+  private record Kind<T>(
+      String label,
+      Function<RegistryStore, Repository<T>> repository,
+      Function<T, String> key,
+      Function<State, Map<String, T>> inState,
+      Function<T, Object> unique,
+      String uniqueField,
+      Function<T, List<Violation>> rules) {
+    Repository<T> in(RegistryStore store) {
+      return repository.apply(store);
+    }
+  }
+
+  private static final Kind<Api> API =
+      new Kind<>(
+          "API",
+          RegistryStore::apis,
+          Api::key,
+          s -> s.apis,
+          Api::basePath,
+          "basePath",
+          ControlPlane::checkApi);
+  private static final Kind<Application> APPLICATION =
+      new Kind<>(
+          "application",
+          RegistryStore::applications,
+          Application::name,
+          s -> s.applications,
+          Application::clientId,
+          "clientId",
+          a -> List.of());
+  private static final Kind<User> USER =
+      new Kind<>(
+          "user", RegistryStore::users, User::username, s -> s.users, null, null, u -> List.of());
+  private static final Kind<Scope> SCOPE =
+      new Kind<>(
+          "scope",
+          RegistryStore::scopes,
+          Scope::name,
+          s -> s.scopes,
+          null,
+          null,
+          RegistryValidator::checkScope);
+  private static final Kind<AuthorizationServer> SERVER =
+      new Kind<>(
+          "authorization server",
+          RegistryStore::authorizationServers,
+          AuthorizationServer::alias,
+          s -> s.servers,
+          AuthorizationServer::issuer,
+          "issuer",
+          RegistryValidator::checkAuthorizationServer);
+
+  /** The registry as read inside a write's transaction, changed in memory to check the result. */
   private final class State {
     final Map<String, Api> apis = byKey(store.apis().findAll(), Api::key);
     final Map<String, Application> applications =
@@ -298,44 +505,231 @@ public final class ControlPlane {
     final Map<String, AuthorizationServer> servers =
         byKey(store.authorizationServers().findAll(), AuthorizationServer::alias);
     final Map<String, User> users = byKey(store.users().findAll(), User::username);
+    final long revision;
+
+    State(long revision) {
+      this.revision = revision;
+    }
 
     List<Violation> references() {
       return RegistryValidator.checkReferences(
           apis.values(), applications.values(), scopes.values(), servers.values(), users.keySet());
     }
+
+    boolean hasEnabledAdmin() {
+      return users.values().stream().anyMatch(u -> u.enabled() && u.isAdmin());
+    }
   }
 
-  private interface Change {
-    void applyTo(State state);
+  /**
+   * Runs the work with the registry's write lock (this node's, then the store's, which every node
+   * shares), then publishes the new snapshot and announces the change.
+   */
+  private <R> R exclusive(Function<State, R> work) {
+    synchronized (writeLock) {
+      R result = store.writeExclusively(revision -> work.apply(new State(revision)));
+      reloadAndAnnounce();
+      return result;
+    }
   }
 
-  private interface Write {
-    boolean run();
+  private <T> Versioned<T> found(Kind<T> kind, String key) {
+    return kind.in(store)
+        .findVersioned(key)
+        .orElseThrow(() -> new NotFoundException(kind.label, key));
   }
 
-  private boolean write(List<Violation> own, Change change, Write write) {
+  private <T> Saved<T> save(Kind<T> kind, T entity, Mode mode, Precondition expected) {
+    List<Violation> own = kind.rules.apply(entity);
     if (!own.isEmpty()) throw new ValidationException(own);
-    synchronized (writeLock) {
-      State state = new State();
-      change.applyTo(state);
-      List<Violation> refs = state.references();
-      if (!refs.isEmpty()) throw new ValidationException(refs);
-      boolean created = write.run();
-      reloadAndAnnounce();
-      return created;
+    return save(kind, kind.key.apply(entity), existing -> entity, mode, expected);
+  }
+
+  /**
+   * Writes the entity that {@code build} makes of the current one (empty when there is none), after
+   * every check, in one exclusive transaction.
+   */
+  private <T> Saved<T> save(
+      Kind<T> kind, String key, Function<Optional<T>, T> build, Mode mode, Precondition expected) {
+    return exclusive(
+        state -> {
+          Optional<Versioned<T>> current = kind.in(store).findVersioned(key);
+          expected.check(kind.label, key, current.map(Versioned::version));
+          if (mode == Mode.CREATE && current.isPresent()) {
+            throw new ConflictException(
+                ConflictException.Reason.EXISTS, "", kind.label + " '" + key + "' already exists");
+          }
+          if (mode == Mode.REPLACE && current.isEmpty())
+            throw new NotFoundException(kind.label, key);
+          T entity = build.apply(current.map(Versioned::value));
+          boolean hadAdmin = state.hasEnabledAdmin();
+          Map<String, T> all = kind.inState.apply(state);
+          all.put(key, entity);
+          checkUnique(kind, key, entity, all);
+          if (hadAdmin && !state.hasEnabledAdmin()) throw lastAdmin(key, "roles");
+          List<Violation> refs = state.references();
+          if (!refs.isEmpty()) throw new ValidationException(refs);
+          kind.in(store).save(entity);
+          return new Saved<>(entity, state.revision, current.isEmpty());
+        });
+  }
+
+  private <T> void remove(Kind<T> kind, String key, Precondition expected) {
+    exclusive(
+        state -> {
+          Optional<Versioned<T>> current = kind.in(store).findVersioned(key);
+          expected.check(kind.label, key, current.map(Versioned::version));
+          if (current.isEmpty()) throw new NotFoundException(kind.label, key);
+          boolean hadAdmin = state.hasEnabledAdmin();
+          kind.inState.apply(state).remove(key);
+          if (hadAdmin && !state.hasEnabledAdmin()) throw lastAdmin(key, "username");
+          List<Violation> refs = state.references();
+          if (!refs.isEmpty()) throw new ValidationException(refs);
+          kind.in(store).delete(key);
+          return null;
+        });
+  }
+
+  private static boolean removed(Runnable delete) {
+    try {
+      delete.run();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
     }
   }
 
-  private boolean delete(java.util.function.Predicate<State> change, Write write) {
-    synchronized (writeLock) {
-      State state = new State();
-      if (!change.test(state)) return false;
-      List<Violation> refs = state.references();
-      if (!refs.isEmpty()) throw new ValidationException(refs);
-      boolean deleted = write.run();
-      reloadAndAnnounce();
-      return deleted;
+  private static <T> void checkUnique(Kind<T> kind, String key, T entity, Map<String, T> all) {
+    if (kind.unique == null) return;
+    Object value = kind.unique.apply(entity);
+    if (value == null) return;
+    for (Map.Entry<String, T> other : all.entrySet()) {
+      if (!other.getKey().equals(key) && value.equals(kind.unique.apply(other.getValue()))) {
+        throw new ConflictException(
+            ConflictException.Reason.TAKEN,
+            kind.uniqueField,
+            kind.uniqueField
+                + " "
+                + value
+                + " is already used by "
+                + kind.label
+                + " "
+                + other.getKey());
+      }
     }
+  }
+
+  private static ConflictException lastAdmin(String username, String field) {
+    return new ConflictException(
+        ConflictException.Reason.LAST_ADMIN,
+        field,
+        "user '"
+            + username
+            + "' is the last enabled user with role admin; without one nobody could use the admin"
+            + " API. Give another user the role admin first.");
+  }
+
+  private Saved<ApplicationSpec> application(
+      ApplicationSpec spec, Mode mode, Precondition expected) {
+    ApplicationSpec prepared = prepared(spec);
+    return fromSpec(
+        APPLICATION,
+        String.valueOf(spec.name()),
+        exists -> RegistryValidator.checkApplication(spec, exists),
+        existing -> toApplication(prepared, existing),
+        this::toSpec,
+        mode,
+        expected);
+  }
+
+  private Saved<UserSpec> user(UserSpec spec, Mode mode, Precondition expected) {
+    UserSpec prepared = prepared(spec);
+    return fromSpec(
+        USER,
+        String.valueOf(spec.username()),
+        exists -> RegistryValidator.checkUser(spec, exists),
+        existing -> toUser(prepared, existing),
+        this::toSpec,
+        mode,
+        expected);
+  }
+
+  /**
+   * A write of an entity given as a spec, whose own rules depend on whether it exists (a password
+   * is required to create a user): checked inside the write's transaction.
+   */
+  private <T, S> Saved<S> fromSpec(
+      Kind<T> kind,
+      String key,
+      Function<Boolean, List<Violation>> rules,
+      Function<Optional<T>, T> build,
+      Function<T, S> spec,
+      Mode mode,
+      Precondition expected) {
+    Saved<T> saved =
+        save(
+            kind,
+            key,
+            existing -> {
+              List<Violation> own = rules.apply(existing.isPresent());
+              if (!own.isEmpty()) throw new ValidationException(own);
+              return build.apply(existing);
+            },
+            mode,
+            expected);
+    return new Saved<>(spec.apply(saved.value()), saved.version(), saved.created());
+  }
+
+  /**
+   * The spec with a clear-text password replaced by its hash, computed before the write's
+   * transaction so that the slow hashing does not hold the registry's lock. A password that matches
+   * the stored hash keeps that hash (read outside the transaction: at worst a fresh hash is made).
+   */
+  private UserSpec prepared(UserSpec spec) {
+    if (spec.password() == null || spec.passwordHash() != null || spec.username() == null) {
+      return spec;
+    }
+    Optional<User> existing = store.users().find(spec.username());
+    String hash =
+        existing.isPresent() && hasher.verify(spec.password(), existing.get().passwordHash())
+            ? existing.get().passwordHash()
+            : hasher.hash(spec.password());
+    return new UserSpec(spec.username(), null, hash, spec.enabled(), spec.roles());
+  }
+
+  /** As {@link #prepared(UserSpec)}, for the client secret. */
+  private ApplicationSpec prepared(ApplicationSpec spec) {
+    if (spec.clientSecret() == null || spec.clientSecretHash() != null || spec.name() == null) {
+      return spec;
+    }
+    Optional<Application> existing = store.applications().find(spec.name());
+    String hash =
+        existing.isPresent()
+                && existing.get().clientSecretHash() != null
+                && hasher.verify(spec.clientSecret(), existing.get().clientSecretHash())
+            ? existing.get().clientSecretHash()
+            : hasher.hash(spec.clientSecret());
+    return new ApplicationSpec(
+        spec.name(),
+        spec.description(),
+        spec.clientId(),
+        null,
+        hash,
+        spec.authorizationServer(),
+        spec.identifiers(),
+        spec.jwks(),
+        spec.jwksUri(),
+        spec.certificates(),
+        spec.scopes(),
+        spec.apis(),
+        spec.claims(),
+        spec.tokenParameters(),
+        spec.users(),
+        spec.enabled());
+  }
+
+  private UserSpec toSpec(User u) {
+    return new UserSpec(u.username(), null, u.passwordHash(), u.enabled(), u.roles());
   }
 
   private User toUser(UserSpec spec, Optional<User> existing) {
@@ -427,12 +821,5 @@ public final class ControlPlane {
     Map<String, T> map = new LinkedHashMap<>();
     items.forEach(i -> map.put(key.apply(i), i));
     return map;
-  }
-
-  private static <T> Collection<T> merge(
-      Collection<T> stored, Collection<T> incoming, Function<T, String> key) {
-    Map<String, T> map = byKey(stored, key);
-    incoming.forEach(i -> map.put(key.apply(i), i));
-    return map.values();
   }
 }

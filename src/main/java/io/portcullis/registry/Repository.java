@@ -16,8 +16,13 @@ public interface Repository<T> {
   /** The entity with this key, or empty when there is none. */
   Optional<T> find(String key);
 
+  /** The entity with this key and its version, or empty when there is none. */
+  Optional<Versioned<T>> findVersioned(String key);
+
   /**
-   * Inserts the entity, or replaces the one with the same key.
+   * Inserts the entity, or replaces the one with the same key. The row takes the revision of the
+   * enclosing {@link RegistryStore#writeExclusively} as its version, or, outside one, a new
+   * revision of its own.
    *
    * @return true when it was inserted, false when it replaced an existing one
    */

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry in the tables of migration V1, one {@link JdbcRepository} per entity kind, each
- * entity stored as a JSON document. Works on H2 and PostgreSQL alike.
+ * The registry in the tables of migrations V1 and V4, one {@link JdbcRepository} per entity kind,
+ * each entity stored as a JSON document. Works on H2 and PostgreSQL alike.
  *
  * <p>{@link #inTransaction} binds one connection to the calling thread; repository calls made
  * inside the work join that transaction, and nested calls join the outer one. Every method blocks:
@@ -30,6 +30,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   private static final int REACHABLE_TIMEOUT_SECONDS = 2;
 
   private final JdbcTransactions transactions;
+  private final RegistryRevision revision;
   private final Repository<Api> apis;
   private final Repository<Application> applications;
   private final Repository<User> users;
@@ -48,10 +49,12 @@ public final class JdbcRegistryStore implements RegistryStore {
   public JdbcRegistryStore(JdbcTransactions transactions, ObjectMapper json) {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     Objects.requireNonNull(json, "json");
+    this.revision = new RegistryRevision(transactions);
     this.apis =
         new JdbcRepository<>(
             transactions,
             json,
+            revision,
             new JdbcRepository.Table<>(
                 "apis",
                 "api_key",
@@ -59,11 +62,13 @@ public final class JdbcRegistryStore implements RegistryStore {
                 Api.class,
                 List.of(
                     new JdbcRepository.Column<>("name", Api::name, false),
-                    new JdbcRepository.Column<>("version", Api::version, false))));
+                    new JdbcRepository.Column<>("version", Api::version, false),
+                    new JdbcRepository.Column<>("base_path", Api::basePath, true))));
     this.applications =
         new JdbcRepository<>(
             transactions,
             json,
+            revision,
             new JdbcRepository.Table<>(
                 "applications",
                 "name",
@@ -74,16 +79,19 @@ public final class JdbcRegistryStore implements RegistryStore {
         new JdbcRepository<>(
             transactions,
             json,
+            revision,
             new JdbcRepository.Table<>("users", "username", User::username, User.class, List.of()));
     this.scopes =
         new JdbcRepository<>(
             transactions,
             json,
+            revision,
             new JdbcRepository.Table<>("scopes", "name", Scope::name, Scope.class, List.of()));
     this.authorizationServers =
         new JdbcRepository<>(
             transactions,
             json,
+            revision,
             new JdbcRepository.Table<>(
                 "authorization_servers",
                 "alias",
@@ -126,6 +134,16 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public void inTransaction(Runnable work) {
     transactions.inTransaction(work);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The lock is the row of table {@code registry_revision}, updated first in the transaction.
+   */
+  @Override
+  public <R> R writeExclusively(ExclusiveWork<R> work) {
+    return revision.exclusively(work);
   }
 
   /**

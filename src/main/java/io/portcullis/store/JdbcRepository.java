@@ -3,6 +3,7 @@ package io.portcullis.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.registry.Repository;
+import io.portcullis.registry.Versioned;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,9 @@ import java.util.stream.Collectors;
  * inserted concurrently between our {@code UPDATE} and {@code INSERT} turns the save into an
  * update. {@code MERGE} (H2) and {@code ON CONFLICT} (PostgreSQL) would need two dialects and would
  * not tell whether a row was inserted or replaced on H2.
+ *
+ * <p>Every save and delete first takes the registry's revision ({@link RegistryRevision}): the
+ * write lock, and the version the saved row carries in {@code row_version}.
  *
  * <p>{@link #findAll} sorts in Java by {@link String#compareTo}, because the databases collate text
  * differently (PostgreSQL by the server's locale) and the order must be the same on both.
@@ -81,27 +85,30 @@ public final class JdbcRepository<T> implements Repository<T> {
   private final JdbcTransactions transactions;
   private final ObjectMapper json;
   private final Table<T> table;
+  private final RegistryRevision revision;
   private final String selectOne;
   private final String selectAll;
   private final String update;
   private final String insert;
   private final String delete;
 
-  public JdbcRepository(JdbcTransactions transactions, ObjectMapper json, Table<T> table) {
+  JdbcRepository(
+      JdbcTransactions transactions, ObjectMapper json, RegistryRevision revision, Table<T> table) {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.json = Objects.requireNonNull(json, "json");
     this.table = Objects.requireNonNull(table, "table");
+    this.revision = Objects.requireNonNull(revision, "revision");
     String t = table.name();
     String k = table.keyColumn();
     List<String> extra = table.columns().stream().map(Column::name).toList();
-    this.selectOne = "SELECT document FROM " + t + " WHERE " + k + " = ?";
+    this.selectOne = "SELECT document, row_version FROM " + t + " WHERE " + k + " = ?";
     this.selectAll = "SELECT " + k + ", document FROM " + t;
     this.update =
         "UPDATE "
             + t
             + " SET "
             + extra.stream().map(c -> c + " = ?, ").collect(Collectors.joining())
-            + "document = ?, updated_at = CURRENT_TIMESTAMP WHERE "
+            + "document = ?, row_version = ?, updated_at = CURRENT_TIMESTAMP WHERE "
             + k
             + " = ?";
     this.insert =
@@ -111,9 +118,9 @@ public final class JdbcRepository<T> implements Repository<T> {
             + k
             + ", "
             + extra.stream().map(c -> c + ", ").collect(Collectors.joining())
-            + "document, updated_at) VALUES (?, "
+            + "document, row_version, updated_at) VALUES (?, "
             + "?, ".repeat(extra.size())
-            + "?, CURRENT_TIMESTAMP)";
+            + "?, ?, CURRENT_TIMESTAMP)";
     this.delete = "DELETE FROM " + t + " WHERE " + k + " = ?";
   }
 
@@ -152,23 +159,35 @@ public final class JdbcRepository<T> implements Repository<T> {
    */
   @Override
   public Optional<T> find(String key) {
+    return findVersioned(key).map(Versioned::value);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreException when the query fails or the document cannot be read
+   */
+  @Override
+  public Optional<Versioned<T>> findVersioned(String key) {
     Objects.requireNonNull(key, "key");
-    String document;
+    Map.Entry<String, Long> row;
     try {
-      document =
+      row =
           transactions.read(
               connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(selectOne)) {
                   statement.setString(1, key);
                   try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
+                    return rs.next() ? Map.entry(rs.getString(1), rs.getLong(2)) : null;
                   }
                 }
               });
     } catch (SQLException e) {
       throw failure("reading", key, e);
     }
-    return document == null ? Optional.empty() : Optional.of(parse(key, document));
+    return row == null
+        ? Optional.empty()
+        : Optional.of(new Versioned<>(parse(key, row.getKey()), row.getValue()));
   }
 
   /**
@@ -189,7 +208,8 @@ public final class JdbcRepository<T> implements Repository<T> {
     List<String> values = table.columns().stream().map(c -> c.value().apply(entity)).toList();
     String document = write(key, entity);
     try {
-      return transactions.write(connection -> upsert(connection, key, values, document));
+      return transactions.write(
+          connection -> upsert(connection, key, values, document, revision.forWrite(connection)));
     } catch (SQLException e) {
       throw failure("saving", key, e);
     }
@@ -206,6 +226,7 @@ public final class JdbcRepository<T> implements Repository<T> {
     try {
       return transactions.write(
           connection -> {
+            revision.forWrite(connection);
             try (PreparedStatement statement = connection.prepareStatement(delete)) {
               statement.setString(1, key);
               return statement.executeUpdate() > 0;
@@ -216,13 +237,14 @@ public final class JdbcRepository<T> implements Repository<T> {
     }
   }
 
-  private boolean upsert(Connection connection, String key, List<String> values, String document)
+  private boolean upsert(
+      Connection connection, String key, List<String> values, String document, long version)
       throws SQLException {
     Savepoint before = connection.setSavepoint();
     try {
       boolean inserted =
-          update(connection, key, values, document) == 0
-              && insert(connection, key, values, document);
+          update(connection, key, values, document, version) == 0
+              && insert(connection, key, values, document, version);
       connection.releaseSavepoint(before);
       return inserted;
     } catch (SQLException e) {
@@ -231,7 +253,7 @@ public final class JdbcRepository<T> implements Repository<T> {
       if (!isUniqueViolation(e)) throw e;
       Optional<StoreConflictException> conflict = findConflict(connection, key, values);
       if (conflict.isPresent()) throw conflict.get();
-      if (update(connection, key, values, document) == 1) return false;
+      if (update(connection, key, values, document, version) == 1) return false;
       throw e;
     }
   }
@@ -244,24 +266,28 @@ public final class JdbcRepository<T> implements Repository<T> {
     }
   }
 
-  private int update(Connection connection, String key, List<String> values, String document)
+  private int update(
+      Connection connection, String key, List<String> values, String document, long version)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(update)) {
       int i = 1;
       for (String value : values) statement.setString(i++, value);
       statement.setString(i++, document);
+      statement.setLong(i++, version);
       statement.setString(i, key);
       return statement.executeUpdate();
     }
   }
 
-  private boolean insert(Connection connection, String key, List<String> values, String document)
+  private boolean insert(
+      Connection connection, String key, List<String> values, String document, long version)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(insert)) {
       int i = 1;
       statement.setString(i++, key);
       for (String value : values) statement.setString(i++, value);
-      statement.setString(i, document);
+      statement.setString(i++, document);
+      statement.setLong(i, version);
       return statement.executeUpdate() == 1;
     }
   }

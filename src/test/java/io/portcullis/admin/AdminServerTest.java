@@ -16,6 +16,7 @@ import io.portcullis.registry.RegistryStore;
 import io.portcullis.registry.Repository;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.User;
+import io.portcullis.registry.Versioned;
 import io.portcullis.store.StoreConflictException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -304,6 +305,11 @@ class AdminServerTest {
         }
 
         @Override
+        public Optional<Versioned<Application>> findVersioned(String key) {
+          return real.findVersioned(key);
+        }
+
+        @Override
         public boolean save(Application app) {
           throw new StoreConflictException(
               "applications", "client_id", app.clientId(), app.name(), "other-app");
@@ -334,6 +340,11 @@ class AdminServerTest {
     @Override
     public void inTransaction(Runnable work) {
       store.inTransaction(work);
+    }
+
+    @Override
+    public <R> R writeExclusively(ExclusiveWork<R> work) {
+      return store.writeExclusively(work);
     }
 
     @Override

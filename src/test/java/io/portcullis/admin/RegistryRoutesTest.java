@@ -169,13 +169,14 @@ class RegistryRoutesTest {
   }
 
   @Test
-  void createApiWhenBasePathTakenThen400NamingBasePath() {
+  void createApiWhenBasePathTakenThen409NamingBasePath() {
     fixture.admin("POST", "/apis", PETSTORE);
 
     HttpResponse<String> response =
         fixture.admin("POST", "/apis", PETSTORE.replace("\"v1\"", "\"v9\""));
 
-    assertInvalid(response, "basePath");
+    assertProblem(response, 409);
+    assertThat(json(response).get("field").asText()).isEqualTo("basePath");
     assertThat(json(response).get("detail").asText()).contains("petstore/v1");
   }
 

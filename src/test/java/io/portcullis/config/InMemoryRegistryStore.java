@@ -7,14 +7,17 @@ import io.portcullis.registry.RegistryStore;
 import io.portcullis.registry.Repository;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.User;
-import java.util.ArrayList;
+import io.portcullis.registry.Versioned;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /** A registry store in maps, so that the control plane can be exercised without a database. */
 final class InMemoryRegistryStore implements RegistryStore {
+  private final AtomicLong revision = new AtomicLong(1);
+  private final ThreadLocal<Long> held = new ThreadLocal<>();
   private final MapRepository<Api> apis = new MapRepository<>(Api::key);
   private final MapRepository<Application> applications = new MapRepository<>(Application::name);
   private final MapRepository<User> users = new MapRepository<>(User::username);
@@ -53,12 +56,28 @@ final class InMemoryRegistryStore implements RegistryStore {
   }
 
   @Override
+  public synchronized <R> R writeExclusively(ExclusiveWork<R> work) {
+    if (held.get() != null) return work.run(held.get());
+    held.set(revision.incrementAndGet());
+    try {
+      return work.run(held.get());
+    } finally {
+      held.remove();
+    }
+  }
+
+  private long versionForWrite() {
+    Long current = held.get();
+    return current != null ? current : revision.incrementAndGet();
+  }
+
+  @Override
   public boolean isReachable() {
     return true;
   }
 
-  private static final class MapRepository<T> implements Repository<T> {
-    private final TreeMap<String, T> map = new TreeMap<>();
+  private final class MapRepository<T> implements Repository<T> {
+    private final TreeMap<String, Versioned<T>> map = new TreeMap<>();
     private final Function<T, String> key;
 
     MapRepository(Function<T, String> key) {
@@ -67,17 +86,22 @@ final class InMemoryRegistryStore implements RegistryStore {
 
     @Override
     public synchronized List<T> findAll() {
-      return new ArrayList<>(map.values());
+      return map.values().stream().map(Versioned::value).toList();
     }
 
     @Override
     public synchronized Optional<T> find(String k) {
+      return findVersioned(k).map(Versioned::value);
+    }
+
+    @Override
+    public synchronized Optional<Versioned<T>> findVersioned(String k) {
       return Optional.ofNullable(map.get(k));
     }
 
     @Override
     public synchronized boolean save(T entity) {
-      return map.put(key.apply(entity), entity) == null;
+      return map.put(key.apply(entity), new Versioned<>(entity, versionForWrite())) == null;
     }
 
     @Override

@@ -234,6 +234,8 @@ class ControlPlaneTest {
   void usersOfApplicationWhenUnknownOrStillListedThenRefused() {
     open(TestDatabases.h2());
     control.apply(content());
+    // alice is the only admin of content(): another one lets her go.
+    control.saveUser(new UserSpec("root", "root-password", null, true, Set.of(User.ADMIN_ROLE)));
     ApplicationSpec base = app("photo-app", List.of("petstore/v1"), List.of("photos"));
     assertThatThrownBy(() -> control.saveApplication(withUsers(base, List.of("mallory"))))
         .isInstanceOf(ValidationException.class)
@@ -324,5 +326,81 @@ class ControlPlaneTest {
     assertThat(exported.toString())
         .doesNotContain("alice-password")
         .doesNotContain("app-secret-123");
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void writesWhenVersionsComparedThenEachWriteIsANewVersionAndStaleOnesAreRefused(String url) {
+    open(url);
+    Saved<Api> created = control.createApi(api("petstore", "/petstore"));
+    assertThat(control.api("petstore", "v1").version()).isEqualTo(created.version());
+
+    Saved<Api> moved =
+        control.putApi(api("petstore", "/pets"), Precondition.version(created.version()));
+    assertThat(moved.created()).isFalse();
+    assertThat(moved.version()).isGreaterThan(created.version());
+
+    assertThatThrownBy(
+            () ->
+                control.setApiActive(
+                    "petstore", "v1", false, Precondition.version(created.version())))
+        .isInstanceOfSatisfying(
+            StaleVersionException.class,
+            e -> assertThat(e.currentVersion()).isEqualTo(moved.version()));
+    assertThatThrownBy(
+            () -> control.deleteApi("petstore", "v1", Precondition.version(created.version())))
+        .isInstanceOf(StaleVersionException.class);
+    assertThat(snapshots.get().api("petstore", "v1").orElseThrow().basePath()).isEqualTo("/pets");
+
+    control.deleteApi("petstore", "v1", Precondition.version(moved.version()));
+    assertThatThrownBy(() -> control.deleteApi("petstore", "v1", Precondition.NONE))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> control.api("petstore", "v1")).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void createWhenKeyOrBasePathTakenThenConflictNamingWhy() {
+    open(TestDatabases.h2());
+    control.createApi(api("petstore", "/petstore"));
+
+    assertThatThrownBy(() -> control.createApi(api("petstore", "/other")))
+        .isInstanceOfSatisfying(
+            ConflictException.class,
+            e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.EXISTS));
+    assertThatThrownBy(() -> control.createApi(api("zoo", "/petstore")))
+        .isInstanceOfSatisfying(
+            ConflictException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ConflictException.Reason.TAKEN);
+              assertThat(e.field()).isEqualTo("basePath");
+              assertThat(e.getMessage()).contains("petstore/v1");
+            });
+    assertThat(snapshots.get().apis()).hasSize(1);
+  }
+
+  @Test
+  void deleteOrDemoteWhenLastEnabledAdminThenConflictAndUserKept() {
+    open(TestDatabases.h2());
+    control.createUser(new UserSpec("root", "root-password", null, true, Set.of(User.ADMIN_ROLE)));
+
+    assertThatThrownBy(() -> control.deleteUser("root", Precondition.NONE))
+        .isInstanceOfSatisfying(
+            ConflictException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ConflictException.Reason.LAST_ADMIN);
+              assertThat(e.field()).isEqualTo("username");
+            });
+    assertThatThrownBy(
+            () ->
+                control.putUser(
+                    new UserSpec("root", null, null, false, Set.of(User.ADMIN_ROLE)),
+                    Precondition.NONE))
+        .isInstanceOf(ConflictException.class);
+    assertThat(control.user("root").value().enabled()).isTrue();
+
+    control.createUser(
+        new UserSpec("other", "other-password", null, true, Set.of(User.ADMIN_ROLE)));
+    control.deleteUser("root", Precondition.NONE);
+    assertThat(snapshots.get().user("root")).isEmpty();
   }
 }
