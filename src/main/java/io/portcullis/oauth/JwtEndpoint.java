@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JwtEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(JwtEndpoint.class);
-  static final int MAX_BODY = 64 * 1024;
+  static final int MAX_BODY = FormRequest.MAX_BODY;
   static final String BAD_CREDENTIALS = "the user name or password is not valid";
 
   private final Vertx vertx;
@@ -81,8 +81,7 @@ final class JwtEndpoint {
     }
     String appId = ctx.request().getParam("app_id");
     if (ctx.request().method() == HttpMethod.POST) {
-      Buffer body = ctx.body().buffer();
-      parseClaims(ctx, body == null ? Buffer.buffer() : body)
+      parseClaims(ctx, FormRequest.body(ctx))
           .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims)));
     } else {
       issue(ctx, new Ask(basic, appId, Map.of()));

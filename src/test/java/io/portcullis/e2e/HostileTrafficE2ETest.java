@@ -1,0 +1,161 @@
+package io.portcullis.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.gateway.EchoUpstream;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hostile traffic at the authorization-server endpoints of a whole node with a real upstream: forms
+ * built to be expensive, tokens in the query, credential guessing and forged log lines.
+ */
+class HostileTrafficE2ETest {
+  static final String SECRET = "photo-app-secret-0123456789";
+  static final String ALICE = "alice-password-0123456789";
+
+  /** The 64 KiB form of the finding: a valid grant, then 32,700 parameters named {@code a}. */
+  static final String FLOOD = "grant_type=client_credentials&" + "a&".repeat(32_700);
+
+  /** 64 KiB of distinct names: over the parameter limit without any repeat. */
+  static final String DISTINCT = distinctNames(64 * 1024);
+
+  @TempDir static Path dir;
+  static Vertx vertx;
+  static EchoUpstream upstream;
+  static RunningNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = new EchoUpstream(vertx);
+    node =
+        RunningNode.start(
+            RunningNode.configFile("hostile.yaml", dir),
+            dir.resolve("data"),
+            null,
+            Map.of(
+                "UPSTREAM",
+                "http://127.0.0.1:" + upstream.port(),
+                "PHOTO_APP_SECRET",
+                SECRET,
+                "ALICE_PASSWORD",
+                ALICE));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (node != null) node.close();
+    if (upstream != null) upstream.close();
+    if (vertx != null) vertx.close().await();
+  }
+
+  private static String distinctNames(int size) {
+    StringBuilder form = new StringBuilder("grant_type=client_credentials");
+    for (int i = 0; form.length() < size - 8; i++) form.append("&p").append(i);
+    return form.toString();
+  }
+
+  private static HttpRequest form(String path, String body) {
+    return node.gateway(path)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static void assertInvalidRequest(HttpResponse<String> r, String description) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    JsonObject body = new JsonObject(r.body());
+    assertThat(body.getString("error")).isEqualTo("invalid_request");
+    assertThat(body.getString("error_description")).contains(description);
+  }
+
+  @Test
+  void tokenWhenFormFloodedWithParametersThen400AndOpenApiNotHeldUp() throws Exception {
+    long started = System.nanoTime();
+    List<CompletableFuture<HttpResponse<String>>> floods = new ArrayList<>();
+    for (String path :
+        List.of(
+            "/oauth2/token",
+            "/oauth2/introspect",
+            "/oauth2/revoke",
+            "/api/oauth/token",
+            "/api/oauth/revoke",
+            "/api/oauth/tokeninfo",
+            "/oauth2/token",
+            "/oauth2/token")) {
+      floods.add(RunningNode.http().sendAsync(form(path, FLOOD), BodyHandlers.ofString()));
+      floods.add(RunningNode.http().sendAsync(form(path, DISTINCT), BodyHandlers.ofString()));
+    }
+    // Before the fix each flood held an event loop for seconds; a proxied call waited behind them.
+    for (int i = 0; i < 5; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> open = node.get("/open/v1/ping");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertThat(open.statusCode()).isEqualTo(200);
+      assertThat(millis).as("open call %d took %d ms", i, millis).isLessThan(2_000);
+    }
+    for (int i = 0; i < floods.size(); i++) {
+      assertInvalidRequest(
+          floods.get(i).get(30, TimeUnit.SECONDS),
+          i % 2 == 0 ? "parameter 'a' is repeated" : "the form has more than 64 parameters");
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(millis).as("the floods were answered in %d ms", millis).isLessThan(5_000);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/oauth2/token",
+        "/oauth2/introspect",
+        "/oauth2/revoke",
+        "/api/oauth/token",
+        "/api/oauth/revoke",
+        "/api/oauth/tokeninfo"
+      })
+  void formWhenParameterRepeatedOrBadlyEncodedThenInvalidRequestNamingIt(String path) {
+    assertInvalidRequest(
+        RunningNode.send(form(path, "token=x&client_id=photo-app&token=y")),
+        "parameter 'token' is repeated");
+    assertInvalidRequest(
+        RunningNode.send(form(path, "token=x&client_id=photo%2-app")),
+        "value of form parameter 'client_id' is not valid form encoding");
+    assertInvalidRequest(
+        RunningNode.send(form(path, "token=x&client_id=%ff%fe")),
+        "value of form parameter 'client_id' is not valid form encoding");
+    assertInvalidRequest(
+        RunningNode.send(form(path, "token=x&%zz=1")),
+        "the name of form parameter 2 is not valid form encoding");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/oauth2/jwt", "/rest/pub/apigateway/jwt/getJsonWebToken"})
+  void jwtWhenFormFloodPostedThenRefusedAsNotJson(String path) {
+    HttpResponse<String> r =
+        RunningNode.send(
+            node.gateway(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", RunningNode.basic("alice", ALICE))
+                .POST(HttpRequest.BodyPublishers.ofString(FLOOD))
+                .build());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("the body must be a JSON object");
+  }
+}
