@@ -2,12 +2,21 @@ package io.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.read.ListAppender;
 import io.portcullis.gateway.EchoUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hostile traffic at the authorization-server endpoints of a whole node with a real upstream: forms
@@ -157,5 +167,65 @@ class HostileTrafficE2ETest {
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(r.body()).contains("the body must be a JSON object");
+  }
+
+  /** The encoder of the production {@code logback.xml}, in a logger context of its own. */
+  @SuppressWarnings("unchecked")
+  private static Encoder<ILoggingEvent> productionEncoder() throws Exception {
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(HostileTrafficE2ETest.class.getResource("/logback.xml"));
+    OutputStreamAppender<ILoggingEvent> console =
+        (OutputStreamAppender<ILoggingEvent>)
+            context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
+    return console.getEncoder();
+  }
+
+  @Test
+  void logWhenClientIdOrAppIdCarriesCrLfThenNoForgedLine() throws Exception {
+    String forged = "x\r\n2026-01-01T00:00:00.000Z level=INFO logger=Admin msg=\"forged\"";
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    try {
+      HttpResponse<String> token =
+          RunningNode.send(
+              form(
+                  "/oauth2/token",
+                  "grant_type=client_credentials&client_secret=wrong&client_id="
+                      + URLEncoder.encode(forged, StandardCharsets.UTF_8)));
+      assertThat(token.statusCode()).as(token.body()).isEqualTo(401);
+      HttpResponse<String> jwt =
+          RunningNode.send(
+              node.gateway(
+                      "/oauth2/jwt?app_id=" + URLEncoder.encode(forged, StandardCharsets.UTF_8))
+                  .header("Authorization", RunningNode.basic("alice", ALICE))
+                  .GET()
+                  .build());
+      assertThat(jwt.statusCode()).as(jwt.body()).isEqualTo(403);
+    } finally {
+      root.detachAppender(captured);
+    }
+    Encoder<ILoggingEvent> encoder = productionEncoder();
+    List<String> lines =
+        captured.list.stream()
+            .filter(e -> e.getKeyValuePairs() != null)
+            .filter(
+                e ->
+                    e.getKeyValuePairs().stream()
+                        .anyMatch(p -> String.valueOf(p.value).contains("forged")))
+            .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
+            .toList();
+    assertThat(lines).hasSize(2);
+    for (String line : lines) {
+      assertThat(line.strip()).doesNotContain("\r", "\n");
+      assertThat(line).endsWith(System.lineSeparator());
+      assertThat(line)
+          .contains("\\r\\n2026-01-01T00:00:00.000Z level=INFO logger=Admin msg=\\\"forged\\\"\"");
+    }
+    assertThat(lines.get(0)).contains("client_id=\"x\\r\\n");
+    assertThat(lines.get(1)).contains("app_id=\"x\\r\\n");
   }
 }
