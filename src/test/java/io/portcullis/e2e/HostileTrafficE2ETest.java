@@ -228,4 +228,60 @@ class HostileTrafficE2ETest {
     assertThat(lines.get(0)).contains("client_id=\"x\\r\\n");
     assertThat(lines.get(1)).contains("app_id=\"x\\r\\n");
   }
+
+  private static String clientCredentialsToken() {
+    HttpResponse<String> r =
+        RunningNode.send(
+            node.gateway("/oauth2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", RunningNode.basic("photo-app", SECRET))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body()).getString("access_token");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "access_token=other",
+        "a=1&access_token=other",
+        "a=1;ACCESS.TOKEN=other",
+        "access%5Ftoken=other",
+        "access+token"
+      })
+  void callWhenBearerHeaderAndAccessTokenQueryThenInvalidRequestAndNothingForwarded(String query) {
+    String token = clientCredentialsToken();
+    int before = upstream.requests.get();
+
+    HttpResponse<String> r = node.getWithBearer("/photos/v1/list?" + query, token);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("error=\"invalid_request\"");
+    assertThat(r.body()).contains("access_token query parameter; send one");
+    assertThat(upstream.requests.get()).isEqualTo(before);
+    assertThat(node.getWithBearer("/photos/v1/list?a=1", token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void callWhenAccessTokenInQueryThenNeverForwardedUpstream() {
+    HttpResponse<String> open =
+        node.get("/open/v1/list?a=1&access_token=secret-1;Access.Token=secret-2&b=%2F");
+    assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+    assertThat(new JsonObject(open.body()).getString("query")).isEqualTo("a=1&b=%2F");
+    assertThat(open.body()).doesNotContain("secret-");
+
+    HttpResponse<String> only = node.get("/open/v1/list?access_token=secret-3");
+    assertThat(only.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(only.body()).getString("query")).isNull();
+    assertThat(new JsonObject(only.body()).getString("uri")).isEqualTo("/list");
+
+    // The gateway does not read tokens from the query: a protected API sees no credentials.
+    String token = clientCredentialsToken();
+    int before = upstream.requests.get();
+    HttpResponse<String> photos = node.get("/photos/v1/list?access_token=" + token);
+    assertThat(photos.statusCode()).as(photos.body()).isEqualTo(401);
+    assertThat(upstream.requests.get()).isEqualTo(before);
+  }
 }
