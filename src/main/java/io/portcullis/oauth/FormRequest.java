@@ -23,9 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param parameters name to its single value
  * @param raw name to every value, as nimbus's client-authentication parser wants them
  * @param authorization every value of the {@code Authorization} header; empty when there is none
+ * @param address the client's IP address, for the failure throttle; null when unknown
  */
 record FormRequest(
-    Map<String, String> parameters, Map<String, List<String>> raw, List<String> authorization) {
+    Map<String, String> parameters,
+    Map<String, List<String>> raw,
+    List<String> authorization,
+    String address) {
 
   /** The outcome of {@link #parse}. */
   sealed interface Parsed {}
@@ -144,7 +148,13 @@ record FormRequest(
         new FormRequest(
             Collections.unmodifiableMap(single),
             Collections.unmodifiableMap(raw),
-            List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION))));
+            List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION)),
+            address(ctx.request())));
+  }
+
+  /** The client's IP address (the TCP peer: the gateway trusts no forwarding header for this). */
+  static String address(HttpServerRequest request) {
+    return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
   }
 
   /** A client-supplied value as it may appear in a description: short printable ASCII. */
