@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,19 +41,7 @@ class CredentialGuessingE2ETest {
     vertx = Vertx.vertx();
     upstream = new EchoUpstream(vertx);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    node =
-        RunningNode.start(
-            config(),
-            dir.resolve("data"),
-            null,
-            Map.of(
-                "UPSTREAM",
-                "http://127.0.0.1:" + upstream.port(),
-                "PHOTO_APP_SECRET",
-                HostileTrafficE2ETest.SECRET,
-                "ALICE_PASSWORD",
-                HostileTrafficE2ETest.ALICE),
-            clock);
+    node = HostileTrafficE2ETest.startNode(config(), dir, upstream, clock);
   }
 
   /** hostile.yaml with the limits above in {@code gateway.authThrottle}. */

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,18 +55,23 @@ class HostileTrafficE2ETest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     upstream = new EchoUpstream(vertx);
-    node =
-        RunningNode.start(
-            RunningNode.configFile("hostile.yaml", dir),
-            dir.resolve("data"),
-            null,
-            Map.of(
-                "UPSTREAM",
-                "http://127.0.0.1:" + upstream.port(),
-                "PHOTO_APP_SECRET",
-                SECRET,
-                "ALICE_PASSWORD",
-                ALICE));
+    node = startNode(RunningNode.configFile("hostile.yaml", dir), dir, upstream, Clock.systemUTC());
+  }
+
+  /** A node of {@code config} (hostile.yaml or a variant) with its secrets and upstream. */
+  static RunningNode startNode(Path config, Path dir, EchoUpstream upstream, Clock clock) {
+    return RunningNode.start(
+        config,
+        dir.resolve("data"),
+        null,
+        Map.of(
+            "UPSTREAM",
+            "http://127.0.0.1:" + upstream.port(),
+            "PHOTO_APP_SECRET",
+            SECRET,
+            "ALICE_PASSWORD",
+            ALICE),
+        clock);
   }
 
   @AfterAll
