@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +113,16 @@ class CredentialGuessingE2ETest {
     }
 
     assertLockedAtTokenEndpoint(token("photo-app", HostileTrafficE2ETest.SECRET));
+    for (String path : List.of("/oauth2/introspect", "/oauth2/revoke")) {
+      assertLockedAtTokenEndpoint(
+          RunningNode.send(
+              node.gateway(path)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header(
+                      "Authorization", RunningNode.basic("photo-app", HostileTrafficE2ETest.SECRET))
+                  .POST(HttpRequest.BodyPublishers.ofString("token=x"))
+                  .build()));
+    }
     HttpResponse<String> jwt = jwt("photo-app", HostileTrafficE2ETest.SECRET);
     assertThat(jwt.statusCode()).as(jwt.body()).isEqualTo(429);
     assertThat(retryAfter(jwt)).isBetween(1L, WINDOW.toSeconds());

@@ -3,13 +3,10 @@ package io.portcullis.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.read.ListAppender;
 import io.portcullis.gateway.EchoUpstream;
+import io.portcullis.monitor.log.ProductionEncoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -175,19 +172,6 @@ class HostileTrafficE2ETest {
     assertThat(r.body()).contains("the body must be a JSON object");
   }
 
-  /** The encoder of the production {@code logback.xml}, in a logger context of its own. */
-  @SuppressWarnings("unchecked")
-  private static Encoder<ILoggingEvent> productionEncoder() throws Exception {
-    LoggerContext context = new LoggerContext();
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    configurator.doConfigure(HostileTrafficE2ETest.class.getResource("/logback.xml"));
-    OutputStreamAppender<ILoggingEvent> console =
-        (OutputStreamAppender<ILoggingEvent>)
-            context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
-    return console.getEncoder();
-  }
-
   @Test
   void logWhenClientIdOrAppIdCarriesCrLfThenNoForgedLine() throws Exception {
     String forged = "x\r\n2026-01-01T00:00:00.000Z level=INFO logger=Admin msg=\"forged\"";
@@ -214,7 +198,6 @@ class HostileTrafficE2ETest {
     } finally {
       root.detachAppender(captured);
     }
-    Encoder<ILoggingEvent> encoder = productionEncoder();
     List<String> lines =
         captured.list.stream()
             .filter(e -> e.getKeyValuePairs() != null)
@@ -222,7 +205,7 @@ class HostileTrafficE2ETest {
                 e ->
                     e.getKeyValuePairs().stream()
                         .anyMatch(p -> String.valueOf(p.value).contains("forged")))
-            .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
+            .map(ProductionEncoder::line)
             .toList();
     assertThat(lines).hasSize(2);
     for (String line : lines) {
