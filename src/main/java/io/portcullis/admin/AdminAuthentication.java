@@ -53,7 +53,7 @@ final class AdminAuthentication {
       String address =
           request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
       FailureThrottle throttle = authenticator.throttle();
-      Optional<Duration> locked = throttle.locked(basic.username(), address);
+      Optional<Duration> locked = throttle.attempt(basic.username(), address);
       if (locked.isPresent()) return Future.failedFuture(tooManyFailures(locked.get()));
       // PBKDF2 is deliberately slow: never on the event loop.
       return workers
@@ -62,11 +62,7 @@ final class AdminAuthentication {
                 Optional<User> user =
                     authenticator.authenticateUser(
                         control.snapshot(), basic.username(), basic.password());
-                if (user.isEmpty()) {
-                  throttle.failed(basic.username(), address);
-                } else {
-                  throttle.succeeded(basic.username());
-                }
+                if (user.isPresent()) throttle.succeeded(basic.username(), address);
                 return user;
               },
               false)

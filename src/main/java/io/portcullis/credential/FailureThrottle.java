@@ -18,10 +18,13 @@ import java.util.Optional;
  * secret (a temporary lock, as Keycloak's brute-force detection does: checking the right secret
  * would need the hash the lock is there to spare).
  *
- * <p>A success forgets the name's failures (not the address's: one known account must not let an
- * address reset its count). Memory is bounded: at most {@link Settings#maxTracked} names and as
- * many addresses are tracked (least recently used dropped first), whatever an attacker sends. Time
- * comes from the injected {@link Clock}. Thread-safe; never blocks.
+ * <p>Callers ask {@link #attempt} before checking a secret, which counts the attempt as a failure
+ * up front (so that concurrent guesses cannot all slip in before the first is counted), and tell
+ * {@link #succeeded} when the secret was right, which takes that count back and forgets the name's
+ * failures (not the address's earlier ones: one known account must not let an address reset its
+ * count). Memory is bounded: at most {@link Settings#maxTracked} names and as many addresses are
+ * tracked (least recently used dropped first), whatever an attacker sends. Time comes from the
+ * injected {@link Clock}. Thread-safe; never blocks.
  */
 public final class FailureThrottle {
   /**
@@ -100,17 +103,39 @@ public final class FailureThrottle {
     return longest.isZero() ? Optional.empty() : Optional.of(longest);
   }
 
-  /** Records a failed authentication of {@code name} from {@code address}. */
-  public void failed(String name, String address) {
+  /**
+   * Before checking a secret: how long the caller must wait when the name or the address is locked
+   * (then nothing is counted and the secret must not be checked); otherwise empty, and the attempt
+   * is counted as a failure until {@link #succeeded} takes it back.
+   */
+  public Optional<Duration> attempt(String name, String address) {
+    Optional<Duration> locked = locked(name, address);
+    if (locked.isEmpty()) failed(name, address);
+    return locked;
+  }
+
+  /** Counts a failed authentication of {@code name} from {@code address}. */
+  void failed(String name, String address) {
     Instant now = clock.instant();
     count(names, key(name), settings.failuresPerName(), now);
     count(addresses, address, settings.failuresPerAddress(), now);
   }
 
-  /** Records a success: the name's failures are forgotten. */
-  public void succeeded(String name) {
+  /**
+   * After an {@link #attempt} whose secret was right: the name's failures are forgotten, and the
+   * address's count loses the attempt.
+   */
+  public void succeeded(String name, String address) {
     String key = key(name);
     if (key != null) names.invalidate(key);
+    if (address != null && settings.failuresPerAddress() > 0) {
+      addresses
+          .asMap()
+          .computeIfPresent(
+              address,
+              (k, count) ->
+                  count.failures() <= 1 ? null : new Count(count.start(), count.failures() - 1));
+    }
   }
 
   /** How many names and addresses are tracked now (after pending evictions). */

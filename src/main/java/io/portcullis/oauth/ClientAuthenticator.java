@@ -123,7 +123,7 @@ final class ClientAuthenticator {
               ? basic.getClientSecret().getValue()
               : ((ClientSecretPost) parsed).getClientSecret().getValue();
       FailureThrottle throttle = authenticator.throttle();
-      Optional<Duration> locked = throttle.locked(clientId, form.address());
+      Optional<Duration> locked = throttle.attempt(clientId, form.address());
       if (locked.isPresent()) {
         LOG.atInfo()
             .addKeyValue("client_id", clientId)
@@ -134,7 +134,6 @@ final class ClientAuthenticator {
       }
       Optional<Application> app = authenticator.authenticateClient(snapshot, clientId, secret);
       if (app.isEmpty()) {
-        throttle.failed(clientId, form.address());
         LOG.atInfo()
             .addKeyValue("client_id", clientId)
             .addKeyValue("method", parsed.getMethod().getValue())
@@ -142,7 +141,7 @@ final class ClientAuthenticator {
             .log("client authentication failed");
         return new Failed(OAuthFailure.invalidClient(BAD_SECRET));
       }
-      throttle.succeeded(clientId);
+      throttle.succeeded(clientId, form.address());
       return new Authenticated(app.get(), parsed.getMethod());
     }
     if (parsed instanceof PrivateKeyJWT jwt) {

@@ -185,7 +185,7 @@ final class JwtEndpoint {
     String name = ask.credentials().username();
     String secret = ask.credentials().password();
     FailureThrottle throttle = authenticator.throttle();
-    Optional<Duration> locked = throttle.locked(name, ask.address());
+    Optional<Duration> locked = throttle.attempt(name, ask.address());
     if (locked.isPresent()) {
       LOG.atInfo()
           .addKeyValue("username", name)
@@ -199,14 +199,13 @@ final class JwtEndpoint {
             ? Optional.empty()
             : authenticator.authenticateClient(snapshot, name, secret);
     if (user.isEmpty() && client.isEmpty()) {
-      throttle.failed(name, ask.address());
       LOG.atInfo()
           .addKeyValue("username", name)
           .addKeyValue("address", ask.address())
           .log("JWT refused: bad credentials");
       return new Outcome.Refused(HttpError.of(401, BAD_CREDENTIALS), true);
     }
-    throttle.succeeded(name);
+    throttle.succeeded(name, ask.address());
     Application app;
     String subject;
     if (user.isPresent()) {

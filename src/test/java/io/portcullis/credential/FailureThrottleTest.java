@@ -42,12 +42,28 @@ class FailureThrottleTest {
   @Test
   void succeededWhenNameHadFailuresThenNameForgottenButAddressNot() {
     for (int i = 0; i < 2; i++) throttle.failed("photo-app", "10.0.0.1");
-    throttle.succeeded("photo-app");
+    throttle.succeeded("photo-app", "10.0.0.7");
     for (int i = 0; i < 2; i++) throttle.failed("photo-app", "10.0.0.1");
     assertThat(throttle.locked("photo-app", "10.0.0.2")).isEmpty();
 
     throttle.failed("other", "10.0.0.1");
     assertThat(throttle.locked("anyone", "10.0.0.1")).isPresent();
+  }
+
+  @Test
+  void attemptWhenConcurrentGuessesThenCountedUpFrontAndRightSecretTakesItsCountBack() {
+    for (int i = 0; i < 3; i++) assertThat(throttle.attempt("photo-app", "10.0.0.1")).isEmpty();
+    // The three are still being checked: a fourth at the same moment is refused.
+    assertThat(throttle.attempt("photo-app", "10.0.0.1")).contains(Duration.ofMinutes(5));
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(throttle.attempt("photo-app", "10.0.0.1")).isEmpty();
+    throttle.succeeded("photo-app", "10.0.0.1");
+    for (int i = 0; i < 4; i++) {
+      assertThat(throttle.attempt("user-" + i, "10.0.0.1")).isEmpty();
+      throttle.succeeded("user-" + i, "10.0.0.1");
+    }
+    assertThat(throttle.locked("anyone", "10.0.0.1")).isEmpty();
   }
 
   @Test
