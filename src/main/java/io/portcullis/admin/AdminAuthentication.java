@@ -2,12 +2,14 @@ package io.portcullis.admin;
 
 import io.portcullis.control.ControlPlane;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.Credentials;
 import io.portcullis.http.Problem;
 import io.portcullis.registry.User;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,12 +50,21 @@ final class AdminAuthentication {
   Future<String> authenticate(HttpServerRequest request) {
     Credentials credentials = Credentials.parse(request.headers().getAll(Credentials.HEADER));
     if (credentials instanceof Credentials.Basic basic) {
+      String address =
+          request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+      FailureThrottle throttle = authenticator.throttle();
+      Optional<Duration> locked = throttle.attempt(basic.username(), address);
+      if (locked.isPresent()) return Future.failedFuture(tooManyFailures(locked.get()));
       // PBKDF2 is deliberately slow: never on the event loop.
       return workers
           .executeBlocking(
-              () ->
-                  authenticator.authenticateUser(
-                      control.snapshot(), basic.username(), basic.password()),
+              () -> {
+                Optional<User> user =
+                    authenticator.authenticateUser(
+                        control.snapshot(), basic.username(), basic.password());
+                if (user.isPresent()) throttle.succeeded(basic.username(), address);
+                return user;
+              },
               false)
           .compose(AdminAuthentication::admin);
     }
@@ -82,6 +93,19 @@ final class AdminAuthentication {
                       + "' lacks the role admin, which the admin API requires")));
     }
     return Future.succeededFuture(user.get().username());
+  }
+
+  /** 429 with {@code Retry-After}: the name or the address is locked; no hash was computed. */
+  private static ProblemException tooManyFailures(Duration retryAfter) {
+    long seconds = FailureThrottle.retryAfterSeconds(retryAfter);
+    return new ProblemException(
+        Problem.of(
+            429,
+            "too many failed authentications of this user or from this address; the password was"
+                + " not checked; try again in "
+                + seconds
+                + " s"),
+        Map.of("Retry-After", Long.toString(seconds)));
   }
 
   private static ProblemException unauthorized(String detail) {

@@ -19,6 +19,7 @@ import io.portcullis.control.ControlPlane;
 import io.portcullis.control.RegistryContent;
 import io.portcullis.control.ValidationException;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.demo.EchoUpstream;
 import io.portcullis.gateway.GatewayServer;
@@ -212,7 +213,11 @@ public final class PortcullisNode implements AutoCloseable {
     if (database.dataSource() instanceof HikariDataSource pool) {
       pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
-    Authenticator authenticator = new Authenticator(hasher, Duration.ofMinutes(5));
+    Authenticator authenticator =
+        new Authenticator(
+            hasher,
+            Duration.ofMinutes(5),
+            new FailureThrottle(config.gateway().authThrottle(), clock));
 
     if (config.demo() != null) {
       echo = new EchoUpstream(vertx);

@@ -9,6 +9,7 @@ import io.portcullis.control.RegistryContent;
 import io.portcullis.control.RegistryValidator;
 import io.portcullis.control.UserSpec;
 import io.portcullis.control.Violation;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
@@ -59,7 +60,10 @@ public final class ConfigLoader {
           "maxUriLength",
           "maxBodySize",
           "drainTimeout",
-          "verifiedTokenCache");
+          "verifiedTokenCache",
+          "authThrottle");
+  static final List<String> AUTH_THROTTLE_FIELDS =
+      List.of("failuresPerName", "failuresPerAddress", "window", "maxTracked");
   static final List<String> ADMIN_FIELDS = List.of("listen");
   static final List<String> STORE_FIELDS = List.of("url", "username", "password");
   static final List<String> DEMO_FIELDS = List.of("echoUpstream");
@@ -342,7 +346,40 @@ public final class ConfigLoader {
             0,
             100_000_000,
             GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
-            "entries (0: verify every request)"));
+            "entries (0: verify every request)"),
+        readAuthThrottle(r.get("authThrottle"), out));
+  }
+
+  private static FailureThrottle.Settings readAuthThrottle(JsonNode node, List<Violation> out) {
+    FailureThrottle.Settings d = FailureThrottle.Settings.DEFAULTS;
+    if (node == null) return d;
+    FieldReader r =
+        FieldReader.open(
+            node,
+            "gateway.authThrottle",
+            out,
+            AUTH_THROTTLE_FIELDS,
+            "the failed-authentication limits");
+    if (r == null) return d;
+    return new FailureThrottle.Settings(
+        (int)
+            bounded(
+                r,
+                "failuresPerName",
+                0,
+                1_000_000,
+                d.failuresPerName(),
+                "failures (0: no limit per name)"),
+        (int)
+            bounded(
+                r,
+                "failuresPerAddress",
+                0,
+                1_000_000,
+                d.failuresPerAddress(),
+                "failures (0: no limit per address)"),
+        Duration.ofSeconds(bounded(r, "window", 1, 86_400, d.window().toSeconds(), "seconds")),
+        bounded(r, "maxTracked", 1, 10_000_000, d.maxTracked(), "entries"));
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

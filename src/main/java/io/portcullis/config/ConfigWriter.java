@@ -58,6 +58,12 @@ public final class ConfigWriter {
     gateway.put("maxBodySize", g.maxBodySize());
     gateway.put("drainTimeout", g.drainTimeout().toSeconds());
     gateway.put("verifiedTokenCache", g.verifiedTokenCache());
+    gateway
+        .putObject("authThrottle")
+        .put("failuresPerName", g.authThrottle().failuresPerName())
+        .put("failuresPerAddress", g.authThrottle().failuresPerAddress())
+        .put("window", g.authThrottle().window().toSeconds())
+        .put("maxTracked", g.authThrottle().maxTracked());
     root.putObject("admin").put("listen", config.admin().listen().toString());
     StoreConfig s = config.store();
     if (s.url() != null || s.username() != null) {

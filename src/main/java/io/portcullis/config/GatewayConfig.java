@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import io.portcullis.credential.FailureThrottle;
 import java.net.URI;
 import java.time.Duration;
 
@@ -16,6 +17,8 @@ import java.time.Duration;
  * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
  * @param verifiedTokenCache how many verified JWTs are remembered so that a token presented again
  *     skips its signature check; 0 verifies every request afresh; default 100000
+ * @param authThrottle the failed-authentication limits ({@code authThrottle}); default {@link
+ *     FailureThrottle.Settings#DEFAULTS}
  */
 public record GatewayConfig(
     HostPort listen,
@@ -24,7 +27,8 @@ public record GatewayConfig(
     int maxUriLength,
     long maxBodySize,
     Duration drainTimeout,
-    long verifiedTokenCache) {
+    long verifiedTokenCache,
+    FailureThrottle.Settings authThrottle) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
@@ -41,12 +45,34 @@ public record GatewayConfig(
           DEFAULT_MAX_URI_LENGTH,
           DEFAULT_MAX_BODY_SIZE,
           DEFAULT_DRAIN_TIMEOUT,
-          DEFAULT_VERIFIED_TOKEN_CACHE);
+          DEFAULT_VERIFIED_TOKEN_CACHE,
+          FailureThrottle.Settings.DEFAULTS);
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+    authThrottle = authThrottle == null ? FailureThrottle.Settings.DEFAULTS : authThrottle;
+  }
+
+  /** A gateway section with the default failed-authentication limits. */
+  public GatewayConfig(
+      HostPort listen,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      long verifiedTokenCache) {
+    this(
+        listen,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        verifiedTokenCache,
+        FailureThrottle.Settings.DEFAULTS);
   }
 
   /** A gateway section with the default verified-token cache. */

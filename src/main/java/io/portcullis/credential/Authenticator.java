@@ -8,6 +8,7 @@ import io.portcullis.registry.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,16 +19,36 @@ import java.util.Optional;
  * timing. Successful checks are remembered for a short time, keyed by a digest of the name, the
  * secret and the stored hash, so that an admin client sending Basic credentials on every call does
  * not pay the slow hash each time, and a changed password or secret invalidates the entry at once.
- * Failures are never remembered. Blocking (the hash is deliberately slow): call off the event loop.
+ * Failures are never remembered here; they are counted by the {@link #throttle()}, which callers
+ * ask before a check ({@link FailureThrottle#locked}) and tell the outcome. Blocking (the hash is
+ * deliberately slow): call off the event loop.
  */
 public final class Authenticator {
   private final PasswordHasher hasher;
   private final Cache<String, Boolean> recentSuccesses;
+  private final FailureThrottle throttle;
 
+  /** An authenticator with the default {@link FailureThrottle.Settings} on the system clock. */
   public Authenticator(PasswordHasher hasher, Duration remember) {
+    this(
+        hasher,
+        remember,
+        new FailureThrottle(FailureThrottle.Settings.DEFAULTS, Clock.systemUTC()));
+  }
+
+  /**
+   * @param throttle the failure counts shared by every endpoint that checks these credentials
+   */
+  public Authenticator(PasswordHasher hasher, Duration remember, FailureThrottle throttle) {
     this.hasher = hasher;
+    this.throttle = java.util.Objects.requireNonNull(throttle, "throttle");
     this.recentSuccesses =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(remember).build();
+  }
+
+  /** The failure counts callers consult before a check and update after it. */
+  public FailureThrottle throttle() {
+    return throttle;
   }
 
   /**

@@ -74,10 +74,14 @@ public final class RequestContext {
     return request;
   }
 
-  /** What the request's {@code Authorization} header says; {@link Credentials.None} without one. */
+  /**
+   * What the request's {@code Authorization} header says; {@link Credentials.None} without one, and
+   * {@link Credentials.Invalid} for a bearer token with an {@code access_token} query parameter.
+   */
   public Credentials credentials() {
     if (credentials == null) {
-      credentials = Credentials.parse(request.headers().getAll(HttpHeaders.AUTHORIZATION));
+      credentials =
+          Credentials.parse(request.headers().getAll(HttpHeaders.AUTHORIZATION), request.query());
     }
     return credentials;
   }

@@ -83,7 +83,29 @@ public sealed interface Credentials
     /** The same scheme sent twice (two headers, or one header with two credentials). */
     DUPLICATED,
     /** Credentials of two different schemes in one request. */
-    MULTIPLE_SCHEMES
+    MULTIPLE_SCHEMES,
+    /**
+     * A bearer token in the header and another in the {@code access_token} query parameter (RFC
+     * 6750 §2: a client MUST NOT use more than one method).
+     */
+    MULTIPLE_METHODS
+  }
+
+  /**
+   * {@link #parse} of the header, refusing a bearer token that comes with an {@code access_token}
+   * query parameter ({@link QueryToken#present}).
+   *
+   * @param query the raw query of the request; null for none
+   */
+  static Credentials parse(List<String> values, String query) {
+    Credentials credentials = parse(values);
+    if (credentials instanceof Bearer && QueryToken.present(query)) {
+      return new Invalid(
+          Defect.MULTIPLE_METHODS,
+          "the request carries a bearer token in the Authorization header and another in the"
+              + " access_token query parameter; send one, in the Authorization header");
+    }
+    return credentials;
   }
 
   /**

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
@@ -48,9 +47,6 @@ public final class AuthorizationServerEndpoints {
   static final String AXWAY_TOKEN = "/api/oauth/token";
   static final String AXWAY_TOKENINFO = "/api/oauth/tokeninfo";
   static final String AXWAY_REVOKE = "/api/oauth/revoke";
-
-  /** The largest form accepted by the token, introspection and revocation endpoints. */
-  static final int MAX_FORM = 64 * 1024;
 
   private final Router router;
   private final URI publicUrl;
@@ -95,7 +91,9 @@ public final class AuthorizationServerEndpoints {
     this.keys = keys;
     JwtEndpoint jwt = new JwtEndpoint(vertx, snapshots, authenticator, issuer);
     router = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(JwtEndpoint.MAX_BODY);
+    // Not Vert.x's BodyHandler: it decodes a form body into attributes on the event loop,
+    // whatever the endpoint expects. The JWT endpoint reads JSON from the raw bytes.
+    Handler<RoutingContext> body = FormRequest.reader(JwtEndpoint.MAX_BODY);
     for (String path : List.of(JWT, WM_JWT)) {
       router.get(path).handler(jwt::handle);
       router.post(path).handler(body).handler(jwt::handle);
@@ -140,7 +138,7 @@ public final class AuthorizationServerEndpoints {
         new IntrospectionEndpoint(vertx, snapshots, clients, lookup);
     RevocationEndpoint revocation =
         new RevocationEndpoint(vertx, snapshots, clients, lookup, t.store(), t.revokedJwts());
-    Handler<RoutingContext> form = FormRequest.reader(MAX_FORM);
+    Handler<RoutingContext> form = FormRequest.reader(FormRequest.MAX_BODY);
     for (String path : List.of(TOKEN, AXWAY_TOKEN)) {
       router.post(path).handler(form).handler(token::handle);
       router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));

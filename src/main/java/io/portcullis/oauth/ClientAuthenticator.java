@@ -10,11 +10,13 @@ import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.Credentials;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -120,14 +122,26 @@ final class ClientAuthenticator {
           parsed instanceof ClientSecretBasic basic
               ? basic.getClientSecret().getValue()
               : ((ClientSecretPost) parsed).getClientSecret().getValue();
+      FailureThrottle throttle = authenticator.throttle();
+      Optional<Duration> locked = throttle.attempt(clientId, form.address());
+      if (locked.isPresent()) {
+        LOG.atInfo()
+            .addKeyValue("client_id", clientId)
+            .addKeyValue("address", form.address())
+            .addKeyValue("retry_after_s", FailureThrottle.retryAfterSeconds(locked.get()))
+            .log("client authentication refused: too many failures");
+        return new Failed(OAuthFailure.locked(locked.get()));
+      }
       Optional<Application> app = authenticator.authenticateClient(snapshot, clientId, secret);
       if (app.isEmpty()) {
         LOG.atInfo()
             .addKeyValue("client_id", clientId)
             .addKeyValue("method", parsed.getMethod().getValue())
+            .addKeyValue("address", form.address())
             .log("client authentication failed");
         return new Failed(OAuthFailure.invalidClient(BAD_SECRET));
       }
+      throttle.succeeded(clientId, form.address());
       return new Authenticated(app.get(), parsed.getMethod());
     }
     if (parsed instanceof PrivateKeyJWT jwt) {

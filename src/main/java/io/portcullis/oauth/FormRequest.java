@@ -1,11 +1,13 @@
 package io.portcullis.oauth;
 
-import com.nimbusds.oauth2.sdk.util.URLUtils;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,15 +15,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The form parameters of an OAuth request (RFC 6749 §3.2: {@code
- * application/x-www-form-urlencoded}, each parameter at most once), parsed by nimbus's {@link
- * URLUtils#parseParameters}. Parsed on the event loop: cheap, and the body is capped by the router.
+ * application/x-www-form-urlencoded}, each parameter at most once), parsed by {@link
+ * UrlEncodedForm}. Parsed on the event loop: the parse is linear in the body, the body is at most
+ * {@link #MAX_BODY} bytes and at most {@link #MAX_PARAMETERS} parameters are read, so a form costs
+ * the loop a few microseconds whatever its content.
  *
  * @param parameters name to its single value
  * @param raw name to every value, as nimbus's client-authentication parser wants them
  * @param authorization every value of the {@code Authorization} header; empty when there is none
+ * @param address the client's IP address, for the failure throttle; null when unknown
  */
 record FormRequest(
-    Map<String, String> parameters, Map<String, List<String>> raw, List<String> authorization) {
+    Map<String, String> parameters,
+    Map<String, List<String>> raw,
+    List<String> authorization,
+    String address) {
 
   /** The outcome of {@link #parse}. */
   sealed interface Parsed {}
@@ -31,6 +39,15 @@ record FormRequest(
   record Refused(OAuthFailure failure) implements Parsed {}
 
   private static final String BODY = FormRequest.class.getName() + ".body";
+
+  /** The largest form body accepted (a signed assertion or two fit with room to spare). */
+  static final int MAX_BODY = 64 * 1024;
+
+  /**
+   * The most parameters a form may have. The richest OAuth request here (a JWT-bearer grant with
+   * private_key_jwt client authentication and a scope) has seven.
+   */
+  static final int MAX_PARAMETERS = 64;
 
   /**
    * Reads the request body into the context for {@link #parse}, refusing more than {@code max}
@@ -81,6 +98,12 @@ record FormRequest(
     };
   }
 
+  /** The body {@link #reader} read; empty when there was none. */
+  static Buffer body(RoutingContext ctx) {
+    Buffer body = ctx.get(BODY);
+    return body == null ? Buffer.buffer() : body;
+  }
+
   String get(String name) {
     return parameters.get(name);
   }
@@ -92,9 +115,11 @@ record FormRequest(
    *     content type
    */
   static Parsed parse(RoutingContext ctx, boolean queryAllowed) {
-    String text;
+    byte[] bytes;
     if (queryAllowed && ctx.request().method().name().equals("GET")) {
-      text = ctx.request().query() == null ? "" : ctx.request().query();
+      String query = ctx.request().query();
+      // The request line's bytes, as Netty read them (one char per byte).
+      bytes = query == null ? new byte[0] : query.getBytes(StandardCharsets.ISO_8859_1);
     } else {
       String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
       String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -104,26 +129,32 @@ record FormRequest(
                 "the request body must be application/x-www-form-urlencoded; Content-Type was "
                     + (type == null ? "missing" : printable(type))));
       }
-      Buffer body = ctx.get(BODY);
-      text = body == null ? "" : body.toString(java.nio.charset.StandardCharsets.UTF_8);
+      bytes = body(ctx).getBytes();
     }
-    Map<String, List<String>> raw = URLUtils.parseParameters(text);
-    Map<String, String> single = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : raw.entrySet()) {
-      if (e.getValue().size() > 1) {
-        return new Refused(
-            OAuthFailure.invalidRequest(
-                "parameter " + printable(e.getKey()) + " is repeated; send it once"));
-      }
-      String value = e.getValue().isEmpty() ? "" : e.getValue().get(0);
-      // RFC 6749 §3.1: parameters sent without a value are treated as omitted.
-      if (!value.isEmpty()) single.put(e.getKey(), value);
+    UrlEncodedForm.Result result = UrlEncodedForm.parse(bytes, bytes.length, MAX_PARAMETERS);
+    if (result instanceof UrlEncodedForm.Malformed malformed) {
+      return new Refused(OAuthFailure.invalidRequest(malformed.description()));
     }
+    Map<String, String> all = ((UrlEncodedForm.Parsed) result).parameters();
+    Map<String, String> single = new LinkedHashMap<>();
+    Map<String, List<String>> raw = new LinkedHashMap<>();
+    all.forEach(
+        (name, value) -> {
+          raw.put(name, List.of(value));
+          // RFC 6749 §3.1: parameters sent without a value are treated as omitted.
+          if (!value.isEmpty()) single.put(name, value);
+        });
     return new Form(
         new FormRequest(
-            Map.copyOf(single),
-            Map.copyOf(raw),
-            List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION))));
+            Collections.unmodifiableMap(single),
+            Collections.unmodifiableMap(raw),
+            List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION)),
+            address(ctx.request())));
+  }
+
+  /** The client's IP address (the TCP peer: the gateway trusts no forwarding header for this). */
+  static String address(HttpServerRequest request) {
+    return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
   }
 
   /** A client-supplied value as it may appear in a description: short printable ASCII. */

@@ -1,6 +1,7 @@
 package io.portcullis.oauth;
 
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.Credentials;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.Application;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JwtEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(JwtEndpoint.class);
-  static final int MAX_BODY = 64 * 1024;
+  static final int MAX_BODY = FormRequest.MAX_BODY;
   static final String BAD_CREDENTIALS = "the user name or password is not valid";
 
   private final Vertx vertx;
@@ -58,13 +60,16 @@ final class JwtEndpoint {
   }
 
   /** What the caller asked for, parsed on the event loop before any slow work. */
-  private record Ask(Credentials.Basic credentials, String appId, Map<String, Object> claims) {}
+  private record Ask(
+      Credentials.Basic credentials, String appId, Map<String, Object> claims, String address) {}
 
   /** The outcome of the worker's part: a token, or the error to answer. */
   private sealed interface Outcome {
     record Issued(IssuedJwt jwt) implements Outcome {}
 
     record Refused(HttpError error, boolean challenge) implements Outcome {}
+
+    record Locked(Duration retryAfter) implements Outcome {}
   }
 
   void handle(RoutingContext ctx) {
@@ -80,12 +85,12 @@ final class JwtEndpoint {
       return;
     }
     String appId = ctx.request().getParam("app_id");
+    String address = FormRequest.address(ctx.request());
     if (ctx.request().method() == HttpMethod.POST) {
-      Buffer body = ctx.body().buffer();
-      parseClaims(ctx, body == null ? Buffer.buffer() : body)
-          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims)));
+      parseClaims(ctx, FormRequest.body(ctx))
+          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims, address)));
     } else {
-      issue(ctx, new Ask(basic, appId, Map.of()));
+      issue(ctx, new Ask(basic, appId, Map.of(), address));
     }
   }
 
@@ -144,6 +149,17 @@ final class JwtEndpoint {
                         .put("jwt", issued.jwt().token())
                         .put("token_type", "Bearer")
                         .put("expires_in", issued.jwt().expiresIn()));
+              } else if (outcome instanceof Outcome.Locked locked) {
+                long seconds = FailureThrottle.retryAfterSeconds(locked.retryAfter());
+                ctx.response().putHeader("Retry-After", Long.toString(seconds));
+                OAuthResponses.error(
+                    ctx,
+                    HttpError.of(
+                        429,
+                        "too many failed authentications of this name or from this address; the"
+                            + " password was not checked; try again in "
+                            + seconds
+                            + " s"));
               } else if (outcome instanceof Outcome.Refused refused) {
                 if (refused.challenge()) {
                   OAuthResponses.basicRequired(ctx, refused.error().detail());
@@ -168,15 +184,28 @@ final class JwtEndpoint {
     }
     String name = ask.credentials().username();
     String secret = ask.credentials().password();
+    FailureThrottle throttle = authenticator.throttle();
+    Optional<Duration> locked = throttle.attempt(name, ask.address());
+    if (locked.isPresent()) {
+      LOG.atInfo()
+          .addKeyValue("username", name)
+          .addKeyValue("address", ask.address())
+          .log("JWT refused: too many failures");
+      return new Outcome.Locked(locked.get());
+    }
     Optional<User> user = authenticator.authenticateUser(snapshot, name, secret);
     Optional<Application> client =
         user.isPresent()
             ? Optional.empty()
             : authenticator.authenticateClient(snapshot, name, secret);
     if (user.isEmpty() && client.isEmpty()) {
-      LOG.atInfo().addKeyValue("username", name).log("JWT refused: bad credentials");
+      LOG.atInfo()
+          .addKeyValue("username", name)
+          .addKeyValue("address", ask.address())
+          .log("JWT refused: bad credentials");
       return new Outcome.Refused(HttpError.of(401, BAD_CREDENTIALS), true);
     }
+    throttle.succeeded(name, ask.address());
     Application app;
     String subject;
     if (user.isPresent()) {

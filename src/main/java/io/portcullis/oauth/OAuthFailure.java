@@ -2,6 +2,8 @@ package io.portcullis.oauth;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
+import io.portcullis.credential.FailureThrottle;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -11,12 +13,32 @@ import java.util.Objects;
  * @param status 400 or 401 (or 5xx when the server could not decide)
  * @param error the RFC 6749 error code
  * @param description which check failed; safe to send to the client and to log
+ * @param retryAfter when the client may try again ({@code Retry-After}); null for no such header
  */
-record OAuthFailure(int status, String error, String description) {
+record OAuthFailure(int status, String error, String description, Duration retryAfter) {
   OAuthFailure {
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(description, "description");
     description = legal(description);
+  }
+
+  OAuthFailure(int status, String error, String description) {
+    this(status, error, description, null);
+  }
+
+  /**
+   * 401 {@code invalid_client} with {@code Retry-After}: the client id or the address is locked by
+   * the failure throttle, and the secret was not checked.
+   */
+  static OAuthFailure locked(Duration retryAfter) {
+    return new OAuthFailure(
+        401,
+        OAuth2Error.INVALID_CLIENT.getCode(),
+        "too many failed authentications of this client id or from this address; the secret was"
+            + " not checked; try again in "
+            + FailureThrottle.retryAfterSeconds(retryAfter)
+            + " s",
+        retryAfter);
   }
 
   /**

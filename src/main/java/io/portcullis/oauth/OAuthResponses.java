@@ -1,5 +1,6 @@
 package io.portcullis.oauth;
 
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.ErrorResponder;
 import io.portcullis.http.HttpError;
 import io.vertx.core.Future;
@@ -34,6 +35,10 @@ final class OAuthResponses {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) return Future.succeededFuture();
     if (failure.status() == 401) response.putHeader("WWW-Authenticate", BASIC_CHALLENGE);
+    if (failure.retryAfter() != null) {
+      response.putHeader(
+          "Retry-After", Long.toString(FailureThrottle.retryAfterSeconds(failure.retryAfter())));
+    }
     return json(ctx, failure.status(), new JsonObject(failure.toErrorObject().toJSONObject()));
   }
 

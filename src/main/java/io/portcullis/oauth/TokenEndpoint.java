@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Order of checks</h2>
  *
  * <ol>
- *   <li>Form: {@code application/x-www-form-urlencoded}, no parameter repeated ({@code
- *       invalid_request}).
+ *   <li>Form: {@code application/x-www-form-urlencoded}, no parameter repeated, at most {@link
+ *       FormRequest#MAX_PARAMETERS} parameters, valid percent-encoding ({@code invalid_request};
+ *       {@link UrlEncodedForm}).
  *   <li>{@code grant_type} present ({@code invalid_request}) and one of the three ({@code
  *       unsupported_grant_type}; the password grant is not offered).
  *   <li>Client authentication when the request carries client credentials ({@code invalid_client},

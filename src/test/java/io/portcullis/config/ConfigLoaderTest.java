@@ -11,6 +11,7 @@ import io.portcullis.control.RegistryContent;
 import io.portcullis.control.UserSpec;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiType;
@@ -370,6 +371,30 @@ class ConfigLoaderTest {
         .containsExactly(
             "test.yaml:1: gateway.verifiedTokenCache: expected 0 to 100000000 entries (0: verify"
                 + " every request); was -1");
+  }
+
+  @Test
+  void loadWhenAuthThrottleIsGivenThenReadAndOmittedFieldsDefault() {
+    assertThat(
+            load("gateway: { authThrottle: { failuresPerName: 3, window: 60 } }\n", Map.of())
+                .config()
+                .gateway()
+                .authThrottle())
+        .isEqualTo(
+            new FailureThrottle.Settings(
+                3,
+                FailureThrottle.Settings.DEFAULT_FAILURES_PER_ADDRESS,
+                Duration.ofSeconds(60),
+                FailureThrottle.Settings.DEFAULT_MAX_TRACKED));
+    assertThat(PortcullisConfig.defaults().gateway().authThrottle())
+        .isEqualTo(FailureThrottle.Settings.DEFAULTS);
+    assertThat(problems("gateway:\n  authThrottle: { window: 0, failuresPerAddress: -1, x: 1 }\n"))
+        .containsExactlyInAnyOrder(
+            "test.yaml:2: gateway.authThrottle.x: unknown field; expected one of failuresPerName,"
+                + " failuresPerAddress, window, maxTracked",
+            "test.yaml:2: gateway.authThrottle.window: expected 1 to 86400 seconds; was 0",
+            "test.yaml:2: gateway.authThrottle.failuresPerAddress: expected 0 to 1000000 failures"
+                + " (0: no limit per address); was -1");
   }
 
   // ---------------------------------------------------------------- environment variables

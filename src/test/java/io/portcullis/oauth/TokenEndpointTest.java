@@ -902,7 +902,7 @@ class TokenEndpointTest {
         f.post(
             "/oauth2/token",
             null,
-            "grant_type=client_credentials&x=" + "y".repeat(AuthorizationServerEndpoints.MAX_FORM));
+            "grant_type=client_credentials&x=" + "y".repeat(FormRequest.MAX_BODY));
 
     assertThat(r.statusCode()).isEqualTo(413);
   }

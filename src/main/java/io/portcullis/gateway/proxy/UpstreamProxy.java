@@ -2,6 +2,7 @@ package io.portcullis.gateway.proxy;
 
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
+import io.portcullis.http.QueryToken;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.RouteTable;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  *
  * <p>The upstream path is the upstream URL's path followed by what follows the API's base path
  * ({@link RouteTable#remainder}); a request for exactly the base path goes to exactly the upstream
- * path. The query is kept as sent.
+ * path. The query is kept as sent, less any {@code access_token} parameter ({@link QueryToken}).
  *
  * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
  * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
@@ -75,7 +76,7 @@ public final class UpstreamProxy {
             .setHost(upstream.getHost())
             .setPort(port)
             .setSsl(ssl)
-            .setURI(upstreamUri(upstream, api, request.path(), request.query()))
+            .setURI(upstreamUri(upstream, api, request.path(), QueryToken.strip(request.query())))
             .setConnectTimeout(api.timeouts().connect());
     Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);
