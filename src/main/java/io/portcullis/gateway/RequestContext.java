@@ -27,6 +27,8 @@ public final class RequestContext {
   private final long startNanos;
   private final List<Runnable> clientGoneListeners = new ArrayList<>(1);
 
+  private String path;
+  private int keptPrefix = Integer.MAX_VALUE;
   private Api api;
   private Identified identity;
   private long upstreamStartNanos = -1;
@@ -88,6 +90,28 @@ public final class RequestContext {
 
   public long startNanos() {
     return startNanos;
+  }
+
+  /**
+   * The request path as routed and forwarded: checked and normalized ({@link RequestPath}); the
+   * path as sent until it is.
+   */
+  public String path() {
+    return path != null ? path : request.path();
+  }
+
+  /**
+   * The length of the longest prefix of {@link #path()} that no {@code ..} segment of the request
+   * reached; {@link Integer#MAX_VALUE} when there was none.
+   */
+  public int keptPrefix() {
+    return keptPrefix;
+  }
+
+  /** Records the normalized path. */
+  void path(String normalized, int kept) {
+    this.path = normalized;
+    this.keptPrefix = kept;
   }
 
   /** The API the request was routed to; null before routing or when none matched. */

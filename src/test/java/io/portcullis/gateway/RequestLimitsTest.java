@@ -9,18 +9,60 @@ class RequestLimitsTest {
 
   @ParameterizedTest
   @CsvSource({
-    "/a/b, false",
-    "/a/..b/c, false",
-    "/a/.well-known, false",
-    "/a/b..., false",
-    "/a/../b, true",
-    "/a/./b, true",
-    "/a/.., true",
-    "/a/%2e%2E/b, true",
-    "/a/.%2e/b, true",
-    "/a/%2E/b, true"
+    "/a/b, 0",
+    "/a/..b/c, 0",
+    "/a/.well-known, 0",
+    "/a/b..., 0",
+    "/a/group%2Fproject, 0",
+    "/a/b;v=1, 0",
+    "/a/%41%c3%a9, 0",
+    "/a/../b, 1",
+    "/a/./b, 1",
+    "/a/.., 1",
+    "/a/%2e%2E/b, -6",
+    "/a/.%2e/b, -6",
+    "/a/%2E/b, -6",
+    "/a/..;/b, -6",
+    "/a/..;x/b, -6",
+    "/a/..%2Fb, -6",
+    "/a/b%2F../c, -6",
+    "/a/..%3b/b, -6",
+    "/a/%5C, -4",
+    "/a/%5c, -4",
+    "/a/%00, -2",
+    "/a/%0d%0A, -2",
+    "/a/%7F, -2",
+    "/a/%, -5",
+    "/a/%4, -5",
+    "/a/%zz, -5",
+    "a/b, -1",
   })
-  void hasDotSegmentWhenPathThenOnlyWholeDotSegmentsCount(String path, boolean dotted) {
-    assertThat(RequestLimits.hasDotSegment(path)).isEqualTo(dotted);
+  void checkWhenPathThenVerdict(String path, int verdict) {
+    assertThat(RequestPath.check(path)).isEqualTo(verdict);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "/a/../b, /b, 1",
+    "/a/b/../c, /a/c, 2",
+    "/a/./b, /a/b, 2147483647",
+    "/a/b/.., /a/, 2",
+    "/a/b/., /a/b/, 2147483647",
+    "/a/.., /, 1",
+    "//a/../b, //b, 1",
+    "/a/\u00c3\u00a9/./x, /a/%C3%A9/x, 2147483647",
+  })
+  void rewriteWhenDotSegmentsOrBytesThenResolvedAndEncoded(
+      String path, String normalized, int keptPrefix) {
+    int[] kept = new int[1];
+    assertThat(RequestPath.check(path)).isEqualTo(RequestPath.REWRITE);
+    assertThat(RequestPath.rewrite(path, kept)).isEqualTo(normalized);
+    assertThat(kept[0]).isEqualTo(Math.min(keptPrefix, normalized.length()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"/.., /a/../..", "/a/../../b"})
+  void rewriteWhenClimbingAboveRootThenNull(String path) {
+    assertThat(RequestPath.rewrite(path, new int[1])).isNull();
   }
 }

@@ -75,7 +75,7 @@ public final class UpstreamProxy {
             .setHost(upstream.getHost())
             .setPort(port)
             .setSsl(ssl)
-            .setURI(upstreamUri(upstream, api, request.path(), request.query()))
+            .setURI(upstreamUri(upstream, api, ctx.path(), request.query()))
             .setConnectTimeout(api.timeouts().connect());
     Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);

@@ -3,6 +3,7 @@ package io.portcullis.gateway.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,10 @@ import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A minimal HTTP/2 (prior knowledge, cleartext) client that sends header values as given, without
@@ -22,9 +27,12 @@ final class RawH2 {
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int DATA = 0x0;
   private static final int HEADERS = 0x1;
+  private static final int RST_STREAM = 0x3;
   private static final int SETTINGS = 0x4;
   private static final int END_STREAM = 0x1;
   private static final int END_HEADERS = 0x4;
+  private static final int PADDED = 0x8;
+  private static final int PRIORITY = 0x20;
 
   /**
    * @param headerBlocks how many header blocks stream 1 got (the response head: 1)
@@ -76,6 +84,63 @@ final class RawH2 {
         }
       }
     }
+  }
+
+  /**
+   * GETs each path on its own stream of one connection, all sent before any answer is read, and the
+   * {@code :status} answered on each stream, in order; -1 for a stream that was reset instead.
+   */
+  static List<Integer> statuses(int port, List<String> paths) throws Exception {
+    DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
+    DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
+    Map<Integer, Integer> statuses = new TreeMap<>();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(PREFACE);
+      frame(out, SETTINGS, 0, 0, new byte[0]);
+      for (int i = 0; i < paths.size(); i++) {
+        Http2Headers headers =
+            new DefaultHttp2Headers(false)
+                .method("GET")
+                .scheme("http")
+                .path(paths.get(i))
+                .authority("127.0.0.1:" + port);
+        ByteBuf block = Unpooled.buffer();
+        encoder.encodeHeaders(1 + 2 * i, headers, block);
+        byte[] encoded = new byte[block.readableBytes()];
+        block.readBytes(encoded);
+        block.release();
+        frame(out, HEADERS, END_STREAM | END_HEADERS, 1 + 2 * i, encoded);
+      }
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      int ended = 0;
+      while (ended < paths.size()) {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        byte[] payload = in.readNBytes(length);
+        if (type == SETTINGS && (flags & 0x1) == 0) frame(out, SETTINGS, 0x1, 0, new byte[0]);
+        if (stream == 0) continue;
+        if (type == HEADERS) {
+          ByteBuf block = Unpooled.wrappedBuffer(payload);
+          int padding = (flags & PADDED) != 0 ? block.readUnsignedByte() : 0;
+          if ((flags & PRIORITY) != 0) block.skipBytes(5);
+          block.writerIndex(block.writerIndex() - padding);
+          CharSequence status = decoder.decodeHeaders(stream, block).status();
+          block.release();
+          // A second HEADERS block (trailers) has no :status.
+          if (status != null) statuses.put(stream, Integer.parseInt(status.toString()));
+        } else if (type == RST_STREAM) {
+          statuses.put(stream, -1);
+          ended++;
+          continue;
+        }
+        if ((flags & END_STREAM) != 0) ended++;
+      }
+    }
+    return new ArrayList<>(statuses.values());
   }
 
   private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload)
