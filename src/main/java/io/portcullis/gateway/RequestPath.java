@@ -68,6 +68,11 @@ public final class RequestPath {
     int opened = SLASH;
     for (int i = 1; i <= length; i++) {
       int c = i == length ? '/' : path.charAt(i);
+      if (c < 0x80 && PLAIN[c]) {
+        // The common case, one table look-up: a character that needs no further thought.
+        other = true;
+        continue;
+      }
       int closing = -1;
       if (c == '/') {
         closing = SLASH;
@@ -213,6 +218,13 @@ public final class RequestPath {
   }
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** ASCII that is neither a delimiter, a dot, a {@code %}, nor refused. */
+  private static final boolean[] PLAIN = new boolean[0x80];
+
+  static {
+    for (int c = 0x21; c < 0x7f; c++) PLAIN[c] = "/%;.\\".indexOf(c) < 0;
+  }
 
   private static int hex(char high, char low) {
     int h = Character.digit(high, 16);
