@@ -3,6 +3,11 @@ package io.portcullis.gateway.proxy;
 import static io.portcullis.gateway.ApiFixtures.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.portcullis.gateway.RequestLimits;
 import io.portcullis.gateway.RunningGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/2 carries {@code :path} as a header value, which may hold what an HTTP/1.1 request line
@@ -57,10 +63,31 @@ class BadHttp2PathTest {
     // More streams than the upstream pool holds connections: none may keep one.
     for (int i = 0; i < 75; i++) paths.add(bad.get(i % bad.size()) + i);
 
-    List<Integer> statuses = RawH2.statuses(gateway.server.port(), paths);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger limits = (Logger) LoggerFactory.getLogger(RequestLimits.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    limits.setLevel(Level.DEBUG);
+    List<Integer> statuses;
+    try {
+      statuses = RawH2.statuses(gateway.server.port(), paths);
+    } finally {
+      limits.setLevel(null);
+      root.detachAppender(logged);
+    }
 
     assertThat(statuses).hasSize(paths.size()).containsOnly(400);
     assertThat(upstreamConnections.get()).isZero();
+    // One line per refused stream, the client's bytes escaped; no stack trace.
+    assertThat(logged.list).hasSize(paths.size());
+    assertThat(logged.list)
+        .allSatisfy(
+            event -> {
+              assertThat(event.getLoggerName()).isEqualTo(RequestLimits.class.getName());
+              assertThat(event.getThrowableProxy()).isNull();
+              assertThat(event.getFormattedMessage()).doesNotContain("\r", "\n");
+            });
     assertThat(RawH2.statuses(gateway.server.port(), List.of("/shop/fine")))
         .isEqualTo(Collections.nCopies(1, 200));
     assertThat(gateway.get("/shop/fine").body()).isEqualTo("upstream /s/fine");
