@@ -28,6 +28,8 @@ public final class RequestContext {
   private final List<Runnable> clientGoneListeners = new ArrayList<>(1);
 
   private String path;
+  private String query;
+  private boolean queryRewritten;
   private int keptPrefix = Integer.MAX_VALUE;
   private Api api;
   private Identified identity;
@@ -106,6 +108,20 @@ public final class RequestContext {
    */
   public int keptPrefix() {
     return keptPrefix;
+  }
+
+  /**
+   * The query as forwarded: bytes outside ASCII percent-encoded ({@link RequestPath}); null when
+   * there is none.
+   */
+  public String query() {
+    return queryRewritten ? query : request.query();
+  }
+
+  /** Records the query with its bytes outside ASCII encoded. */
+  void query(String encoded) {
+    this.query = encoded;
+    this.queryRewritten = true;
   }
 
   /** Records the normalized path. */

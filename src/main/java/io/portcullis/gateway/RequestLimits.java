@@ -70,8 +70,10 @@ public final class RequestLimits {
         ctx.path(path, kept[0]);
       }
     }
-    if (verdict == RequestPath.CLEAN || verdict == RequestPath.REWRITE) {
-      verdict = RequestPath.checkQuery(request.query());
+    if (verdict >= 0) {
+      String query = request.query();
+      verdict = RequestPath.checkQuery(query);
+      if (verdict == RequestPath.REWRITE) ctx.query(RequestPath.encodeQuery(query));
     }
     if (verdict < 0) {
       HttpError error = HttpError.of(400, RequestPath.describe(verdict));

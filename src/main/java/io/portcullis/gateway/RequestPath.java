@@ -14,14 +14,16 @@ package io.portcullis.gateway;
  *   <li>a dot segment that only some readers see: one with a percent-encoded dot ({@code %2e},
  *       {@code .%2e}), or one delimited by an encoded slash ({@code ..%2F}) or by a {@code ;}
  *       ({@code ..;/}, which Tomcat reads as {@code ..});
+ *   <li>the bytes C0 and C1, raw or encoded, which begin only overlong UTF-8 encodings (old
+ *       decoders read {@code %C0%AE} as {@code .} and {@code %C0%AF} as {@code /});
  *   <li>a {@code ..} that climbs above the root.
  * </ul>
  *
  * <p>Normalized: plain {@code .} and {@code ..} segments are resolved as RFC 3986 §5.2.4 does, and
- * bytes outside ASCII (which arrive as the characters U+0080–U+00FF of an ISO-8859-1 reading of the
- * request line) are percent-encoded, so that the upstream gets exactly the bytes the client sent.
- * Everything else is forwarded as sent, percent-encodings included: an encoded slash in a segment
- * such as {@code group%2Fproject} stays one segment.
+ * bytes outside ASCII, in the path and in the query, (which arrive as the characters U+0080–U+00FF
+ * of an ISO-8859-1 reading of the request line) are percent-encoded, so that the upstream gets
+ * exactly the bytes the client sent. Everything else is forwarded as sent, percent-encodings
+ * included: an encoded slash in a segment such as {@code group%2Fproject} stays one segment.
  *
  * <p>{@link #check} is one pass over the characters, without allocation for a path that needs no
  * rewriting (the common case).
@@ -41,6 +43,7 @@ public final class RequestPath {
   static final int HIDDEN_DOT_SEGMENT = -6;
   static final int NOT_A_BYTE = -7;
   static final int ABOVE_ROOT = -8;
+  static final int OVERLONG = -9;
 
   /** How a piece of a segment is delimited, for the dot-segment check. */
   private static final int SLASH = 0;
@@ -82,6 +85,7 @@ public final class RequestPath {
         i += 2;
         if (decoded < 0x20 || decoded == 0x7f) return CONTROL;
         if (decoded == '\\') return BACKSLASH;
+        if (decoded == 0xc0 || decoded == 0xc1) return OVERLONG;
         if (decoded == '/' || decoded == ';') {
           closing = OTHER;
         } else if (decoded == '.') {
@@ -102,6 +106,8 @@ public final class RequestPath {
         return SPACE;
       } else if (c > 0xff) {
         return NOT_A_BYTE;
+      } else if (c == 0xc0 || c == 0xc1) {
+        return OVERLONG;
       } else {
         if (c >= 0x80) result = REWRITE;
         other = true;
@@ -144,15 +150,7 @@ public final class RequestPath {
       } else if (segment == 1 && path.charAt(start) == '.') {
         if (last) out.append('/');
       } else {
-        out.append('/');
-        for (int i = start; i < end; i++) {
-          char c = path.charAt(i);
-          if (c < 0x80) {
-            out.append(c);
-          } else {
-            out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          }
-        }
+        appendEncoded(out.append('/'), path, start, end);
       }
       start = end + 1;
     }
@@ -162,18 +160,41 @@ public final class RequestPath {
   }
 
   /**
-   * Checks a query in one pass: control bytes and spaces, raw, are refused as in a path.
+   * Checks a query in one pass: control bytes and spaces, raw, are refused as in a path; bytes
+   * outside ASCII make it {@link #REWRITE} ({@link #encodeQuery}).
    *
    * @param query the query as Vert.x read it, or null when there is none
    */
   static int checkQuery(String query) {
     if (query == null) return CLEAN;
+    int result = CLEAN;
     for (int i = 0; i < query.length(); i++) {
       char c = query.charAt(i);
       if (c < 0x20 || c == 0x7f) return CONTROL;
       if (c == ' ') return SPACE;
+      if (c > 0xff) return NOT_A_BYTE;
+      if (c >= 0x80) result = REWRITE;
     }
-    return CLEAN;
+    return result;
+  }
+
+  /** A query with its bytes outside ASCII percent-encoded, the rest as sent. */
+  static String encodeQuery(String query) {
+    return appendEncoded(new StringBuilder(query.length() + 16), query, 0, query.length())
+        .toString();
+  }
+
+  /** Appends {@code text[from, to)}, each byte outside ASCII percent-encoded. */
+  private static StringBuilder appendEncoded(StringBuilder out, String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        out.append(c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return out;
   }
 
   /**
@@ -213,6 +234,9 @@ public final class RequestPath {
               + " %2F";
       case NOT_A_BYTE -> "the request path has a character that is not a byte";
       case ABOVE_ROOT -> "the request path climbs above '/' with '..'";
+      case OVERLONG ->
+          "the request path has a byte C0 or C1, which starts only overlong UTF-8 (such as %C0%AE"
+              + " for '.')";
       default -> throw new IllegalArgumentException("not a refusal: " + code);
     };
   }

@@ -104,6 +104,10 @@ class HostileTargetTest {
         "/nodepub/v1/a%1F",
         "/nodepub/v1/a%7f",
         "/nodepub/v1/x?q=a\u0000b",
+        "/nodepub/v1/%C0%AE%C0%AE/%C0%AE%C0%AE/private",
+        "/nodepub/v1/..%c0%afprivate",
+        "/nodepub/v1/\u00c0\u00ae",
+        "/nodepub/v1/x?q=a b",
         "/nodepub/v1/%",
         "/nodepub/v1/%4",
         "/nodepub/v1/%g0",
@@ -137,6 +141,8 @@ class HostileTargetTest {
         "/nodepub/v1/caf\u00c3\u00a9|/node/pub/caf%C3%A9",
         "/nodepub/v1/caf%C3%A9|/node/pub/caf%C3%A9",
         "/nodepub/v1/\u00ff\u0080/./x|/node/pub/%FF%80/x",
+        "/nodepub/v1/x?q=caf\u00c3\u00a9&r=%C3%A9|/node/pub/x?q=caf%C3%A9&r=%C3%A9",
+        "/nodepub/v1/x?q=%00&next=/a/../b|/node/pub/x?q=%00&next=/a/../b",
       })
   void handleWhenPathIsNormalizableThenUpstreamGetsNormalizedPath(String pair) throws Exception {
     String[] sent = pair.split("\\|");

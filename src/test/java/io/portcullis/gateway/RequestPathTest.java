@@ -36,6 +36,10 @@ class RequestPathTest {
     "/a/%4, -5",
     "/a/%zz, -5",
     "a/b, -1",
+    "/a/%C0%AE%C0%AE/b, -9",
+    "/a/%c1%9c, -9",
+    "/a/\u00c0\u00af, -9",
+    "/a/\u0100, -7",
   })
   void checkWhenPathThenVerdict(String path, int verdict) {
     assertThat(RequestPath.check(path)).isEqualTo(verdict);

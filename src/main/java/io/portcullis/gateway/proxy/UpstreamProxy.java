@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>The upstream path is the upstream URL's path followed by what follows the API's base path
  * ({@link RouteTable#remainder}); a request for exactly the base path goes to exactly the upstream
- * path. The query is kept as sent.
+ * path. The query is kept as sent, but for bytes outside ASCII, which are percent-encoded.
  *
  * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
  * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
@@ -75,7 +75,7 @@ public final class UpstreamProxy {
             .setHost(upstream.getHost())
             .setPort(port)
             .setSsl(ssl)
-            .setURI(upstreamUri(upstream, api, ctx.path(), request.query()))
+            .setURI(upstreamUri(upstream, api, ctx.path(), ctx.query()))
             .setConnectTimeout(api.timeouts().connect());
     Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);
