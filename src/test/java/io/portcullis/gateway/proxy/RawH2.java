@@ -44,18 +44,8 @@ final class RawH2 {
 
   /** GET {@code path} on stream 1 with one extra header, and the answer of stream 1. */
   static Answer get(int port, String path, String name, String value) throws Exception {
-    Http2Headers headers =
-        new DefaultHttp2Headers(false)
-            .method("GET")
-            .scheme("http")
-            .path(path)
-            .authority("127.0.0.1:" + port)
-            .add(name, value);
-    ByteBuf block = Unpooled.buffer();
-    new DefaultHttp2HeadersEncoder().encodeHeaders(1, headers, block);
-    byte[] encoded = new byte[block.readableBytes()];
-    block.readBytes(encoded);
-    block.release();
+    byte[] encoded =
+        encode(new DefaultHttp2HeadersEncoder(), 1, request(port, path).add(name, value));
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
@@ -67,13 +57,11 @@ final class RawH2 {
       int headerBlocks = 0;
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       while (true) {
-        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int stream = in.readInt() & 0x7fffffff;
-        byte[] payload = in.readNBytes(length);
-        if (type == SETTINGS && (flags & 0x1) == 0) frame(out, SETTINGS, 0x1, 0, new byte[0]);
-        if (stream != 1) continue;
+        Frame frame = read(in, out);
+        int type = frame.type();
+        int flags = frame.flags();
+        byte[] payload = frame.payload();
+        if (frame.stream() != 1) continue;
         if (type == HEADERS) {
           headerBlocks++;
         } else if (type == DATA) {
@@ -100,28 +88,17 @@ final class RawH2 {
       out.write(PREFACE);
       frame(out, SETTINGS, 0, 0, new byte[0]);
       for (int i = 0; i < paths.size(); i++) {
-        Http2Headers headers =
-            new DefaultHttp2Headers(false)
-                .method("GET")
-                .scheme("http")
-                .path(paths.get(i))
-                .authority("127.0.0.1:" + port);
-        ByteBuf block = Unpooled.buffer();
-        encoder.encodeHeaders(1 + 2 * i, headers, block);
-        byte[] encoded = new byte[block.readableBytes()];
-        block.readBytes(encoded);
-        block.release();
+        byte[] encoded = encode(encoder, 1 + 2 * i, request(port, paths.get(i)));
         frame(out, HEADERS, END_STREAM | END_HEADERS, 1 + 2 * i, encoded);
       }
       DataInputStream in = new DataInputStream(socket.getInputStream());
       int ended = 0;
       while (ended < paths.size()) {
-        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int stream = in.readInt() & 0x7fffffff;
-        byte[] payload = in.readNBytes(length);
-        if (type == SETTINGS && (flags & 0x1) == 0) frame(out, SETTINGS, 0x1, 0, new byte[0]);
+        Frame frame = read(in, out);
+        int type = frame.type();
+        int flags = frame.flags();
+        int stream = frame.stream();
+        byte[] payload = frame.payload();
         if (stream == 0) continue;
         if (type == HEADERS) {
           ByteBuf block = Unpooled.wrappedBuffer(payload);
@@ -141,6 +118,37 @@ final class RawH2 {
       }
     }
     return new ArrayList<>(statuses.values());
+  }
+
+  private record Frame(int type, int flags, int stream, byte[] payload) {}
+
+  /** Reads the next frame; acknowledges the server's SETTINGS. */
+  private static Frame read(DataInputStream in, OutputStream out) throws Exception {
+    int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+    int type = in.readUnsignedByte();
+    int flags = in.readUnsignedByte();
+    int stream = in.readInt() & 0x7fffffff;
+    byte[] payload = in.readNBytes(length);
+    if (type == SETTINGS && (flags & 0x1) == 0) frame(out, SETTINGS, 0x1, 0, new byte[0]);
+    return new Frame(type, flags, stream, payload);
+  }
+
+  private static Http2Headers request(int port, String path) {
+    return new DefaultHttp2Headers(false)
+        .method("GET")
+        .scheme("http")
+        .path(path)
+        .authority("127.0.0.1:" + port);
+  }
+
+  private static byte[] encode(DefaultHttp2HeadersEncoder encoder, int stream, Http2Headers headers)
+      throws Exception {
+    ByteBuf block = Unpooled.buffer();
+    encoder.encodeHeaders(stream, headers, block);
+    byte[] encoded = new byte[block.readableBytes()];
+    block.readBytes(encoded);
+    block.release();
+    return encoded;
   }
 
   private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload)
