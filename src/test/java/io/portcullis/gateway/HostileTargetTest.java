@@ -267,4 +267,30 @@ class HostileTargetTest {
         .doesNotContain(":" + closed)
         .doesNotContain(":" + upstream.port());
   }
+
+  @Test
+  void handleWhenForwardingHeadersTrustedThenUnderscoreSpellingsStillDropped() throws Exception {
+    try (RunningGateway trusting =
+        new RunningGateway(RunningGateway.settings().withTrustForwardedHeaders(true), List.of())) {
+      trusting.publish(List.of(open("shop", "/shop", upstream.uri(""))), List.of());
+
+      JsonObject headers =
+          new JsonObject(
+                  trusting
+                      .get(
+                          "/shop/x",
+                          "X-Forwarded-For",
+                          "203.0.113.7",
+                          "X_Forwarded_For",
+                          "10.0.0.1",
+                          "X_Real_IP",
+                          "10.0.0.1")
+                      .body())
+              .getJsonObject("headers");
+
+      assertThat(headers.getJsonArray("x-forwarded-for").getList())
+          .containsExactly("203.0.113.7, 127.0.0.1");
+      assertThat(headers.fieldNames()).doesNotContain("x_forwarded_for", "x_real_ip");
+    }
+  }
 }

@@ -108,7 +108,12 @@ public final class RequestTransformer {
         || HopByHop.isAnyField(name, URL_OVERRIDES)) {
       return true;
     }
-    if (!trustForwardedHeaders && HopByHop.isAnyField(name, UNTRUSTED_FORWARDING)) return true;
+    // A trusted proxy writes the forwarding headers it means with '-': one spelt with '_' came from
+    // the client, past it, and would reach a CGI upstream as the trusted one.
+    if ((!trustForwardedHeaders || name.indexOf('_') >= 0)
+        && HopByHop.isAnyField(name, UNTRUSTED_FORWARDING)) {
+      return true;
+    }
     return !claimHeaders.isEmpty() && HopByHop.isAnyField(name, claimHeaders);
   }
 
