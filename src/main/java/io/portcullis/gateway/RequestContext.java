@@ -27,6 +27,10 @@ public final class RequestContext {
   private final long startNanos;
   private final List<Runnable> clientGoneListeners = new ArrayList<>(1);
 
+  private String path;
+  private String query;
+  private boolean queryRewritten;
+  private int keptPrefix = Integer.MAX_VALUE;
   private Api api;
   private Identified identity;
   private long upstreamStartNanos = -1;
@@ -92,6 +96,42 @@ public final class RequestContext {
 
   public long startNanos() {
     return startNanos;
+  }
+
+  /**
+   * The request path as routed and forwarded: checked and normalized ({@link RequestPath}); the
+   * path as sent until it is.
+   */
+  public String path() {
+    return path != null ? path : request.path();
+  }
+
+  /**
+   * The length of the longest prefix of {@link #path()} that no {@code ..} segment of the request
+   * reached; {@link Integer#MAX_VALUE} when there was none.
+   */
+  public int keptPrefix() {
+    return keptPrefix;
+  }
+
+  /**
+   * The query as forwarded: bytes outside ASCII percent-encoded ({@link RequestPath}); null when
+   * there is none.
+   */
+  public String query() {
+    return queryRewritten ? query : request.query();
+  }
+
+  /** Records the query with its bytes outside ASCII encoded. */
+  void query(String encoded) {
+    this.query = encoded;
+    this.queryRewritten = true;
+  }
+
+  /** Records the normalized path. */
+  void path(String normalized, int kept) {
+    this.path = normalized;
+    this.keptPrefix = kept;
   }
 
   /** The API the request was routed to; null before routing or when none matched. */

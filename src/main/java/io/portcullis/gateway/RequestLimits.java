@@ -3,12 +3,15 @@ package io.portcullis.gateway;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.portcullis.http.HttpError;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request limits of {@link GatewaySettings}, and what happens to the unread body of a request
@@ -28,6 +31,7 @@ import java.util.Optional;
  * instead.
  */
 public final class RequestLimits {
+  private static final Logger log = LoggerFactory.getLogger(RequestLimits.class);
   static final long DISCARD_LIMIT = 1024 * 1024;
   static final long LINGER_MILLIS = 2_000;
 
@@ -39,8 +43,12 @@ public final class RequestLimits {
     this.settings = settings;
   }
 
-  /** A request-target that cannot be routed: too long (414), not a path or with dot-segments. */
-  public Optional<HttpError> checkTarget(HttpServerRequest request) {
+  /**
+   * Checks the request-target and records the path to route and forward in the context: too long
+   * (414), or a path or query that cannot be forwarded safely (400, see {@link RequestPath}).
+   */
+  public Optional<HttpError> checkTarget(RequestContext ctx) {
+    HttpServerRequest request = ctx.request();
     String uri = request.uri();
     if (uri != null && uri.length() > settings.maxUriLength()) {
       return Optional.of(
@@ -52,13 +60,53 @@ public final class RequestLimits {
                   + settings.maxUriLength()));
     }
     String path = request.path();
-    if (path == null || !path.startsWith("/")) {
-      return Optional.of(HttpError.of(400, "the request-target must be an absolute path"));
+    int verdict = path == null ? RequestPath.NOT_ABSOLUTE : RequestPath.check(path);
+    if (verdict == RequestPath.REWRITE) {
+      int[] kept = new int[1];
+      path = RequestPath.rewrite(path, kept);
+      if (path == null) {
+        verdict = RequestPath.ABOVE_ROOT;
+      } else {
+        ctx.path(path, kept[0]);
+      }
     }
-    if (hasDotSegment(path)) {
-      // An upstream that normalizes '..' would serve a path outside the API's base path.
-      return Optional.of(
-          HttpError.of(400, "the request path must not contain '.' or '..' segments"));
+    if (verdict >= 0) {
+      String query = request.query();
+      verdict = RequestPath.checkQuery(query);
+      if (verdict == RequestPath.REWRITE) ctx.query(RequestPath.encodeQuery(query));
+    }
+    if (verdict < 0) {
+      HttpError error = HttpError.of(400, RequestPath.describe(verdict));
+      log.debug("refused request-target={} reason={}", RequestPath.escape(uri), error.detail());
+      return Optional.of(error);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A request whose framing or target two readers may see differently (RFC 9112 §6.1, §3.2): a
+   * {@code Transfer-Encoding} that is not exactly one {@code chunked}, or more than one {@code
+   * Host}; and a header field with an empty name, which each reader parses its own way. HTTP/2
+   * frames its messages itself and has no {@code Transfer-Encoding}.
+   */
+  public Optional<HttpError> checkFraming(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    if (headers.contains("")) {
+      return Optional.of(HttpError.of(400, "a request header field has an empty name"));
+    }
+    if (request.version() == HttpVersion.HTTP_2) return Optional.empty();
+    if (headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
+      if (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
+        return Optional.of(
+            HttpError.of(
+                400,
+                "Transfer-Encoding must be one header with the single value 'chunked', was "
+                    + RequestPath.escape(String.join(" | ", codings))));
+      }
+    }
+    if (headers.getAll(HttpHeaders.HOST).size() > 1) {
+      return Optional.of(HttpError.of(400, "the request must have exactly one Host header"));
     }
     return Optional.empty();
   }
@@ -168,13 +216,5 @@ public final class RequestLimits {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  static boolean hasDotSegment(String path) {
-    for (String segment : path.split("/", -1)) {
-      String dots = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
-      if (dots.equals(".") || dots.equals("..")) return true;
-    }
-    return false;
   }
 }

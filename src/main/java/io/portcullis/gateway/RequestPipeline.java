@@ -16,6 +16,7 @@ import io.portcullis.monitor.TransactionRecorder;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
+import io.portcullis.registry.RouteTable;
 import io.portcullis.registry.Snapshot;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpServerRequest;
@@ -67,14 +68,20 @@ public final class RequestPipeline {
   /** Handles one client request; called on its event loop. */
   public void handle(HttpServerRequest request) {
     RequestContext ctx = begin(request);
-    Optional<HttpError> badTarget = limits.checkTarget(request);
+    Optional<HttpError> badTarget = limits.checkTarget(ctx);
+    if (badTarget.isEmpty()) badTarget = limits.checkFraming(request);
     if (badTarget.isPresent()) {
       refuse(ctx, badTarget.get(), null);
       return;
     }
-    Optional<Api> api = ctx.snapshot().routes().match(request.path());
+    Optional<Api> api = ctx.snapshot().routes().match(ctx.path());
+    if (ctx.keptPrefix() != Integer.MAX_VALUE && climbsOut(ctx, api)) {
+      // '..' left the base path of one API: to another, or to another part of its upstream.
+      refuse(ctx, HttpError.of(400, "the request path climbs out of a base path with '..'"), null);
+      return;
+    }
     if (api.isEmpty()) {
-      refuse(ctx, HttpError.of(404, "no API is published at " + shorten(request.path())), null);
+      refuse(ctx, HttpError.of(404, "no API is published at " + shorten(ctx.path())), null);
       return;
     }
     ctx.route(api.get());
@@ -84,6 +91,16 @@ public final class RequestPipeline {
       return;
     }
     identification.identify(ctx).onComplete(identified -> authorizeAndForward(ctx, identified));
+  }
+
+  /**
+   * Whether the {@code ..} segments of a path take it out of the base path of the API that the path
+   * as sent is under, or into the base path of the API it is routed to.
+   */
+  private static boolean climbsOut(RequestContext ctx, Optional<Api> routed) {
+    if (routed.isPresent() && !RouteTable.keeps(routed.get(), ctx.keptPrefix())) return true;
+    Optional<Api> asSent = ctx.snapshot().routes().match(ctx.request().path());
+    return asSent.isPresent() && !asSent.equals(routed);
   }
 
   /** Answers a request Netty could not parse: 414, 431 or 400, then closes the connection. */

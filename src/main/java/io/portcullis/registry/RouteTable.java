@@ -42,6 +42,14 @@ public final class RouteTable {
   }
 
   /**
+   * Whether a path whose first {@code keptPrefix} characters no {@code ..} segment reached stays in
+   * the API's base path: a {@code ..} may go back within what follows the base path, never into it.
+   */
+  public static boolean keeps(Api api, int keptPrefix) {
+    return api.basePath().equals("/") || keptPrefix >= api.basePath().length();
+  }
+
+  /**
    * The part of the path after the API's base path, always starting with {@code /}.
    *
    * @param api an API whose base path matches the path

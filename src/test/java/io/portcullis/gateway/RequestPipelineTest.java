@@ -102,7 +102,7 @@ class RequestPipelineTest {
   }
 
   @Test
-  void handleWhenPathHasDotSegmentsThen400() throws Exception {
+  void handleWhenDotSegmentsClimbOutOrAreEncodedThen400() throws Exception {
     gateway.publish(List.of(open("a", "/a", upstream.uri("/base"))), List.of());
 
     try (RawHttpConnection connection = new RawHttpConnection(gateway.server.port())) {

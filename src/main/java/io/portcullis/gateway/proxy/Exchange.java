@@ -2,6 +2,7 @@ package io.portcullis.gateway.proxy;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
 import io.vertx.core.AsyncResult;
@@ -85,6 +86,12 @@ final class Exchange {
   }
 
   Future<Optional<HttpError>> start(HttpClient client, RequestOptions options) {
+    if (!HttpUtil.isEncodingSafeStartLineToken(options.getURI())) {
+      // The upstream request would throw when its head is written, with a pooled connection taken
+      // and the client never answered. RequestLimits refuses such targets first; this keeps it so.
+      fail(HttpError.of(400, "the request-target has a space or line break"));
+      return result.future();
+    }
     ctx.onClientGone(this::clientGone);
     ctx.markUpstreamStart(System.nanoTime());
     client.request(options).onComplete(this::connected);
@@ -210,7 +217,7 @@ final class Exchange {
         HttpError.of(
             504,
             "upstream "
-                + upstreamAddress()
+                + upstreamName()
                 + " did not answer within the response timeout of "
                 + responseTimeoutMillis
                 + " ms"));
@@ -225,7 +232,7 @@ final class Exchange {
           HttpError.of(
               502,
               "upstream "
-                  + upstreamAddress()
+                  + upstreamName()
                   + " closed the connection before answering ("
                   + head.cause().getClass().getSimpleName()
                   + ")"));
@@ -329,14 +336,27 @@ final class Exchange {
     if (error.clientFault()) {
       log.debug("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
     } else {
-      log.warn("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
+      log.warn(
+          "API {}: {} → {} (upstream at {})",
+          ctx.api().key(),
+          error.detail(),
+          error.status(),
+          upstreamAddress());
     }
     result.tryComplete(Optional.of(error));
   }
 
-  /** For messages only: built when one is written, not on every request. */
+  /** For log lines only: built when one is written, not on every request. */
   private String upstreamAddress() {
     return upstreamHost + ":" + upstreamPort;
+  }
+
+  /**
+   * Names the upstream in an error the client reads: by its API, not by where it lives (the log
+   * line of {@link #fail} has the address).
+   */
+  private String upstreamName() {
+    return "of API " + ctx.api().key();
   }
 
   private void cancelDeadline() {
@@ -364,6 +384,6 @@ final class Exchange {
     } else {
       reason = "could not be reached (" + cause.getClass().getSimpleName() + ")";
     }
-    return HttpError.of(502, "upstream " + upstreamAddress() + " " + reason);
+    return HttpError.of(502, "upstream " + upstreamName() + " " + reason);
   }
 }

@@ -1,6 +1,7 @@
 package io.portcullis.gateway.proxy;
 
 import io.vertx.core.MultiMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,37 @@ public final class HopByHop {
       if (isHopByHop(name, named) || drop.test(name)) continue;
       to.add(name, field.getValue());
     }
+  }
+
+  /**
+   * Whether a received field name is {@code reserved}, in any case and with {@code _} for {@code
+   * -}: CGI, WSGI and Rack servers turn both into {@code _} ({@code HTTP_X_FORWARDED_FOR}), so a
+   * name spelt with underscores reaches the application as the reserved one.
+   */
+  public static boolean sameField(String name, String reserved) {
+    return name.length() == reserved.length() && startsWithField(name, reserved);
+  }
+
+  /** Whether a received field name starts with {@code prefix}, as {@link #sameField} compares. */
+  public static boolean startsWithField(String name, String prefix) {
+    if (name.length() < prefix.length()) return false;
+    for (int i = 0; i < prefix.length(); i++) {
+      char a = name.charAt(i);
+      char b = prefix.charAt(i);
+      if (a == b) continue;
+      if (a == '_') a = '-';
+      if (b == '_') b = '-';
+      if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) return false;
+    }
+    return true;
+  }
+
+  /** Whether a received field name is any of {@code reserved}, as {@link #sameField} compares. */
+  public static boolean isAnyField(String name, Collection<String> reserved) {
+    for (String field : reserved) {
+      if (sameField(name, field)) return true;
+    }
+    return false;
   }
 
   /** Whether a field is hop-by-hop, given the names its message's {@code Connection} lists. */

@@ -26,9 +26,11 @@ import java.util.Set;
  *   <li>{@code Authorization} is removed unless the policy forwards it;
  *   <li>{@code X-Forwarded-For}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code
  *       Forwarded} (RFC 7239) describe the client; untrusted incoming copies are dropped first;
+ *   <li>{@code X-Original-URL} and {@code X-Rewrite-URL} are removed;
  *   <li>every incoming {@code X-Portcullis-*} header and every header the policy maps a claim to is
- *       removed, then the identity is added: {@code X-Portcullis-Application}, {@code -Subject},
- *       {@code -Scopes} (space-separated), {@code -Issuer}, and the claim headers.
+ *       removed (spelt with {@code _} for {@code -} too), then the identity is added: {@code
+ *       X-Portcullis-Application}, {@code -Subject}, {@code -Scopes} (space-separated), {@code
+ *       -Issuer}, and the claim headers.
  * </ol>
  *
  * <p>Identity values that are not printable ASCII are percent-encoded as UTF-8, and so is every
@@ -50,6 +52,12 @@ public final class RequestTransformer {
           "X-Forwarded-Port",
           "X-Real-IP",
           "Forwarded");
+
+  /**
+   * Fields that some servers (IIS, Symfony, Zend) read as the URL to serve instead of the request
+   * line's: they would route past the gateway's path check, so they are never forwarded.
+   */
+  private static final List<String> URL_OVERRIDES = List.of("X-Original-URL", "X-Rewrite-URL");
 
   private final boolean trustForwardedHeaders;
 
@@ -82,32 +90,31 @@ public final class RequestTransformer {
   }
 
   /**
-   * Whether an incoming field stays behind: HTTP/2 pseudo-headers (not fields, no HTTP/1.1 form);
-   * {@code Host} (the upstream's own is sent) and {@code Expect} (the gateway answers it); {@code
-   * Authorization} unless the policy forwards it (left out here rather than removed after: copying
-   * validates every character of a long bearer token, measured at 8% of a proxied call); untrusted
-   * forwarding headers; every {@code X-Portcullis-*} header and every header the policy maps a
-   * claim to, which only the gateway may set.
+   * Whether an incoming field stays behind (names compared as {@link HopByHop#sameField} does,
+   * {@code _} as {@code -}: CGI and WSGI servers read both as one variable): HTTP/2 pseudo-headers
+   * (not fields, no HTTP/1.1 form); {@code Host} (the upstream's own is sent) and {@code Expect}
+   * (the gateway answers it); {@code Authorization} unless the policy forwards it (left out here
+   * rather than removed after: copying validates every character of a long bearer token, measured
+   * at 8% of a proxied call); untrusted forwarding headers; {@code X-Original-URL} and {@code
+   * X-Rewrite-URL}; every {@code X-Portcullis-*} header and every header the policy maps a claim
+   * to, which only the gateway may set.
    */
   private boolean dropped(String name, boolean forwardAuthorization, Set<String> claimHeaders) {
     if (name.startsWith(":")
         || "Host".equalsIgnoreCase(name)
         || "Expect".equalsIgnoreCase(name)
         || (!forwardAuthorization && "Authorization".equalsIgnoreCase(name))
-        || name.regionMatches(true, 0, IDENTITY_PREFIX, 0, IDENTITY_PREFIX.length())) {
+        || HopByHop.startsWithField(name, IDENTITY_PREFIX)
+        || HopByHop.isAnyField(name, URL_OVERRIDES)) {
       return true;
     }
-    if (!trustForwardedHeaders) {
-      for (String forwarding : UNTRUSTED_FORWARDING) {
-        if (forwarding.equalsIgnoreCase(name)) return true;
-      }
+    // A trusted proxy writes the forwarding headers it means with '-': one spelt with '_' came from
+    // the client, past it, and would reach a CGI upstream as the trusted one.
+    if ((!trustForwardedHeaders || name.indexOf('_') >= 0)
+        && HopByHop.isAnyField(name, UNTRUSTED_FORWARDING)) {
+      return true;
     }
-    if (!claimHeaders.isEmpty()) {
-      for (String claimHeader : claimHeaders) {
-        if (claimHeader.equalsIgnoreCase(name)) return true;
-      }
-    }
-    return false;
+    return !claimHeaders.isEmpty() && HopByHop.isAnyField(name, claimHeaders);
   }
 
   /** HTTP/2 may split {@code Cookie} into several fields; HTTP/1.1 wants one (RFC 9113 §8.2.3). */

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *
  * <p>The upstream path is the upstream URL's path followed by what follows the API's base path
  * ({@link RouteTable#remainder}); a request for exactly the base path goes to exactly the upstream
- * path. The query is kept as sent, less any {@code access_token} parameter ({@link QueryToken}).
+ * path. The query is kept as sent, less any {@code access_token} parameter ({@link QueryToken}),
+ * but for bytes outside ASCII, which are percent-encoded.
  *
  * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
  * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
@@ -76,7 +77,7 @@ public final class UpstreamProxy {
             .setHost(upstream.getHost())
             .setPort(port)
             .setSsl(ssl)
-            .setURI(upstreamUri(upstream, api, request.path(), QueryToken.strip(request.query())))
+            .setURI(upstreamUri(upstream, api, ctx.path(), QueryToken.strip(ctx.query())))
             .setConnectTimeout(api.timeouts().connect());
     Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
     return exchange.start(client, options);

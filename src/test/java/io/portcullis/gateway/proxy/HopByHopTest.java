@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class HopByHopTest {
 
@@ -46,5 +48,34 @@ class HopByHopTest {
     HopByHop.copyEndToEnd(headers, copy, name -> false);
 
     assertThat(copy.names()).containsExactlyInAnyOrder("X-Private", "Host");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "X-Forwarded-For, X-Forwarded-For, true",
+    "x_forwarded_for, X-Forwarded-For, true",
+    "X-FORWARDED_FOR, X-Forwarded-For, true",
+    "X-Forwarded-Fo, X-Forwarded-For, false",
+    "X-Forwarded-Fork, X-Forwarded-For, false",
+    "X.Forwarded.For, X-Forwarded-For, false",
+    "Forwarded, Forwarded, true",
+    "Forwarded_, Forwarded, false"
+  })
+  void sameFieldWhenSpeltWithUnderscoresOrOtherCaseThenSame(
+      String name, String reserved, boolean same) {
+    assertThat(HopByHop.sameField(name, reserved)).isEqualTo(same);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "X-Portcullis-Application, true",
+    "x_portcullis_application, true",
+    "X_PORTCULLIS-, true",
+    "X-Portcullis, false",
+    "X-Portcullisx, false",
+    "XX-Portcullis-, false"
+  })
+  void startsWithFieldWhenPrefixSpeltAnyWayThenMatches(String name, boolean starts) {
+    assertThat(HopByHop.startsWithField(name, "X-Portcullis-")).isEqualTo(starts);
   }
 }
