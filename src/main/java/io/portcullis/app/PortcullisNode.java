@@ -1,6 +1,5 @@
 package io.portcullis.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -209,9 +208,7 @@ public final class PortcullisNode implements AutoCloseable {
     vertx = Vertx.vertx();
     followRegistryChanges(notifier);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (database.dataSource() instanceof HikariDataSource pool) {
-      pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
-    }
+    database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     Authenticator authenticator = new Authenticator(hasher, Duration.ofMinutes(5));
 
     if (config.demo() != null) {

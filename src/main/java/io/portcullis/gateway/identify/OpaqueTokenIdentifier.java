@@ -9,6 +9,7 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.token.store.CachingTokenStore;
 import io.portcullis.token.store.OpaqueTokenGenerator;
+import io.portcullis.token.store.StoreUnavailable;
 import io.portcullis.token.store.TokenLookupException;
 import io.portcullis.token.store.TokenRecord;
 import io.vertx.core.Future;
@@ -108,7 +109,8 @@ public final class OpaqueTokenIdentifier implements Identifier {
         .recover(
             failure -> {
               if (!(failure instanceof TokenLookupException)) return Future.failedFuture(failure);
-              log.atWarn()
+              // A known outage is logged once by the store, not once per request.
+              (StoreUnavailable.causes(failure) ? log.atDebug() : log.atWarn())
                   .addKeyValue("api", ctx.api() == null ? null : ctx.api().key())
                   .addKeyValue("error", failure.getMessage())
                   .log("opaque token lookup failed; answering 503");
