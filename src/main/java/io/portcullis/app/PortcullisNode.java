@@ -20,6 +20,7 @@ import io.portcullis.control.ValidationException;
 import io.portcullis.credential.Authenticator;
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.demo.EchoUpstream;
+import io.portcullis.gateway.GatewayHealth;
 import io.portcullis.gateway.GatewayServer;
 import io.portcullis.gateway.GatewaySettings;
 import io.portcullis.gateway.LocalRoutes;
@@ -248,7 +249,10 @@ public final class PortcullisNode implements AutoCloseable {
                     new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock))),
             new PolicyAuthorizer(),
             new MicrometerTransactionRecorder(registry),
-            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler()),
+            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
+                .plus(
+                    config.gateway().healthPath(),
+                    new GatewayHealth(snapshots, database.circuit()::isAvailable)),
             clock);
     gatewayPort = gateway.start().await();
 
@@ -263,7 +267,7 @@ public final class PortcullisNode implements AutoCloseable {
             new RegistryCodec(),
             new ConfigWriter(),
             metrics,
-            Readiness.of(control, snapshots),
+            Readiness.of(database.circuit()::isAvailable, snapshots),
             PortcullisNode::translateStoreFailure,
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),

@@ -59,7 +59,8 @@ public final class ConfigLoader {
           "maxUriLength",
           "maxBodySize",
           "drainTimeout",
-          "verifiedTokenCache");
+          "verifiedTokenCache",
+          "healthPath");
   static final List<String> ADMIN_FIELDS = List.of("listen");
   static final List<String> STORE_FIELDS = List.of("url", "username", "password");
   static final List<String> DEMO_FIELDS = List.of("echoUpstream");
@@ -342,7 +343,24 @@ public final class ConfigLoader {
             0,
             100_000_000,
             GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
-            "entries (0: verify every request)"));
+            "entries (0: verify every request)"),
+        healthPath(r));
+  }
+
+  /** A path of segments such as {@code /.well-known/portcullis/health}; not {@code /}. */
+  private static String healthPath(FieldReader r) {
+    String text = r.text("healthPath");
+    if (text == null) return null;
+    if (!text.matches("(/[A-Za-z0-9._~-]+)+")) {
+      r.wrong(
+          "healthPath",
+          "expected a path such as /.well-known/portcullis/health: segments of A-Z a-z 0-9 . _ ~ -"
+              + " each after a /, no trailing /; was \""
+              + text
+              + "\"");
+      return null;
+    }
+    return text;
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

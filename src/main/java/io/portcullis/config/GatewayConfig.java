@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
  * @param verifiedTokenCache how many verified JWTs are remembered so that a token presented again
  *     skips its signature check; 0 verifies every request afresh; default 100000
+ * @param healthPath the path on the gateway port that answers readiness, for load balancers that
+ *     cannot reach the admin port; default {@value #DEFAULT_HEALTH_PATH}, which no API can be
+ *     expected to use
  */
 public record GatewayConfig(
     HostPort listen,
@@ -24,7 +27,8 @@ public record GatewayConfig(
     int maxUriLength,
     long maxBodySize,
     Duration drainTimeout,
-    long verifiedTokenCache) {
+    long verifiedTokenCache,
+    String healthPath) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
@@ -32,6 +36,7 @@ public record GatewayConfig(
   public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final long DEFAULT_VERIFIED_TOKEN_CACHE = 100_000;
+  public static final String DEFAULT_HEALTH_PATH = "/.well-known/portcullis/health";
 
   public static final GatewayConfig DEFAULT =
       new GatewayConfig(
@@ -41,15 +46,37 @@ public record GatewayConfig(
           DEFAULT_MAX_URI_LENGTH,
           DEFAULT_MAX_BODY_SIZE,
           DEFAULT_DRAIN_TIMEOUT,
-          DEFAULT_VERIFIED_TOKEN_CACHE);
+          DEFAULT_VERIFIED_TOKEN_CACHE,
+          DEFAULT_HEALTH_PATH);
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
+    healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
   }
 
-  /** A gateway section with the default verified-token cache. */
+  /** A gateway section with the default health path. */
+  public GatewayConfig(
+      HostPort listen,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      long verifiedTokenCache) {
+    this(
+        listen,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        verifiedTokenCache,
+        DEFAULT_HEALTH_PATH);
+  }
+
+  /** A gateway section with the default verified-token cache and health path. */
   public GatewayConfig(
       HostPort listen,
       URI publicUrl,

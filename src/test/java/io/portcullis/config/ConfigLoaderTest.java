@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
   static final Path PRODUCT_EXAMPLE = Path.of("src/test/resources/config/product-example.yaml");
@@ -370,6 +371,26 @@ class ConfigLoaderTest {
         .containsExactly(
             "test.yaml:1: gateway.verifiedTokenCache: expected 0 to 100000000 entries (0: verify"
                 + " every request); was -1");
+  }
+
+  @Test
+  void loadWhenHealthPathIsGivenThenItIsReadElseTheDefault() {
+    assertThat(load("gateway: { healthPath: /healthz }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::healthPath)
+        .isEqualTo("/healthz");
+    assertThat(load("gateway: { listen: \":8081\" }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::healthPath)
+        .isEqualTo("/.well-known/portcullis/health");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "healthz", "/healthz/", "/a b", "/a//b"})
+  void loadWhenHealthPathIsNotAPathThenRejectedNamingTheField(String path) {
+    assertThat(problems("gateway: { healthPath: \"" + path + "\" }\n"))
+        .singleElement()
+        .asString()
+        .startsWith("test.yaml:1: gateway.healthPath: expected a path such as")
+        .endsWith("was \"" + path + "\"");
   }
 
   // ---------------------------------------------------------------- environment variables
