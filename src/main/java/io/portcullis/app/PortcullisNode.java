@@ -149,7 +149,10 @@ public final class PortcullisNode implements AutoCloseable {
             hasher,
             StoreJson.mapper());
     control.reload();
-    RegistryContent content = withoutDefaultedLocal(config.content());
+    RegistryContent content =
+        loaded != null && loaded.declaresLocalServer()
+            ? config.content()
+            : withoutDefaultedLocal(config.content());
     try {
       control.apply(content);
     } catch (ValidationException e) {
@@ -356,8 +359,10 @@ public final class PortcullisNode implements AutoCloseable {
   }
 
   /**
-   * The loader adds a default {@code local} server to a file that declares none; when the store
-   * already has one (perhaps changed through the admin API), that default must not overwrite it.
+   * The loader adds a default {@code local} server to a file that declares none (and running
+   * without a file means the defaults); when the store already has one (perhaps changed through the
+   * admin API), that default must not overwrite it. Only for content whose {@code local} was
+   * defaulted: a file's own {@code local} section always applies, even when equal to the defaults.
    */
   private RegistryContent withoutDefaultedLocal(RegistryContent content) {
     AuthorizationServer defaulted = PortcullisConfig.defaultLocalServer(config.gateway());

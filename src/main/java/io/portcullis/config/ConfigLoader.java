@@ -159,8 +159,14 @@ public final class ConfigLoader {
       problems.add(new ConfigProblem(sourceName, lines.lineOf(path), path, v.message()));
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
+    boolean declaresLocal =
+        entries.servers().stream()
+            .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content), sourceName, lines);
+        new PortcullisConfig(gateway, admin, store, demo, content),
+        sourceName,
+        lines,
+        declaresLocal);
   }
 
   // ---------------------------------------------------------------- checks
