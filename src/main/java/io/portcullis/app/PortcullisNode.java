@@ -136,7 +136,12 @@ public final class PortcullisNode implements AutoCloseable {
     createDataDir(dataDir);
     String url = options.dbUrl() != null ? options.dbUrl() : config.store().url();
     if (url == null) url = StoreOptions.defaultUrl(dataDir);
-    database = Database.open(url, config.store().username(), config.store().password());
+    String password = options.env().get(StoreOptions.PASSWORD_ENV);
+    database =
+        Database.open(
+            url,
+            config.store().username(),
+            password == null || password.isEmpty() ? config.store().password() : password);
     closeables.add(database);
     banner.add("store: " + database.describe());
 
