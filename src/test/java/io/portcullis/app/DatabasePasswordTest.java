@@ -3,19 +3,14 @@ package io.portcullis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.Portcullis;
 import io.portcullis.store.Database;
 import io.portcullis.store.StoreException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The database password from {@code PORTCULLIS_DB_PASSWORD} or {@code --db-password-file} rather
@@ -34,29 +29,12 @@ class DatabasePasswordTest {
     Database.open(url, null, PASSWORD).close();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new Portcullis()).execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void exportWhenPasswordFileHoldsThePasswordThenTheDatabaseOpens() throws Exception {
     Path file = Files.writeString(dir.resolve("db-password"), PASSWORD + "\n");
 
-    Run r = run("export", "--db", url, "--db-password-file", file.toString());
+    CommandLineTest.Run r =
+        CommandLineTest.run("export", "--db", url, "--db-password-file", file.toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
   }
@@ -65,7 +43,8 @@ class DatabasePasswordTest {
   void exportWhenPasswordFileHoldsAWrongPasswordThenExit1WithoutShowingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("db-password"), "wrong-password\n");
 
-    Run r = run("export", "--db", url, "--db-password-file", file.toString());
+    CommandLineTest.Run r =
+        CommandLineTest.run("export", "--db", url, "--db-password-file", file.toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("cannot export").doesNotContain("wrong-password");
@@ -75,7 +54,8 @@ class DatabasePasswordTest {
   void exportWhenPasswordFileMissingThenExit1NamingTheOptionAndFile() {
     Path missing = dir.resolve("no-such-file");
 
-    Run r = run("export", "--db", url, "--db-password-file", missing.toString());
+    CommandLineTest.Run r =
+        CommandLineTest.run("export", "--db", url, "--db-password-file", missing.toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("--db-password-file " + missing + " cannot be read");

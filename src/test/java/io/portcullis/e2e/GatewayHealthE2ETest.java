@@ -2,12 +2,9 @@ package io.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +15,12 @@ class GatewayHealthE2ETest {
 
   @TempDir Path dir;
 
-  private RunningNode start(String yaml) throws IOException {
-    Path config = Files.writeString(dir.resolve("node.yaml"), yaml);
-    return RunningNode.start(config, dir.resolve("data"), null, Map.of());
+  private RunningNode start(String yaml) {
+    return RunningNode.startWithYaml(dir, yaml);
   }
 
   @Test
-  void healthWhenDefaultPathThenReadyWithTheStoreAndOnlyGetOrHead() throws IOException {
+  void healthWhenDefaultPathThenReadyWithTheStoreAndOnlyGetOrHead() {
     try (RunningNode node = start(NODE)) {
       HttpResponse<String> get = node.get("/.well-known/portcullis/health");
       assertThat(get.statusCode()).isEqualTo(200);
@@ -54,7 +50,7 @@ class GatewayHealthE2ETest {
   }
 
   @Test
-  void healthWhenPathConfiguredThenServedThereOnly() throws IOException {
+  void healthWhenPathConfiguredThenServedThereOnly() {
     try (RunningNode node =
         start(
             NODE.replace(

@@ -2,10 +2,7 @@ package io.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +17,8 @@ class LocalServerApplyE2ETest {
 
   @TempDir Path dir;
 
-  private RunningNode start(String yaml) throws IOException {
-    Path config = Files.writeString(dir.resolve("node.yaml"), yaml);
-    return RunningNode.start(config, dir.resolve("data"), null, Map.of());
+  private RunningNode start(String yaml) {
+    return RunningNode.startWithYaml(dir, yaml);
   }
 
   private static String local(String type, int purgeInterval) {
@@ -38,7 +34,7 @@ class LocalServerApplyE2ETest {
   }
 
   @Test
-  void startWhenFileDeclaresLocalEqualToTheDefaultsThenItReplacesTheStoredOne() throws IOException {
+  void startWhenFileDeclaresLocalEqualToTheDefaultsThenItReplacesTheStoredOne() {
     try (RunningNode node = start(SERVERS + local("database", 61))) {
       assertThat(storeOf(node)).isEqualTo("database");
     }
@@ -49,7 +45,7 @@ class LocalServerApplyE2ETest {
   }
 
   @Test
-  void startWhenFileHasNoLocalThenTheStoredOneIsKept() throws IOException {
+  void startWhenFileHasNoLocalThenTheStoredOneIsKept() {
     try (RunningNode node = start(SERVERS + local("database", 61))) {
       assertThat(storeOf(node)).isEqualTo("database");
     }
