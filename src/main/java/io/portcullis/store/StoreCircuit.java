@@ -90,7 +90,9 @@ public final class StoreCircuit implements AutoCloseable {
   private final DataSource guarded;
   private final AtomicInteger failures = new AtomicInteger();
   private final ScheduledExecutorService prober;
+  private final Object probing = new Object();
   private volatile State state = State.CLOSED;
+  private boolean shutdown;
   private volatile Instant openedAt;
   private volatile long lastSuccessNanos = System.nanoTime();
 
@@ -136,6 +138,7 @@ public final class StoreCircuit implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    shutdown = true;
     prober.shutdownNow();
     if (openedAt == null || state == State.CLOSED) openedAt = Instant.now();
     state = State.OPEN;
@@ -162,7 +165,7 @@ public final class StoreCircuit implements AutoCloseable {
   }
 
   private synchronized void closeCircuit() {
-    if (state == State.CLOSED) return;
+    if (state == State.CLOSED || shutdown) return;
     state = State.CLOSED;
     failures.set(0);
     log.atInfo()
@@ -171,34 +174,57 @@ public final class StoreCircuit implements AutoCloseable {
         .log("store available again");
   }
 
+  /**
+   * Checks the pool now, when the circuit is open, and closes the circuit when the check succeeds;
+   * for whoever has seen the database come back (a listening connection re-established) and must
+   * use it at once. Blocks up to the pool's connection timeout.
+   *
+   * @return whether the circuit is closed afterwards
+   */
+  public boolean probeNow() {
+    return tryClose();
+  }
+
   /** One round of the probe thread; never throws (that would cancel the schedule). */
   private void probe() {
     try {
-      State now = state;
-      if (now == State.CLOSED) {
-        long idle = System.nanoTime() - lastSuccessNanos;
-        if (idle < settings.idleCheckInterval().toNanos()) return;
-        try {
-          check();
-          succeeded();
-        } catch (SQLException e) {
-          failed(e);
-        }
+      if (state != State.CLOSED) {
+        tryClose();
         return;
       }
-      state = State.HALF_OPEN;
+      long idle = System.nanoTime() - lastSuccessNanos;
+      if (idle < settings.idleCheckInterval().toNanos()) return;
+      try {
+        check();
+        succeeded();
+      } catch (SQLException e) {
+        failed(e);
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("error", e.toString()).log("store probe failed unexpectedly");
+    }
+  }
+
+  /** Half-open: one check at a time; calls are still refused meanwhile. */
+  private boolean tryClose() {
+    synchronized (probing) {
+      synchronized (this) {
+        if (state == State.CLOSED) return true;
+        if (shutdown) return false;
+        state = State.HALF_OPEN;
+      }
       try {
         check();
         succeeded();
         closeCircuit();
+        return true;
       } catch (SQLException e) {
         synchronized (this) {
           if (state == State.HALF_OPEN) state = State.OPEN;
         }
         log.atDebug().addKeyValue("error", e.getMessage()).log("store probe failed");
+        return false;
       }
-    } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("error", e.toString()).log("store probe failed unexpectedly");
     }
   }
 

@@ -116,6 +116,20 @@ class StoreCircuitTest {
   }
 
   @Test
+  void probeNowWhenOpenThenClosedAtOnceWhenThePoolAnswersElseStaysOpen() {
+    pool.failure = new SQLTransientConnectionException("timed out", "08001");
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> circuit.dataSource().getConnection());
+    }
+    assertThat(circuit.probeNow()).isFalse();
+    assertThat(circuit.state()).isEqualTo(StoreCircuit.State.OPEN);
+
+    pool.failure = null;
+    assertThat(circuit.probeNow()).isTrue();
+    assertThat(circuit.isAvailable()).isTrue();
+  }
+
+  @Test
   void closeWhenCalledThenTheStoreIsReportedUnavailable() {
     circuit.close();
 
