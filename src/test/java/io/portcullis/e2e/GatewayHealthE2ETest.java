@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Readiness on the gateway port, at its default path and at a configured one. */
+/**
+ * Readiness on the gateway port, at its default path and at a configured one; the store's pool, now
+ * behind its circuit breaker, still measured on {@code /metrics}.
+ */
 class GatewayHealthE2ETest {
   private static final String NODE =
       "gateway:\n  listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\n";
@@ -60,6 +63,15 @@ class GatewayHealthE2ETest {
       assertThat(get.statusCode()).isEqualTo(200);
       assertThat(get.body()).isEqualTo("{\"status\":\"UP\",\"store\":\"UP\"}");
       assertThat(node.get("/.well-known/portcullis/health").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void metricsWhenNodeRunsThenTheStorePoolIsMeasured() {
+    try (RunningNode node = start(NODE)) {
+      HttpResponse<String> metrics = node.admin("GET", "/metrics", null);
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("hikaricp_connections");
     }
   }
 }
