@@ -114,10 +114,16 @@ class DatabaseOutageTwoNodesE2ETest {
       // Tokens a node has in memory still work.
       assertThat(node.getWithBearer("/opaque/v1/x", cached).statusCode()).isEqualTo(200);
       assertReadyWithStoreDown(node);
-      HttpResponse<String> token = clientCredentials(node);
-      assertThat(token.statusCode()).as(token.body()).isEqualTo(503);
-      assertThat(new JsonObject(token.body()).getString("error"))
-          .isEqualTo("temporarily_unavailable");
+      String unknown = Tokens.newToken();
+      for (HttpResponse<String> answer :
+          List.of(
+              clientCredentials(node),
+              form(node, "/oauth2/introspect", "token=" + unknown),
+              form(node, "/oauth2/revoke", "token=" + unknown))) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+        assertThat(new JsonObject(answer.body()).getString("error"))
+            .isEqualTo("temporarily_unavailable");
+      }
     }
 
     postgres.start();
@@ -205,11 +211,16 @@ class DatabaseOutageTwoNodesE2ETest {
   }
 
   private static HttpResponse<String> clientCredentials(RunningNode node) {
+    return form(node, "/oauth2/token", "grant_type=client_credentials");
+  }
+
+  /** A form POST to an authorization-server endpoint as the application. */
+  private static HttpResponse<String> form(RunningNode node, String path, String body) {
     return RunningNode.send(
-        node.gateway("/oauth2/token")
+        node.gateway(path)
             .header("Authorization", RunningNode.basic("photo-app", APP_SECRET))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(BodyPublishers.ofString("grant_type=client_credentials"))
+            .POST(BodyPublishers.ofString(body))
             .build());
   }
 }
