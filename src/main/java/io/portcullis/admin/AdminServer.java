@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * The admin port: the admin REST API, {@code /health} and {@code /metrics} (docs/ADMIN-API.md
  * describes every route).
  *
- * <p>Every call but {@code /health} and {@code /health/live} needs HTTP Basic credentials of an
- * enabled user with role {@code admin}. Every error is {@code application/problem+json}. Control
- * plane calls and password checks run on a small worker pool of their own, never on the event loop.
+ * <p>Every call but {@code /health}, {@code /health/ready} and {@code /health/live} needs HTTP
+ * Basic credentials of an enabled user with role {@code admin}. Every error is {@code
+ * application/problem+json}. Control plane calls and password checks run on a small worker pool of
+ * their own, never on the event loop.
  */
 public final class AdminServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -155,11 +156,12 @@ public final class AdminServer {
     router
         .route("/health/live")
         .handler(new MethodDispatch().on(HttpMethod.GET, ctx -> status(bodies, true).send(ctx)));
-    router
-        .route("/health")
-        .handler(
-            new MethodDispatch()
-                .on(HttpMethod.GET, ctx -> health(ctx, authentication, blocking, bodies)));
+    for (String path : List.of("/health", "/health/ready")) {
+      router
+          .route(path)
+          .handler(
+              new MethodDispatch().on(HttpMethod.GET, ctx -> health(ctx, authentication, bodies)));
+    }
 
     router
         .route()
@@ -192,21 +194,19 @@ public final class AdminServer {
   }
 
   /**
-   * Readiness: 200 when every check is UP, else 503. Without credentials only the verdict; with
-   * admin credentials the checks too; with credentials that fail, 401 or 403 as everywhere.
+   * Readiness, from kept state (never a query, so it answers at once during a database outage): 200
+   * while the node can serve, else 503, with the store's state in the body. Without credentials the
+   * verdict and the store; with admin credentials every check too; with credentials that fail, 401
+   * or 403 as everywhere.
    */
-  private void health(
-      RoutingContext ctx,
-      AdminAuthentication authentication,
-      Blocking blocking,
-      JsonBodies bodies) {
+  private void health(RoutingContext ctx, AdminAuthentication authentication, JsonBodies bodies) {
     if (!AdminAuthentication.hasCredentials(ctx.request())) {
-      blocking.reply(ctx, () -> status(bodies, readiness.check().ready()));
+      readiness(bodies, false).send(ctx);
       return;
     }
     authentication
         .authenticate(ctx.request())
-        .onSuccess(admin -> blocking.reply(ctx, () -> detailed(bodies, readiness.check())))
+        .onSuccess(admin -> readiness(bodies, true).send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -215,11 +215,18 @@ public final class AdminServer {
     return Reply.json(up ? 200 : 503, bodies.write(body));
   }
 
-  private static Reply detailed(JsonBodies bodies, Readiness.Checks checks) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", up(checks.ready()));
-    body.putObject("checks")
-        .put("store", up(checks.store()))
-        .put("snapshot", up(checks.snapshot()));
+  private Reply readiness(JsonBodies bodies, boolean detailed) {
+    Readiness.Checks checks = readiness.check();
+    ObjectNode body =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("status", up(checks.ready()))
+            .put("store", up(checks.store()));
+    if (detailed) {
+      body.putObject("checks")
+          .put("store", up(checks.store()))
+          .put("snapshot", up(checks.snapshot()));
+    }
     return Reply.json(checks.ready() ? 200 : 503, bodies.write(body));
   }
 

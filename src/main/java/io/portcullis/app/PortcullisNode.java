@@ -1,6 +1,5 @@
 package io.portcullis.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +21,7 @@ import io.portcullis.credential.Authenticator;
 import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.demo.EchoUpstream;
+import io.portcullis.gateway.GatewayHealth;
 import io.portcullis.gateway.GatewayServer;
 import io.portcullis.gateway.GatewaySettings;
 import io.portcullis.gateway.LocalRoutes;
@@ -137,7 +137,12 @@ public final class PortcullisNode implements AutoCloseable {
     createDataDir(dataDir);
     String url = options.dbUrl() != null ? options.dbUrl() : config.store().url();
     if (url == null) url = StoreOptions.defaultUrl(dataDir);
-    database = Database.open(url, config.store().username(), config.store().password());
+    String password = options.env().get(StoreOptions.PASSWORD_ENV);
+    database =
+        Database.open(
+            url,
+            config.store().username(),
+            password == null || password.isEmpty() ? config.store().password() : password);
     closeables.add(database);
     banner.add("store: " + database.describe());
 
@@ -150,7 +155,10 @@ public final class PortcullisNode implements AutoCloseable {
             hasher,
             StoreJson.mapper());
     control.reload();
-    RegistryContent content = withoutDefaultedLocal(config.content());
+    RegistryContent content =
+        loaded != null && loaded.declaresLocalServer()
+            ? config.content()
+            : withoutDefaultedLocal(config.content());
     try {
       control.apply(content);
     } catch (ValidationException e) {
@@ -210,9 +218,7 @@ public final class PortcullisNode implements AutoCloseable {
     vertx = Vertx.vertx();
     followRegistryChanges(notifier);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (database.dataSource() instanceof HikariDataSource pool) {
-      pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
-    }
+    database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     Authenticator authenticator =
         new Authenticator(
             hasher,
@@ -256,7 +262,10 @@ public final class PortcullisNode implements AutoCloseable {
                     new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock))),
             new PolicyAuthorizer(),
             new MicrometerTransactionRecorder(registry),
-            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler()),
+            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
+                .plus(
+                    config.gateway().healthPath(),
+                    new GatewayHealth(snapshots, database.circuit()::isAvailable)),
             clock);
     gatewayPort = gateway.start().await();
 
@@ -271,7 +280,7 @@ public final class PortcullisNode implements AutoCloseable {
             new RegistryCodec(),
             new ConfigWriter(),
             metrics,
-            Readiness.of(control, snapshots),
+            Readiness.of(database.circuit()::isAvailable, snapshots),
             PortcullisNode::translateStoreFailure,
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
@@ -360,8 +369,10 @@ public final class PortcullisNode implements AutoCloseable {
   }
 
   /**
-   * The loader adds a default {@code local} server to a file that declares none; when the store
-   * already has one (perhaps changed through the admin API), that default must not overwrite it.
+   * The loader adds a default {@code local} server to a file that declares none (and running
+   * without a file means the defaults); when the store already has one (perhaps changed through the
+   * admin API), that default must not overwrite it. Only for content whose {@code local} was
+   * defaulted: a file's own {@code local} section always applies, even when equal to the defaults.
    */
   private RegistryContent withoutDefaultedLocal(RegistryContent content) {
     AuthorizationServer defaulted = PortcullisConfig.defaultLocalServer(config.gateway());

@@ -28,14 +28,28 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--db",
       paramLabel = "JDBC_URL",
       description =
-          "Database URL, e.g. jdbc:postgresql://host/db?user=u&password=p (overrides store.url).")
+          "Database URL, e.g. jdbc:postgresql://host/db?user=u (overrides store.url); the password"
+              + " from --db-password-file or PORTCULLIS_DB_PASSWORD.")
   String db;
+
+  @Option(
+      names = StoreOptions.PASSWORD_FILE_OPTION,
+      paramLabel = "FILE",
+      description =
+          "File holding the database password (one line), instead of password= in the --db URL,"
+              + " which ps shows; or set "
+              + StoreOptions.PASSWORD_ENV
+              + ".")
+  Path passwordFile;
 
   @Override
   public Integer call() throws InterruptedException {
     PortcullisNode node;
     try {
-      node = PortcullisNode.start(new NodeOptions(config, data, db, System.getenv()));
+      node =
+          PortcullisNode.start(
+              new NodeOptions(
+                  config, data, db, StoreOptions.withPasswordFile(System.getenv(), passwordFile)));
     } catch (ConfigException e) {
       System.err.println("portcullis: the configuration was not applied:");
       System.err.println(e.getMessage());

@@ -61,7 +61,8 @@ public final class ConfigLoader {
           "maxBodySize",
           "drainTimeout",
           "verifiedTokenCache",
-          "authThrottle");
+          "authThrottle",
+          "healthPath");
   static final List<String> AUTH_THROTTLE_FIELDS =
       List.of("failuresPerName", "failuresPerAddress", "window", "maxTracked");
   static final List<String> ADMIN_FIELDS = List.of("listen");
@@ -162,8 +163,14 @@ public final class ConfigLoader {
       problems.add(new ConfigProblem(sourceName, lines.lineOf(path), path, v.message()));
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
+    boolean declaresLocal =
+        entries.servers().stream()
+            .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content), sourceName, lines);
+        new PortcullisConfig(gateway, admin, store, demo, content),
+        sourceName,
+        lines,
+        declaresLocal);
   }
 
   // ---------------------------------------------------------------- checks
@@ -347,7 +354,8 @@ public final class ConfigLoader {
             100_000_000,
             GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
             "entries (0: verify every request)"),
-        readAuthThrottle(r.get("authThrottle"), out));
+        readAuthThrottle(r.get("authThrottle"), out),
+        healthPath(r));
   }
 
   private static FailureThrottle.Settings readAuthThrottle(JsonNode node, List<Violation> out) {
@@ -380,6 +388,22 @@ public final class ConfigLoader {
                 "failures (0: no limit per address)"),
         Duration.ofSeconds(bounded(r, "window", 1, 86_400, d.window().toSeconds(), "seconds")),
         bounded(r, "maxTracked", 1, 10_000_000, d.maxTracked(), "entries"));
+  }
+
+  /** A path of segments such as {@code /.well-known/portcullis/health}; not {@code /}. */
+  private static String healthPath(FieldReader r) {
+    String text = r.text("healthPath");
+    if (text == null) return null;
+    if (!text.matches("(/[A-Za-z0-9._~-]+)+")) {
+      r.wrong(
+          "healthPath",
+          "expected a path such as /.well-known/portcullis/health: segments of A-Z a-z 0-9 . _ ~ -"
+              + " each after a /, no trailing /; was \""
+              + text
+              + "\"");
+      return null;
+    }
+    return text;
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

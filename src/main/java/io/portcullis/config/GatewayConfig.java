@@ -19,6 +19,9 @@ import java.time.Duration;
  *     skips its signature check; 0 verifies every request afresh; default 100000
  * @param authThrottle the failed-authentication limits ({@code authThrottle}); default {@link
  *     FailureThrottle.Settings#DEFAULTS}
+ * @param healthPath the path on the gateway port that answers readiness, for load balancers that
+ *     cannot reach the admin port; default {@value #DEFAULT_HEALTH_PATH}, which no API can be
+ *     expected to use
  */
 public record GatewayConfig(
     HostPort listen,
@@ -28,7 +31,8 @@ public record GatewayConfig(
     long maxBodySize,
     Duration drainTimeout,
     long verifiedTokenCache,
-    FailureThrottle.Settings authThrottle) {
+    FailureThrottle.Settings authThrottle,
+    String healthPath) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
@@ -36,6 +40,7 @@ public record GatewayConfig(
   public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final long DEFAULT_VERIFIED_TOKEN_CACHE = 100_000;
+  public static final String DEFAULT_HEALTH_PATH = "/.well-known/portcullis/health";
 
   public static final GatewayConfig DEFAULT =
       new GatewayConfig(
@@ -46,16 +51,18 @@ public record GatewayConfig(
           DEFAULT_MAX_BODY_SIZE,
           DEFAULT_DRAIN_TIMEOUT,
           DEFAULT_VERIFIED_TOKEN_CACHE,
-          FailureThrottle.Settings.DEFAULTS);
+          FailureThrottle.Settings.DEFAULTS,
+          DEFAULT_HEALTH_PATH);
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
+    healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
     authThrottle = authThrottle == null ? FailureThrottle.Settings.DEFAULTS : authThrottle;
   }
 
-  /** A gateway section with the default failed-authentication limits. */
+  /** A gateway section with the default failed-authentication limits and health path. */
   public GatewayConfig(
       HostPort listen,
       URI publicUrl,
@@ -72,10 +79,11 @@ public record GatewayConfig(
         maxBodySize,
         drainTimeout,
         verifiedTokenCache,
-        FailureThrottle.Settings.DEFAULTS);
+        FailureThrottle.Settings.DEFAULTS,
+        DEFAULT_HEALTH_PATH);
   }
 
-  /** A gateway section with the default verified-token cache. */
+  /** A gateway section with the default verified-token cache and health path. */
   public GatewayConfig(
       HostPort listen,
       URI publicUrl,

@@ -11,15 +11,28 @@ public final class LoadedConfig {
   private final PortcullisConfig config;
   private final String source;
   private final SourceLines lines;
+  private final boolean declaresLocalServer;
 
-  LoadedConfig(PortcullisConfig config, String source, SourceLines lines) {
+  LoadedConfig(
+      PortcullisConfig config, String source, SourceLines lines, boolean declaresLocalServer) {
     this.config = config;
     this.source = source;
     this.lines = lines;
+    this.declaresLocalServer = declaresLocalServer;
   }
 
   public PortcullisConfig config() {
     return config;
+  }
+
+  /**
+   * Whether the file has an {@code authorizationServers.local} section. When it has none, the
+   * loader adds the default one to {@link PortcullisConfig#content()}, and that default must not
+   * replace a {@code local} server already stored; a section the file has is applied as written,
+   * even when it equals the defaults.
+   */
+  public boolean declaresLocalServer() {
+    return declaresLocalServer;
   }
 
   /** The file name (or the name given for the text). */

@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,6 +34,36 @@ public record LocalRoutes(List<String> pathPrefixes, Handler<HttpServerRequest> 
             "local path prefix must start with / and not end with /, was " + prefix);
       }
     }
+  }
+
+  /**
+   * These routes and one more endpoint at exactly {@code path}, which comes first: a request whose
+   * path is {@code path} goes to {@code endpoint}, one below it ({@code path/x}) that no other
+   * local route claims is 404, every other as before.
+   *
+   * @throws IllegalArgumentException when the path does not start with / or ends with /
+   */
+  public LocalRoutes plus(String path, Handler<HttpServerRequest> endpoint) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (path.equals("/")) {
+      throw new IllegalArgumentException("a local endpoint cannot take the whole gateway: /");
+    }
+    List<String> prefixes = new ArrayList<>(pathPrefixes);
+    prefixes.add(path);
+    Handler<HttpServerRequest> rest = handler;
+    LocalRoutes self = this;
+    return new LocalRoutes(
+        prefixes,
+        request -> {
+          if (path.equals(request.path())) {
+            endpoint.handle(request);
+          } else if (self.claims(request.path())) {
+            rest.handle(request);
+          } else {
+            request.response().setStatusCode(404).end();
+          }
+        });
   }
 
   /** Whether the path belongs to a local endpoint. */

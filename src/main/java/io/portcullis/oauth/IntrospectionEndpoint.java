@@ -114,7 +114,7 @@ final class IntrospectionEndpoint {
   }
 
   private void failed(RoutingContext ctx, Throwable e) {
-    LOG.atError().setCause(e).log("token lookup failed");
+    OAuthResponses.logFailure(LOG, e).log("token lookup failed");
     OAuthResponses.oauthError(
         ctx, OAuthFailure.unavailable("the token store is not available right now; try again"));
   }

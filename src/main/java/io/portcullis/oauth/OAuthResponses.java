@@ -3,11 +3,14 @@ package io.portcullis.oauth;
 import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.ErrorResponder;
 import io.portcullis.http.HttpError;
+import io.portcullis.token.store.StoreUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /** How the authorization-server endpoints answer: JSON, never cached, errors as problems. */
 final class OAuthResponses {
@@ -16,6 +19,18 @@ final class OAuthResponses {
   private OAuthResponses() {}
 
   /** 200 with the JSON body and the RFC 6749 §5.1 no-cache headers. */
+  /**
+   * The log line of a request that failed for want of the store: an error with its stack trace,
+   * except while the store is known to be unreachable, whose outage the store logs once (then a
+   * debug line with the reason only).
+   */
+  static LoggingEventBuilder logFailure(Logger log, Throwable failure) {
+    if (StoreUnavailable.causes(failure)) {
+      return log.atDebug().addKeyValue("error", failure.getMessage());
+    }
+    return log.atError().setCause(failure);
+  }
+
   static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse response = ctx.response();
     return response

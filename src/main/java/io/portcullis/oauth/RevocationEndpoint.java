@@ -64,7 +64,7 @@ final class RevocationEndpoint {
                     .compose(v -> OAuthResponses.json(ctx, 200, new JsonObject())))
         .onFailure(
             e -> {
-              LOG.atError().setCause(e).log("revocation failed");
+              OAuthResponses.logFailure(LOG, e).log("revocation failed");
               OAuthResponses.oauthError(
                   ctx,
                   OAuthFailure.unavailable(

@@ -121,8 +121,7 @@ final class TokenEndpoint {
             })
         .onFailure(
             e -> {
-              LOG.atError()
-                  .setCause(e)
+              OAuthResponses.logFailure(LOG, e)
                   .addKeyValue("grant_type", grantType)
                   .log("token request failed");
               OAuthResponses.oauthError(

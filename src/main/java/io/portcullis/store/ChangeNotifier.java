@@ -1,5 +1,6 @@
 package io.portcullis.store;
 
+import java.sql.Connection;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -86,7 +87,15 @@ public interface ChangeNotifier extends AutoCloseable {
     Objects.requireNonNull(database, "database");
     if (database.dialect() == Database.Dialect.H2) return new LocalChangeNotifier();
     PostgresChangeNotifier notifier =
-        new PostgresChangeNotifier(database.dataSource(), database::openDedicatedConnection);
+        new PostgresChangeNotifier(
+            database.dataSource(),
+            () -> {
+              Connection listening = database.openDedicatedConnection();
+              // Listening again after an outage: the listeners re-read what they may have missed
+              // at once, through the pool, whose circuit must not still refuse them.
+              database.circuit().probeNow();
+              return listening;
+            });
     notifier.start();
     return notifier;
   }

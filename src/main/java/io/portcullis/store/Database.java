@@ -44,11 +44,13 @@ public final class Database implements AutoCloseable {
   private static final int MAXIMUM_POOL_SIZE = 10;
 
   private final HikariDataSource dataSource;
+  private final StoreCircuit circuit;
   private final Dialect dialect;
   private final String description;
 
   private Database(HikariDataSource dataSource, Dialect dialect, String description) {
     this.dataSource = dataSource;
+    this.circuit = new StoreCircuit(dataSource, description, StoreCircuit.Settings.DEFAULT);
     this.dialect = dialect;
     this.description = description;
   }
@@ -104,9 +106,22 @@ public final class Database implements AutoCloseable {
     return new Database(dataSource, dialect, shown);
   }
 
-  /** The pool. Closed by {@link #close()}. */
+  /**
+   * The pool behind its circuit breaker ({@link StoreCircuit}): while the database is known to be
+   * unreachable, {@code getConnection} fails at once. Closed by {@link #close()}.
+   */
   public DataSource dataSource() {
+    return circuit.dataSource();
+  }
+
+  /** The pool itself, for its metrics; the store's components use {@link #dataSource()}. */
+  public HikariDataSource pool() {
     return dataSource;
+  }
+
+  /** The circuit breaker in front of the pool: whether the database answers, without blocking. */
+  public StoreCircuit circuit() {
+    return circuit;
   }
 
   /**
@@ -133,6 +148,7 @@ public final class Database implements AutoCloseable {
   /** Closes the pool; an H2 database closes with its last connection. Idempotent. */
   @Override
   public void close() {
+    circuit.close();
     if (!dataSource.isClosed()) {
       dataSource.close();
       log.info("store closed: {}", description);

@@ -121,7 +121,7 @@ final class AdminFixture implements AutoCloseable {
             codec,
             new ConfigWriter(codec),
             metrics,
-            Readiness.of(control, snapshots),
+            Readiness.of(database.circuit()::isAvailable, snapshots),
             AdminFixture::storeConflicts,
             extensions.apply(this));
     await(server.start());

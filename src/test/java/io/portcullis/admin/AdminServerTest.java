@@ -361,31 +361,39 @@ class AdminServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response))
-        .isEqualTo(json("{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"snapshot\":\"UP\"}}"));
+        .isEqualTo(
+            json(
+                "{\"status\":\"UP\",\"store\":\"UP\","
+                    + "\"checks\":{\"store\":\"UP\",\"snapshot\":\"UP\"}}"));
   }
 
-  @Test
-  void healthWhenReadyWithoutCredentialsThen200WithoutChecks() {
-    HttpResponse<String> response = fixture().call("GET", "/health", null);
+  @ParameterizedTest
+  @ValueSource(strings = {"/health", "/health/ready"})
+  void healthWhenReadyWithoutCredentialsThen200WithStoreOnly(String path) {
+    HttpResponse<String> response = fixture().call("GET", path, null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
+    assertThat(response.body()).isEqualTo("{\"status\":\"UP\",\"store\":\"UP\"}");
   }
 
-  @Test
-  void healthWhenDatabaseClosedThen503Down() {
+  @ParameterizedTest
+  @ValueSource(strings = {"/health", "/health/ready"})
+  void healthWhenDatabaseClosedThenStillReadyWithStoreDown(String path) {
     AdminFixture f = fixture();
     f.database.close();
 
-    HttpResponse<String> detailed = f.admin("GET", "/health");
-    HttpResponse<String> open = f.call("GET", "/health", null);
+    HttpResponse<String> detailed = f.admin("GET", path);
+    HttpResponse<String> open = f.call("GET", path, null);
 
-    assertThat(detailed.statusCode()).isEqualTo(503);
+    // The data plane still serves JWT-protected and open APIs: a load balancer must keep the node.
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).isEqualTo("{\"status\":\"UP\",\"store\":\"DOWN\"}");
+    assertThat(detailed.statusCode()).as(detailed.body()).isEqualTo(200);
     assertThat(json(detailed))
         .isEqualTo(
-            json("{\"status\":\"DOWN\",\"checks\":{\"store\":\"DOWN\",\"snapshot\":\"UP\"}}"));
-    assertThat(open.statusCode()).isEqualTo(503);
-    assertThat(open.body()).isEqualTo("{\"status\":\"DOWN\"}");
+            json(
+                "{\"status\":\"UP\",\"store\":\"DOWN\","
+                    + "\"checks\":{\"store\":\"DOWN\",\"snapshot\":\"UP\"}}"));
   }
 
   @Test

@@ -14,9 +14,10 @@ import picocli.CommandLine;
 
 /** The commands as a user runs them: exit codes and what they print. */
 class CommandLineTest {
-  private record Run(int exit, String out, String err) {}
+  record Run(int exit, String out, String err) {}
 
-  private static synchronized Run run(String... args) {
+  /** Runs the command line as {@code portcullis ARGS…} would, capturing what it prints. */
+  static synchronized Run run(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
   static final Path PRODUCT_EXAMPLE = Path.of("src/test/resources/config/product-example.yaml");
@@ -395,6 +396,26 @@ class ConfigLoaderTest {
             "test.yaml:2: gateway.authThrottle.window: expected 1 to 86400 seconds; was 0",
             "test.yaml:2: gateway.authThrottle.failuresPerAddress: expected 0 to 1000000 failures"
                 + " (0: no limit per address); was -1");
+  }
+
+  @Test
+  void loadWhenHealthPathIsGivenThenItIsReadElseTheDefault() {
+    assertThat(load("gateway: { healthPath: /healthz }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::healthPath)
+        .isEqualTo("/healthz");
+    assertThat(load("gateway: { listen: \":8081\" }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::healthPath)
+        .isEqualTo("/.well-known/portcullis/health");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "healthz", "/healthz/", "/a b", "/a//b"})
+  void loadWhenHealthPathIsNotAPathThenRejectedNamingTheField(String path) {
+    assertThat(problems("gateway: { healthPath: \"" + path + "\" }\n"))
+        .singleElement()
+        .asString()
+        .startsWith("test.yaml:1: gateway.healthPath: expected a path such as")
+        .endsWith("was \"" + path + "\"");
   }
 
   // ---------------------------------------------------------------- environment variables

@@ -78,6 +78,19 @@ final class RunningNode implements AutoCloseable {
     return env;
   }
 
+  /**
+   * A node on the embedded database in {@code directory/data}, from a configuration file {@code
+   * directory/node.yaml} with this text.
+   */
+  static RunningNode startWithYaml(Path directory, String yaml) {
+    try {
+      Path config = Files.writeString(directory.resolve("node.yaml"), yaml);
+      return start(config, directory.resolve("data"), null, Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static RunningNode start(Path config, Path dataDir, String dbUrl, Map<String, String> env) {
     return start(config, dataDir, dbUrl, env, Clock.systemUTC());
   }

@@ -9,13 +9,17 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.token.store.CachingTokenStore;
 import io.portcullis.token.store.OpaqueTokenGenerator;
+import io.portcullis.token.store.StoreUnavailable;
 import io.portcullis.token.store.TokenLookupException;
 import io.portcullis.token.store.TokenRecord;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +78,12 @@ public final class OpaqueTokenIdentifier implements Identifier {
     Future<Optional<TokenRecord>> lookup(String token);
   }
 
+  private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
+
   private final Lookup tokens;
   private final Clock clock;
+  private final AtomicLong nextWarn = new AtomicLong(System.nanoTime());
+  private final AtomicInteger unlogged = new AtomicInteger();
 
   /**
    * @param tokens the data plane's non-blocking token lookup
@@ -108,7 +116,13 @@ public final class OpaqueTokenIdentifier implements Identifier {
         .recover(
             failure -> {
               if (!(failure instanceof TokenLookupException)) return Future.failedFuture(failure);
-              log.atWarn()
+              // A known outage is logged once by the store; other failures at most once per
+              // WARN_INTERVAL, with how many went unlogged, not once per request.
+              boolean warn = !StoreUnavailable.causes(failure) && mayWarn();
+              if (!warn) unlogged.incrementAndGet();
+              (warn
+                      ? log.atWarn().addKeyValue("alsoFailedSinceLastLine", unlogged.getAndSet(0))
+                      : log.atDebug())
                   .addKeyValue("api", ctx.api() == null ? null : ctx.api().key())
                   .addKeyValue("error", failure.getMessage())
                   .log("opaque token lookup failed; answering 503");
@@ -116,6 +130,13 @@ public final class OpaqueTokenIdentifier implements Identifier {
                   new Rejected(
                       503, null, "the token store is not available right now; try again later"));
             });
+  }
+
+  /** Whether a warning may be logged now: at most one per {@link #WARN_INTERVAL}. */
+  private boolean mayWarn() {
+    long now = System.nanoTime();
+    long next = nextWarn.get();
+    return now - next >= 0 && nextWarn.compareAndSet(next, now + WARN_INTERVAL.toNanos());
   }
 
   private Identification decide(Optional<TokenRecord> found, Snapshot snapshot) {

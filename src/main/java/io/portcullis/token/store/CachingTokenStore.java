@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,6 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and at most {@link Settings#lookupThreads} delegate calls run at once with at most {@link
  *       Settings#maxPendingLookups} waiting; beyond that a lookup fails at once rather than queue
  *       more work on the database.
+ *   <li><b>Bounded wait</b>: a lookup is answered within {@link Settings#maxWait}, with a failure
+ *       when the store has not answered by then; a delegate call still queued by then is dropped.
+ *       While the store is known to be unreachable (its circuit is open) the delegate fails at
+ *       once, so every uncached lookup does too; cached tokens are still answered.
  * </ul>
  *
  * <p>The other {@link TokenStore} methods block as the delegate does; {@link #find} always asks the
@@ -54,19 +59,26 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
    * @param negativeTtl how long "unknown token" is remembered; zero for never
    * @param lookupThreads how many delegate calls may run at once
    * @param maxPendingLookups how many delegate calls may wait for a thread
+   * @param maxWait the longest a lookup waits for the delegate: a caller is then answered with a
+   *     failure, and a delegate call still waiting for a thread by then is not made
    */
   public record Settings(
       long maximumSize,
       Duration maxPositiveAge,
       Duration negativeTtl,
       int lookupThreads,
-      int maxPendingLookups) {
+      int maxPendingLookups,
+      Duration maxWait) {
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(2);
     public static final Settings DEFAULT =
-        new Settings(100_000, Duration.ofSeconds(30), Duration.ofSeconds(2), 4, 1_000);
+        new Settings(
+            100_000, Duration.ofSeconds(30), Duration.ofSeconds(2), 4, 1_000, DEFAULT_MAX_WAIT);
 
     public Settings {
       Objects.requireNonNull(maxPositiveAge, "maxPositiveAge");
       Objects.requireNonNull(negativeTtl, "negativeTtl");
+      Objects.requireNonNull(maxWait, "maxWait");
+      if (maxWait.toMillis() < 1) throw invalid("maxWait", "at least 1 ms", maxWait);
       if (maximumSize < 1) throw invalid("maximumSize", "at least 1", maximumSize);
       if (maxPositiveAge.isNegative() || maxPositiveAge.isZero()) {
         throw invalid("maxPositiveAge", "positive", maxPositiveAge);
@@ -76,6 +88,22 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
       if (maxPendingLookups < 1) {
         throw invalid("maxPendingLookups", "at least 1", maxPendingLookups);
       }
+    }
+
+    /** Settings with the default {@link #DEFAULT_MAX_WAIT}. */
+    public Settings(
+        long maximumSize,
+        Duration maxPositiveAge,
+        Duration negativeTtl,
+        int lookupThreads,
+        int maxPendingLookups) {
+      this(
+          maximumSize,
+          maxPositiveAge,
+          negativeTtl,
+          lookupThreads,
+          maxPendingLookups,
+          DEFAULT_MAX_WAIT);
     }
 
     private static IllegalArgumentException invalid(String field, String expected, Object was) {
@@ -91,11 +119,13 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
   private final ConcurrentMap<String, CompletableFuture<Optional<TokenRecord>>> inFlight =
       new ConcurrentHashMap<>();
   private final ThreadPoolExecutor lookups;
+  private final Duration maxWait;
 
   public CachingTokenStore(TokenStore delegate, Clock clock, Settings settings) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(settings, "settings");
+    this.maxWait = settings.maxWait();
     this.answers =
         Caffeine.newBuilder()
             .maximumSize(settings.maximumSize())
@@ -132,7 +162,9 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
    * @param token the token as the client sent it
    * @return a future of the token's record when the token exists and {@link TokenRecord#isActive}
    *     now, or of empty when it is malformed, unknown, expired, revoked or rotated; failed with
-   *     {@link TokenLookupException} when the delegate failed or too many lookups are waiting
+   *     {@link TokenLookupException} when the delegate failed (at once when the store is known to
+   *     be unreachable: the cause is then {@link StoreUnavailable}), did not answer within {@link
+   *     Settings#maxWait}, or too many lookups are waiting
    */
   public Future<Optional<TokenRecord>> lookup(String token) {
     if (!OpaqueTokenGenerator.isWellFormed(token)) return Future.succeededFuture(Optional.empty());
@@ -157,10 +189,21 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
             answer.completeExceptionally(failure);
           }
         });
+    // The caller's wait is bounded even while every lookup thread waits for a connection.
+    answer.orTimeout(maxWait.toMillis(), TimeUnit.MILLISECONDS);
     Context context = Vertx.currentContext();
-    return context == null
-        ? Future.fromCompletionStage(answer)
-        : Future.fromCompletionStage(answer, context);
+    Future<Optional<TokenRecord>> result =
+        context == null
+            ? Future.fromCompletionStage(answer)
+            : Future.fromCompletionStage(answer, context);
+    return result.recover(
+        failure ->
+            Future.failedFuture(
+                failure instanceof TimeoutException
+                    ? new TokenLookupException(
+                        "the token store did not answer within " + maxWait.toMillis() + " ms",
+                        failure)
+                    : failure));
   }
 
   /** Forgets the cached state of one token, after it was revoked or rotated elsewhere. */
@@ -283,6 +326,7 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
   private final class Load implements Runnable {
     private final String hash;
     private final CompletableFuture<Optional<TokenRecord>> answer;
+    private final long queuedAt = System.nanoTime();
 
     private Load(String hash, CompletableFuture<Optional<TokenRecord>> answer) {
       this.hash = hash;
@@ -291,6 +335,15 @@ public final class CachingTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public void run() {
+      if (System.nanoTime() - queuedAt > maxWait.toNanos()) {
+        // Its callers have been answered already; the store is slow or away: do not add to it.
+        inFlight.remove(hash, answer);
+        answer.completeExceptionally(
+            new TokenLookupException(
+                "the token store did not answer within " + maxWait.toMillis() + " ms",
+                new TimeoutException()));
+        return;
+      }
       Optional<TokenRecord> found;
       try {
         found = delegate.find(hash);

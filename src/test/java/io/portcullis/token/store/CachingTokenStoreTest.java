@@ -7,6 +7,7 @@ import static io.portcullis.token.store.Tokens.newToken;
 import static io.portcullis.token.store.Tokens.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.TokenRecord.Kind;
@@ -281,6 +282,31 @@ class CachingTokenStoreTest {
         .hasMessageContaining("too many");
     delegate.gate.countDown();
     for (Future<Optional<TokenRecord>> lookup : accepted) assertThat(await(lookup)).isEmpty();
+  }
+
+  @Test
+  void lookupWhenTheStoreHangsThenAnsweredWithinMaxWaitAndQueuedCallsAreNeverMade()
+      throws Exception {
+    CachingTokenStore bounded =
+        open(
+            new CachingTokenStore.Settings(
+                1_000, Duration.ofMinutes(5), Duration.ZERO, 1, 10, Duration.ofMillis(300)));
+    delegate.gate = new CountDownLatch(1);
+
+    Future<Optional<TokenRecord>> running = bounded.lookup(newToken());
+    Future<Optional<TokenRecord>> queued = bounded.lookup(newToken());
+
+    for (Future<Optional<TokenRecord>> lookup : List.of(running, queued)) {
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> await(lookup));
+      assertThat(failure.getCause())
+          .isInstanceOf(TokenLookupException.class)
+          .hasMessageContaining("did not answer within 300 ms");
+    }
+    delegate.gate.countDown();
+    // The queued call's caller was answered already: it is dropped, not made. A later lookup runs
+    // after it on the one thread.
+    assertThat(await(bounded.lookup(newToken()))).isEmpty();
+    assertThat(delegate.finds).hasValue(2);
   }
 
   @Test
