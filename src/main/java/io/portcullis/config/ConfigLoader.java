@@ -59,7 +59,11 @@ public final class ConfigLoader {
           "maxUriLength",
           "maxBodySize",
           "drainTimeout",
-          "verifiedTokenCache");
+          "verifiedTokenCache",
+          "timeouts",
+          "bodyBuffer");
+  static final List<String> GATEWAY_TIMEOUT_FIELDS =
+      List.of("requestHead", "idle", "body", "minBodyRate");
   static final List<String> ADMIN_FIELDS = List.of("listen");
   static final List<String> STORE_FIELDS = List.of("url", "username", "password");
   static final List<String> DEMO_FIELDS = List.of("echoUpstream");
@@ -342,7 +346,34 @@ public final class ConfigLoader {
             0,
             100_000_000,
             GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
-            "entries (0: verify every request)"));
+            "entries (0: verify every request)"),
+        readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out),
+        (int)
+            bounded(
+                r,
+                "bodyBuffer",
+                0,
+                16 << 20,
+                GatewayConfig.DEFAULT_BODY_BUFFER,
+                "bytes (0: take the upstream connection at once)"));
+  }
+
+  private static GatewayTimeouts readGatewayTimeouts(
+      JsonNode node, String path, List<Violation> out) {
+    if (node == null) return GatewayTimeouts.DEFAULT;
+    FieldReader r =
+        FieldReader.open(node, path, out, GATEWAY_TIMEOUT_FIELDS, "the gateway timeouts");
+    if (r == null) return GatewayTimeouts.DEFAULT;
+    GatewayTimeouts d = GatewayTimeouts.DEFAULT;
+    return new GatewayTimeouts(
+        millis(r, "requestHead", d.requestHead()),
+        millis(r, "idle", d.idle()),
+        millis(r, "body", d.body()),
+        bounded(r, "minBodyRate", 0, 1L << 30, d.minBodyRate(), "bytes per second"));
+  }
+
+  private static Duration millis(FieldReader r, String field, Duration fallback) {
+    return Duration.ofMillis(bounded(r, field, 1, 86_400_000, fallback.toMillis(), "milliseconds"));
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
  * @param verifiedTokenCache how many verified JWTs are remembered so that a token presented again
  *     skips its signature check; 0 verifies every request afresh; default 100000
+ * @param timeouts how long the gateway waits on clients ({@code gateway.timeouts})
+ * @param bodyBuffer how many request-body bytes are read before an upstream connection is taken;
+ *     default 64 KiB
  */
 public record GatewayConfig(
     HostPort listen,
@@ -24,7 +27,9 @@ public record GatewayConfig(
     int maxUriLength,
     long maxBodySize,
     Duration drainTimeout,
-    long verifiedTokenCache) {
+    long verifiedTokenCache,
+    GatewayTimeouts timeouts,
+    int bodyBuffer) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
@@ -32,6 +37,7 @@ public record GatewayConfig(
   public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final long DEFAULT_VERIFIED_TOKEN_CACHE = 100_000;
+  public static final int DEFAULT_BODY_BUFFER = 64 * 1024;
 
   public static final GatewayConfig DEFAULT =
       new GatewayConfig(
@@ -47,6 +53,28 @@ public record GatewayConfig(
     listen = listen == null ? DEFAULT_LISTEN : listen;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+    timeouts = timeouts == null ? GatewayTimeouts.DEFAULT : timeouts;
+  }
+
+  /** A gateway section with the default client timeouts and body buffer. */
+  public GatewayConfig(
+      HostPort listen,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      long verifiedTokenCache) {
+    this(
+        listen,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        verifiedTokenCache,
+        GatewayTimeouts.DEFAULT,
+        DEFAULT_BODY_BUFFER);
   }
 
   /** A gateway section with the default verified-token cache. */

@@ -1,5 +1,7 @@
 package io.portcullis.gateway.proxy;
 
+import io.portcullis.gateway.ClientTimeouts;
+import io.portcullis.gateway.GatewaySettings;
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.Api;
@@ -23,17 +25,19 @@ import java.util.function.Consumer;
  * ({@link RouteTable#remainder}); a request for exactly the base path goes to exactly the upstream
  * path. The query is kept as sent.
  *
- * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
- * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
- * upstream — for the response head once the request has been sent, for the upstream to accept more
- * of a request body, and between chunks of the response body — failing with 504 before the response
- * head, and with a reset after it. Time spent waiting for the client to send its body is not
- * counted against the upstream.
+ * <p>A request body is read up to the body buffer (whole when smaller) before an upstream
+ * connection is taken from the pool, and must keep coming at the client's minimum rate (else 408).
+ * Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
+ * obtaining) an upstream connection, failing with 502 (503 when the pool's wait queue is full);
+ * {@code response} bounds the wait for the response head once the request has been sent, and for
+ * the upstream to accept more of a request body, failing with 504; {@code idle} bounds each silence
+ * between chunks of the response body, failing with a reset of the client's response, recorded as
+ * aborted. Time spent waiting for the client to send its body is not counted against the upstream.
  */
 public final class UpstreamProxy {
   private final Vertx vertx;
   private final HttpClient client;
-  private final long maxBodySize;
+  private final ProxyLimits limits;
   private final UpstreamSelector selector = new UpstreamSelector();
 
   /**
@@ -43,9 +47,26 @@ public final class UpstreamProxy {
    *     and the client gets 413
    */
   public UpstreamProxy(Vertx vertx, HttpClient client, long maxBodySize) {
+    this(vertx, client, maxBodySize, ClientTimeouts.DEFAULT, GatewaySettings.DEFAULT_BODY_BUFFER);
+  }
+
+  /**
+   * @param clientTimeouts how fast the client must send its body ({@link ClientTimeouts#body()},
+   *     {@link ClientTimeouts#minBodyRate()}); a slower one is answered 408
+   * @param bodyBuffer how many bytes of a request body are read before an upstream connection is
+   *     taken (the whole body when smaller); 0 takes it at once
+   */
+  public UpstreamProxy(
+      Vertx vertx,
+      HttpClient client,
+      long maxBodySize,
+      ClientTimeouts clientTimeouts,
+      int bodyBuffer) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
-    this.maxBodySize = maxBodySize;
+    this.limits =
+        new ProxyLimits(
+            maxBodySize, Objects.requireNonNull(clientTimeouts, "clientTimeouts"), bodyBuffer);
   }
 
   /**
@@ -77,7 +98,7 @@ public final class UpstreamProxy {
             .setSsl(ssl)
             .setURI(upstreamUri(upstream, api, request.path(), request.query()))
             .setConnectTimeout(api.timeouts().connect());
-    Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
+    Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, limits, headers);
     return exchange.start(client, options);
   }
 
