@@ -86,7 +86,8 @@ final class GatewayVerticle extends VerticleBase {
                 client,
                 settings.maxBodySize(),
                 settings.clientTimeouts(),
-                settings.bodyBuffer()),
+                settings.bodyBuffer(),
+                settings.upstreamPoolSize()),
             recorder,
             clock);
     connectionTimeouts = new ConnectionTimeouts(vertx, settings.clientTimeouts());

@@ -10,6 +10,7 @@ import io.portcullis.monitor.TransactionEvent;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Timeouts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -242,6 +243,42 @@ class SlowClientTest {
       assertThat(holding.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(small.events.stream().map(TransactionEvent::status)).contains(503);
+    }
+  }
+
+  @Test
+  void forwardWhenNoPooledConnectionBecomesFreeWithinTheConnectTimeoutThen503() throws Exception {
+    try (RunningGateway small =
+        new RunningGateway(
+            RunningGateway.settings().withInstances(1).withUpstreamPool(1, 10),
+            List.of(new FakeBearerIdentifier(IdentificationMethod.JWT)))) {
+      small.publish(
+          List.of(
+              api(
+                  "open",
+                  ApiType.REST,
+                  "/open/v1",
+                  List.of(upstream.uri("")),
+                  new Timeouts(300, 5_000),
+                  IdentifyAndAuthorize.OPEN)),
+          List.of());
+      int before = upstream.requests.get();
+      CompletableFuture<HttpResponse<String>> holding =
+          small.client.sendAsync(
+              HttpRequest.newBuilder(small.uri("/open/v1/sleep/1500")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      while (upstream.requests.get() == before) Thread.sleep(10);
+
+      HttpResponse<String> waited = small.get("/open/v1/waits");
+
+      assertThat(waited.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(waited.body()).getString("detail"))
+          .isEqualTo(
+              "no connection to the upstream of API open/v1 became free within the connect"
+                  + " timeout of 300 ms; all 1 are busy");
+      assertThat(holding.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      // The count of busy connections went back down: the next call gets one.
+      assertThat(small.get("/open/v1/again").statusCode()).isEqualTo(200);
     }
   }
 }

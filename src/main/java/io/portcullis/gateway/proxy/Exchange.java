@@ -65,6 +65,7 @@ final class Exchange {
   private final Timeouts timeouts;
   private final ClientTimeouts clientTimeouts;
   private final int bodyBuffer;
+  private final int poolSize;
   private final Promise<Optional<HttpError>> result = Promise.promise();
 
   private HttpClient client;
@@ -83,8 +84,17 @@ final class Exchange {
   /** The client's body ended while it was being buffered. */
   private boolean bodyEnded;
 
-  /** An upstream connection has been asked for. */
+  /** An upstream connection has been asked for (and counted in {@link #upstreamCalls}). */
   private boolean connecting;
+
+  /**
+   * The calls of this event loop that hold or wait for a connection to this upstream host; this one
+   * counts from {@link #connect} until its result is complete.
+   */
+  private final int[] upstreamCalls;
+
+  /** {@link #upstreamCalls} when this call asked for its connection. */
+  private int busyAtConnect;
 
   /** The upstream request carries a Content-Length (known once it is connected). */
   private boolean declaredLength;
@@ -118,7 +128,9 @@ final class Exchange {
       String upstreamHost,
       int upstreamPort,
       ProxyLimits limits,
+      int[] upstreamCalls,
       Consumer<MultiMap> upstreamHeaders) {
+    this.upstreamCalls = upstreamCalls;
     this.vertx = vertx;
     this.ctx = ctx;
     this.request = ctx.request();
@@ -128,6 +140,7 @@ final class Exchange {
     this.maxBodySize = limits.maxBodySize();
     this.clientTimeouts = limits.clientTimeouts();
     this.bodyBuffer = limits.bodyBuffer();
+    this.poolSize = limits.poolSize();
     this.upstreamHeaders = upstreamHeaders;
     this.timeouts = ctx.api().timeouts();
   }
@@ -195,6 +208,7 @@ final class Exchange {
 
   private void connect() {
     connecting = true;
+    busyAtConnect = upstreamCalls[0]++;
     ctx.markUpstreamStart(System.nanoTime());
     client.request(options).onComplete(this::connected);
   }
@@ -308,7 +322,7 @@ final class Exchange {
       over = true;
       ctx.markAborted();
       response.reset();
-      result.tryComplete(Optional.empty());
+      complete(Optional.empty());
     } else {
       fail(HttpError.of(413, "the request body exceeds the limit of " + maxBodySize + " bytes"));
     }
@@ -392,7 +406,7 @@ final class Exchange {
       ctx.markAborted();
       stopReading();
       upstream.reset();
-      result.tryComplete(Optional.empty());
+      complete(Optional.empty());
       return;
     }
     fail(
@@ -485,7 +499,7 @@ final class Exchange {
               upstreamAddress(),
               failure.toString());
           response.reset();
-          result.tryComplete(Optional.empty());
+          complete(Optional.empty());
         });
     answer.endHandler(
         end -> {
@@ -501,7 +515,7 @@ final class Exchange {
             upstream.connection().close();
             if (!request.isEnded()) request.resume();
           }
-          result.tryComplete(Optional.empty());
+          complete(Optional.empty());
         });
   }
 
@@ -524,7 +538,12 @@ final class Exchange {
     over = true;
     cancelDeadline();
     if (upstream != null) upstream.reset();
-    result.tryComplete(Optional.empty());
+    complete(Optional.empty());
+  }
+
+  /** Completes the exchange once, releasing its count of calls on the upstream. */
+  private void complete(Optional<HttpError> outcome) {
+    if (result.tryComplete(outcome) && connecting) upstreamCalls[0]--;
   }
 
   private void fail(HttpError error) {
@@ -536,7 +555,7 @@ final class Exchange {
     } else {
       log.warn("API {}: {} → {}", ctx.api().key(), error.detail(), error.status());
     }
-    result.tryComplete(Optional.of(error));
+    complete(Optional.of(error));
   }
 
   /** For messages only: built when one is written, not on every request. */
@@ -561,6 +580,18 @@ final class Exchange {
           "every connection to the upstream of API "
               + ctx.api().key()
               + " is busy and too many calls already wait for one");
+    }
+    if (cause instanceof TimeoutException && busyAtConnect >= poolSize) {
+      // Vert.x's timeout while it waited in the pool's queue, every pooled connection being busy.
+      return HttpError.of(
+          503,
+          "no connection to the upstream of API "
+              + ctx.api().key()
+              + " became free within the connect timeout of "
+              + ctx.api().timeouts().connect()
+              + " ms; all "
+              + poolSize
+              + " are busy");
     }
     if (cause instanceof ConnectTimeoutException || cause instanceof TimeoutException) {
       reason =

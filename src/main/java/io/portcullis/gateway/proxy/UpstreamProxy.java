@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -41,13 +43,25 @@ public final class UpstreamProxy {
   private final UpstreamSelector selector = new UpstreamSelector();
 
   /**
+   * Calls holding or waiting for a connection, per upstream host and port (the URL's authority):
+   * this proxy serves one event loop, as does its client's pool, so no locking is needed.
+   */
+  private final Map<String, int[]> callsByAuthority = new HashMap<>();
+
+  /**
    * @param vertx for timers
    * @param client the keep-alive client of this event loop
    * @param maxBodySize the largest request body forwarded; beyond it the upstream request is reset
    *     and the client gets 413
    */
   public UpstreamProxy(Vertx vertx, HttpClient client, long maxBodySize) {
-    this(vertx, client, maxBodySize, ClientTimeouts.DEFAULT, GatewaySettings.DEFAULT_BODY_BUFFER);
+    this(
+        vertx,
+        client,
+        maxBodySize,
+        ClientTimeouts.DEFAULT,
+        GatewaySettings.DEFAULT_BODY_BUFFER,
+        GatewaySettings.DEFAULT_UPSTREAM_POOL_SIZE);
   }
 
   /**
@@ -55,18 +69,24 @@ public final class UpstreamProxy {
    *     {@link ClientTimeouts#minBodyRate()}); a slower one is answered 408
    * @param bodyBuffer how many bytes of a request body are read before an upstream connection is
    *     taken (the whole body when smaller); 0 takes it at once
+   * @param poolSize the client's pool size per upstream host: a call that times out waiting for a
+   *     connection while that many calls hold or wait for one is answered 503, not 502
    */
   public UpstreamProxy(
       Vertx vertx,
       HttpClient client,
       long maxBodySize,
       ClientTimeouts clientTimeouts,
-      int bodyBuffer) {
+      int bodyBuffer,
+      int poolSize) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.limits =
         new ProxyLimits(
-            maxBodySize, Objects.requireNonNull(clientTimeouts, "clientTimeouts"), bodyBuffer);
+            maxBodySize,
+            Objects.requireNonNull(clientTimeouts, "clientTimeouts"),
+            bodyBuffer,
+            poolSize);
   }
 
   /**
@@ -98,7 +118,15 @@ public final class UpstreamProxy {
             .setSsl(ssl)
             .setURI(upstreamUri(upstream, api, request.path(), request.query()))
             .setConnectTimeout(api.timeouts().connect());
-    Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, limits, headers);
+    Exchange exchange =
+        new Exchange(
+            vertx,
+            ctx,
+            upstream.getHost(),
+            port,
+            limits,
+            callsByAuthority.computeIfAbsent(upstream.getRawAuthority(), authority -> new int[1]),
+            headers);
     return exchange.start(client, options);
   }
 
