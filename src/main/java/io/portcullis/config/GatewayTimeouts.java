@@ -7,8 +7,8 @@ import java.time.Duration;
  *
  * @param requestHead how long a new connection may stay silent before its first request head is
  *     complete; default 10 s
- * @param idle how long an HTTP/1.1 connection may stay idle between requests (an HTTP/2 connection:
- *     without any frame); default 60 s
+ * @param idle how long a connection may stay without a request in flight (HTTP/2: without an open
+ *     stream); default 60 s
  * @param body the window over which request-body progress is measured; default 20 s
  * @param minBodyRate the least average upload rate in bytes per second over each window (at least
  *     one byte per window); default 512

@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * @param requestHead how long a new connection may stay silent before its first request head is
  *     complete; the connection is then closed without an answer (no request to answer)
- * @param idle how long an HTTP/1.1 connection may stay idle between the end of one response and the
- *     next request head; then it is closed. A request in flight is never cut by it
+ * @param idle how long a connection may stay without a request in flight (HTTP/1.1: between the end
+ *     of one response and the next request head; HTTP/2: without an open stream); then it is
+ *     closed. A request in flight is never cut by it
  * @param body the window of request-body progress: within each such window after the request was
  *     authorized, the client must send at least {@code minBodyRate} bytes per second of it (at
  *     least one byte, at most the rest of a declared body), otherwise it is answered {@code 408}

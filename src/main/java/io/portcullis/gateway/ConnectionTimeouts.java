@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +24,11 @@ import org.slf4j.LoggerFactory;
  *       a connection that stays silent that long before its first request head is complete (Vert.x
  *       creates the HTTP connection only then, so nothing else can see it).
  *   <li><b>Once the connection exists</b> that idle handler is removed from its pipeline, since it
- *       would also cut a request that waits on a slow upstream. An HTTP/1.1 connection is then
- *       watched here: idle for {@code idle} between the end of a response and the next request
- *       head, it is closed; a request in flight is never cut (its body and the upstream have
- *       timeouts of their own). An HTTP/2 connection gets a Netty idle handler of {@code idle}
- *       instead (no frame either way for that long).
+ *       would also cut a request that waits on a slow upstream, and the connection is watched here:
+ *       with no request in flight for {@code idle} (from the end of its last response, or from its
+ *       creation), it is closed. A request in flight is never cut by it (its body and the upstream
+ *       have timeouts of their own). The same holds for HTTP/1.1 and for HTTP/2, whose streams are
+ *       the requests.
  * </ul>
  *
  * <p>The watch costs one map lookup per request and a periodic sweep per event loop, no timer per
@@ -44,9 +43,9 @@ final class ConnectionTimeouts {
   private final Map<HttpConnection, Watched> watched = new HashMap<>();
   private long sweeper = -1;
 
-  /** One HTTP/1.1 connection: the request it serves, or since when it is idle. */
+  /** One connection: the requests (HTTP/2: streams) it serves, and since when it has none. */
   private static final class Watched {
-    HttpServerRequest current;
+    final List<HttpServerRequest> inFlight = new ArrayList<>(1);
     long idleSince;
 
     Watched(long now) {
@@ -84,19 +83,14 @@ final class ConnectionTimeouts {
     if (pipeline == null) return;
     IdleStateHandler headTimeout = pipeline.get(IdleStateHandler.class);
     if (headTimeout != null) pipeline.remove(headTimeout);
-    if (isHttp2(pipeline)) {
-      pipeline.addFirst(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
-      return;
-    }
     watched.put(connection, new Watched(System.nanoTime()));
     connection.closeHandler(closed -> watched.remove(connection));
   }
 
   /** A request head arrived: its connection is busy until its response ended. */
   void requestArrived(HttpServerRequest request) {
-    if (request.version() == HttpVersion.HTTP_2) return;
     Watched w = watched.get(request.connection());
-    if (w != null) w.current = request;
+    if (w != null) w.inFlight.add(request);
   }
 
   private void sweep() {
@@ -104,10 +98,9 @@ final class ConnectionTimeouts {
     List<HttpConnection> idle = null;
     for (Map.Entry<HttpConnection, Watched> entry : watched.entrySet()) {
       Watched w = entry.getValue();
-      if (w.current != null) {
-        if (!w.current.response().ended()) continue;
-        w.current = null;
-        w.idleSince = now;
+      if (!w.inFlight.isEmpty()) {
+        w.inFlight.removeIf(request -> request.response().ended() || request.response().closed());
+        if (w.inFlight.isEmpty()) w.idleSince = now;
       } else if (now - w.idleSince >= idleNanos) {
         if (idle == null) idle = new ArrayList<>();
         idle.add(entry.getKey());
@@ -126,9 +119,5 @@ final class ConnectionTimeouts {
       return internal.channelHandlerContext().pipeline();
     }
     return null;
-  }
-
-  private static boolean isHttp2(ChannelPipeline pipeline) {
-    return pipeline.get(io.netty.handler.codec.http2.Http2ConnectionHandler.class) != null;
   }
 }

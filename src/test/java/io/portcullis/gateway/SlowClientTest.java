@@ -13,6 +13,11 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Timeouts;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -38,7 +43,8 @@ import org.junit.jupiter.api.Test;
 class SlowClientTest {
   private static final ClientTimeouts TIMEOUTS =
       new ClientTimeouts(
-          Duration.ofMillis(500), Duration.ofMillis(1_000), Duration.ofMillis(600), 512);
+          // requestHead leaves room for a cold client's first connection on a loaded machine
+          Duration.ofMillis(2_000), Duration.ofMillis(1_000), Duration.ofMillis(600), 512);
   private static final int POOL_SIZE = 16;
 
   private static Vertx upstreamVertx;
@@ -183,7 +189,7 @@ class SlowClientTest {
       long started = System.nanoTime();
 
       assertThat(connection.closedByServer()).isTrue();
-      // requestHead is 500 ms; the socket's own timeout is 30 s.
+      // requestHead is 2 s; the socket's own timeout is 30 s.
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(10_000);
     }
   }
@@ -203,7 +209,7 @@ class SlowClientTest {
   @Test
   void connectionWhenRequestWaitsLongerThanTheIdleTimeoutOnTheUpstreamThenItIsNotCut()
       throws Exception {
-    // 2.5 s of silence both ways: longer than the idle (1 s) and request-head (0.5 s) timeouts.
+    // 2.5 s of silence both ways: longer than the idle (1 s) and request-head (2 s) timeouts.
     try (RawHttpConnection connection = new RawHttpConnection(gateway.server.port())) {
       connection.send("GET /open/v1/sleep/2500 HTTP/1.1\r\nHost: gateway\r\n\r\n");
 
@@ -279,6 +285,56 @@ class SlowClientTest {
       assertThat(holding.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       // The count of busy connections went back down: the next call gets one.
       assertThat(small.get("/open/v1/again").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void http2WhenStreamWaitsLongerThanIdleThenServedAndTheIdleConnectionIsClosedAfterwards()
+      throws Exception {
+    java.util.concurrent.CompletableFuture<Void> closed = new CompletableFuture<>();
+    HttpClientAgent h2 =
+        upstreamVertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    try {
+      // 2.5 s without a frame either way on the stream: longer than the idle timeout (1 s).
+      HttpClientResponse slow =
+          RunningGateway.await(
+              h2.request(HttpMethod.GET, gateway.server.port(), "127.0.0.1", "/open/v1/sleep/2500")
+                  .compose(request -> request.send()));
+      assertThat(slow.statusCode()).isEqualTo(200);
+      assertThat(slow.version()).isEqualTo(HttpVersion.HTTP_2);
+      slow.request().connection().closeHandler(v -> closed.complete(null));
+
+      // Idle now: the gateway closes the connection (the client would keep it for 60 s).
+      closed.get(10, TimeUnit.SECONDS);
+    } finally {
+      RunningGateway.await(h2.close());
+    }
+  }
+
+  @Test
+  void http2WhenStreamCrawlsItsBodyThen408() throws Exception {
+    HttpClientAgent h2 =
+        upstreamVertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    try {
+      HttpClientResponse answer =
+          RunningGateway.await(
+              h2.request(HttpMethod.POST, gateway.server.port(), "127.0.0.1", "/open/v1/h2")
+                  .compose(
+                      request -> {
+                        request.putHeader("content-length", "1000");
+                        request.write("a");
+                        return request.response();
+                      }));
+      assertThat(answer.statusCode()).isEqualTo(408);
+      assertThat(answer.getHeader("content-type")).isEqualTo("application/problem+json");
+    } finally {
+      RunningGateway.await(h2.close());
     }
   }
 }
