@@ -36,19 +36,6 @@ public record TransactionEvent(
     Objects.requireNonNull(time, "time");
   }
 
-  /** A call whose response was not cut short. */
-  public TransactionEvent(
-      Instant time,
-      String api,
-      String application,
-      IdentificationMethod method,
-      int status,
-      long latencyNanos,
-      long bytesIn,
-      long bytesOut) {
-    this(time, api, application, method, status, latencyNanos, bytesIn, bytesOut, false);
-  }
-
   /**
    * The status class as a label: {@code 1xx} … {@code 5xx}; {@code aborted} for a response cut
    * short, so that it never counts as a clean {@code 2xx}.

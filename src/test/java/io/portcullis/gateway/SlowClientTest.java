@@ -292,11 +292,7 @@ class SlowClientTest {
   void http2WhenStreamWaitsLongerThanIdleThenServedAndTheIdleConnectionIsClosedAfterwards()
       throws Exception {
     java.util.concurrent.CompletableFuture<Void> closed = new CompletableFuture<>();
-    HttpClientAgent h2 =
-        upstreamVertx.createHttpClient(
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
+    HttpClientAgent h2 = http2Client();
     try {
       // 2.5 s without a frame either way on the stream: longer than the idle timeout (1 s).
       HttpClientResponse slow =
@@ -316,11 +312,7 @@ class SlowClientTest {
 
   @Test
   void http2WhenStreamCrawlsItsBodyThen408() throws Exception {
-    HttpClientAgent h2 =
-        upstreamVertx.createHttpClient(
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
+    HttpClientAgent h2 = http2Client();
     try {
       HttpClientResponse answer =
           RunningGateway.await(
@@ -336,5 +328,13 @@ class SlowClientTest {
     } finally {
       RunningGateway.await(h2.close());
     }
+  }
+
+  /** A Vert.x client that speaks HTTP/2 with prior knowledge. */
+  private static HttpClientAgent http2Client() {
+    return upstreamVertx.createHttpClient(
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false));
   }
 }

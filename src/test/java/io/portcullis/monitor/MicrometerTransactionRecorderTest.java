@@ -21,7 +21,8 @@ class MicrometerTransactionRecorderTest {
         status,
         TimeUnit.MILLISECONDS.toNanos(millis),
         in,
-        out);
+        out,
+        false);
   }
 
   @Test
