@@ -4,9 +4,10 @@ package io.portcullis.registry;
  * Upstream timeouts of an API, in milliseconds.
  *
  * @param connect time allowed to open a connection to the upstream (or to obtain one from the pool)
- * @param response time allowed between sending the request and the upstream's response head
- * @param idle time allowed between two pieces of the upstream's response body (and for the upstream
- *     to accept more of a request body); a response cut by it is reset and recorded as aborted
+ * @param response time allowed between sending the request and the upstream's response head (and
+ *     for the upstream to accept more of a request body)
+ * @param idle time allowed between two pieces of the upstream's response body; a response cut by it
+ *     is reset and recorded as aborted
  */
 public record Timeouts(long connect, long response, long idle) {
   public static final long DEFAULT_IDLE = 30_000;
