@@ -21,6 +21,7 @@ import io.portcullis.credential.Authenticator;
 import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.demo.EchoUpstream;
+import io.portcullis.gateway.ClientTimeouts;
 import io.portcullis.gateway.GatewayHealth;
 import io.portcullis.gateway.GatewayServer;
 import io.portcullis.gateway.GatewaySettings;
@@ -397,7 +398,14 @@ public final class PortcullisNode implements AutoCloseable {
         GatewaySettings.DEFAULT_UPSTREAM_POOL_SIZE,
         GatewaySettings.DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT,
         false,
-        Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        new ClientTimeouts(
+            g.timeouts().requestHead(),
+            g.timeouts().idle(),
+            g.timeouts().body(),
+            g.timeouts().minBodyRate()),
+        g.bodyBuffer(),
+        GatewaySettings.DEFAULT_UPSTREAM_WAIT_QUEUE);
   }
 
   private static void createDataDir(Path dataDir) {

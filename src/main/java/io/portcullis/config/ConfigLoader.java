@@ -61,8 +61,12 @@ public final class ConfigLoader {
           "maxBodySize",
           "drainTimeout",
           "verifiedTokenCache",
+          "timeouts",
+          "bodyBuffer",
           "authThrottle",
           "healthPath");
+  static final List<String> GATEWAY_TIMEOUT_FIELDS =
+      List.of("requestHead", "idle", "body", "minBodyRate");
   static final List<String> AUTH_THROTTLE_FIELDS =
       List.of("failuresPerName", "failuresPerAddress", "window", "maxTracked");
   static final List<String> ADMIN_FIELDS = List.of("listen");
@@ -354,6 +358,15 @@ public final class ConfigLoader {
             100_000_000,
             GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
             "entries (0: verify every request)"),
+        readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out),
+        (int)
+            bounded(
+                r,
+                "bodyBuffer",
+                0,
+                16 << 20,
+                GatewayConfig.DEFAULT_BODY_BUFFER,
+                "bytes (0: take the upstream connection at once)"),
         readAuthThrottle(r.get("authThrottle"), out),
         healthPath(r));
   }
@@ -404,6 +417,24 @@ public final class ConfigLoader {
       return null;
     }
     return text;
+  }
+
+  private static GatewayTimeouts readGatewayTimeouts(
+      JsonNode node, String path, List<Violation> out) {
+    if (node == null) return GatewayTimeouts.DEFAULT;
+    FieldReader r =
+        FieldReader.open(node, path, out, GATEWAY_TIMEOUT_FIELDS, "the gateway timeouts");
+    if (r == null) return GatewayTimeouts.DEFAULT;
+    GatewayTimeouts d = GatewayTimeouts.DEFAULT;
+    return new GatewayTimeouts(
+        millis(r, "requestHead", d.requestHead()),
+        millis(r, "idle", d.idle()),
+        millis(r, "body", d.body()),
+        bounded(r, "minBodyRate", 0, 1L << 30, d.minBodyRate(), "bytes per second"));
+  }
+
+  private static Duration millis(FieldReader r, String field, Duration fallback) {
+    return Duration.ofMillis(bounded(r, field, 1, 86_400_000, fallback.toMillis(), "milliseconds"));
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

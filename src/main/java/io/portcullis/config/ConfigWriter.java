@@ -58,6 +58,12 @@ public final class ConfigWriter {
     gateway.put("maxBodySize", g.maxBodySize());
     gateway.put("drainTimeout", g.drainTimeout().toSeconds());
     gateway.put("verifiedTokenCache", g.verifiedTokenCache());
+    ObjectNode timeouts = gateway.putObject("timeouts");
+    timeouts.put("requestHead", g.timeouts().requestHead().toMillis());
+    timeouts.put("idle", g.timeouts().idle().toMillis());
+    timeouts.put("body", g.timeouts().body().toMillis());
+    timeouts.put("minBodyRate", g.timeouts().minBodyRate());
+    gateway.put("bodyBuffer", g.bodyBuffer());
     gateway
         .putObject("authThrottle")
         .put("failuresPerName", g.authThrottle().failuresPerName())

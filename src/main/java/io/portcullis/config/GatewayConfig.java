@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param drainTimeout how long a stopping gateway waits for calls in flight; default 30 s
  * @param verifiedTokenCache how many verified JWTs are remembered so that a token presented again
  *     skips its signature check; 0 verifies every request afresh; default 100000
+ * @param timeouts how long the gateway waits on clients ({@code gateway.timeouts})
+ * @param bodyBuffer how many request-body bytes are read before an upstream connection is taken;
+ *     default 64 KiB
  * @param authThrottle the failed-authentication limits ({@code authThrottle}); default {@link
  *     FailureThrottle.Settings#DEFAULTS}
  * @param healthPath the path on the gateway port that answers readiness, for load balancers that
@@ -31,6 +34,8 @@ public record GatewayConfig(
     long maxBodySize,
     Duration drainTimeout,
     long verifiedTokenCache,
+    GatewayTimeouts timeouts,
+    int bodyBuffer,
     FailureThrottle.Settings authThrottle,
     String healthPath) {
 
@@ -40,6 +45,7 @@ public record GatewayConfig(
   public static final long DEFAULT_MAX_BODY_SIZE = 100L * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final long DEFAULT_VERIFIED_TOKEN_CACHE = 100_000;
+  public static final int DEFAULT_BODY_BUFFER = 64 * 1024;
   public static final String DEFAULT_HEALTH_PATH = "/.well-known/portcullis/health";
 
   public static final GatewayConfig DEFAULT =
@@ -50,19 +56,21 @@ public record GatewayConfig(
           DEFAULT_MAX_URI_LENGTH,
           DEFAULT_MAX_BODY_SIZE,
           DEFAULT_DRAIN_TIMEOUT,
-          DEFAULT_VERIFIED_TOKEN_CACHE,
-          FailureThrottle.Settings.DEFAULTS,
-          DEFAULT_HEALTH_PATH);
+          DEFAULT_VERIFIED_TOKEN_CACHE);
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
-    healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
     publicUrl = publicUrl == null ? defaultPublicUrl(listen) : publicUrl;
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+    timeouts = timeouts == null ? GatewayTimeouts.DEFAULT : timeouts;
     authThrottle = authThrottle == null ? FailureThrottle.Settings.DEFAULTS : authThrottle;
+    healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
   }
 
-  /** A gateway section with the default failed-authentication limits and health path. */
+  /**
+   * A gateway section with the defaults for everything after the verified-token cache: client
+   * timeouts, body buffer, failed-authentication limits and health path.
+   */
   public GatewayConfig(
       HostPort listen,
       URI publicUrl,
@@ -79,11 +87,13 @@ public record GatewayConfig(
         maxBodySize,
         drainTimeout,
         verifiedTokenCache,
+        GatewayTimeouts.DEFAULT,
+        DEFAULT_BODY_BUFFER,
         FailureThrottle.Settings.DEFAULTS,
         DEFAULT_HEALTH_PATH);
   }
 
-  /** A gateway section with the default verified-token cache and health path. */
+  /** A gateway section with the default verified-token cache and what follows it. */
   public GatewayConfig(
       HostPort listen,
       URI publicUrl,

@@ -80,7 +80,7 @@ public final class RegistryCodec {
           "active",
           "timeouts",
           "identifyAndAuthorize");
-  static final List<String> TIMEOUT_FIELDS = List.of("connect", "response");
+  static final List<String> TIMEOUT_FIELDS = List.of("connect", "response", "idle");
   static final List<String> POLICY_FIELDS =
       List.of(
           "methods",
@@ -329,7 +329,8 @@ public final class RegistryCodec {
     if (r == null) return Timeouts.DEFAULT;
     return new Timeouts(
         positiveMillis(r, "connect", Timeouts.DEFAULT.connect()),
-        positiveMillis(r, "response", Timeouts.DEFAULT.response()));
+        positiveMillis(r, "response", Timeouts.DEFAULT.response()),
+        positiveMillis(r, "idle", Timeouts.DEFAULT.idle()));
   }
 
   private static long positiveMillis(FieldReader r, String field, long fallback) {
@@ -378,6 +379,7 @@ public final class RegistryCodec {
     ObjectNode timeouts = o.putObject("timeouts");
     timeouts.put("connect", api.timeouts().connect());
     timeouts.put("response", api.timeouts().response());
+    timeouts.put("idle", api.timeouts().idle());
     IdentifyAndAuthorize p = api.identifyAndAuthorize();
     ObjectNode policy = o.putObject("identifyAndAuthorize");
     ArrayNode methods = policy.putArray("methods");

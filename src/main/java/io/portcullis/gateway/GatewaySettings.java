@@ -23,7 +23,15 @@ import java.util.Objects;
  *       connection the upstream is closing;
  *   <li>{@code trustForwardedHeaders} false: incoming {@code X-Forwarded-*} and {@code Forwarded}
  *       are replaced, not extended, since a client could forge them;
- *   <li>{@code instances} one server verticle per available processor.
+ *   <li>{@code instances} one server verticle per available processor;
+ *   <li>{@code clientTimeouts} {@link ClientTimeouts#DEFAULT}: 10 s to the first request head, 60 s
+ *       idle between requests, 512 bytes/s of request body over each 20 s window;
+ *   <li>{@code bodyBuffer} 64 KiB: a request body up to this size is read whole before an upstream
+ *       connection is taken from the pool (a larger one once this much has arrived), so that a slow
+ *       client holds memory of its own, never a pooled connection other APIs need;
+ *   <li>{@code upstreamWaitQueue} 1024 calls per upstream host and event loop may wait for a pooled
+ *       connection (Envoy's {@code max_pending_requests}); beyond it a call is answered {@code 503}
+ *       at once.
  * </ul>
  *
  * @param host the address to bind
@@ -38,6 +46,10 @@ import java.util.Objects;
  * @param trustForwardedHeaders whether the gateway sits behind a proxy whose forwarding headers are
  *     extended rather than replaced
  * @param instances how many server verticles (event loops) serve the port
+ * @param clientTimeouts how long the listener waits on clients
+ * @param bodyBuffer how many request-body bytes are read before an upstream connection is taken
+ * @param upstreamWaitQueue how many calls may wait for a pooled upstream connection, per upstream
+ *     host and event loop
  */
 public record GatewaySettings(
     String host,
@@ -50,7 +62,10 @@ public record GatewaySettings(
     int upstreamPoolSize,
     Duration upstreamKeepAliveTimeout,
     boolean trustForwardedHeaders,
-    int instances) {
+    int instances,
+    ClientTimeouts clientTimeouts,
+    int bodyBuffer,
+    int upstreamWaitQueue) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -60,6 +75,8 @@ public record GatewaySettings(
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_UPSTREAM_POOL_SIZE = 128;
   public static final Duration DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(4);
+  public static final int DEFAULT_BODY_BUFFER = 64 * 1024;
+  public static final int DEFAULT_UPSTREAM_WAIT_QUEUE = 1024;
 
   public GatewaySettings {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host is required");
@@ -72,6 +89,10 @@ public record GatewaySettings(
     requirePositive("maxBodySize", maxBodySize);
     requirePositive("upstreamPoolSize", upstreamPoolSize);
     requirePositive("instances", instances);
+    Objects.requireNonNull(clientTimeouts, "clientTimeouts");
+    if (bodyBuffer < 0)
+      throw new IllegalArgumentException("bodyBuffer must be >= 0, was " + bodyBuffer);
+    requirePositive("upstreamWaitQueue", upstreamWaitQueue);
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     if (drainTimeout.isNegative()) {
       throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
@@ -81,6 +102,41 @@ public record GatewaySettings(
       throw new IllegalArgumentException(
           "upstreamKeepAliveTimeout must be at least 1 s, was " + upstreamKeepAliveTimeout);
     }
+  }
+
+  /**
+   * The settings before the slow-client defences were added, with their defaults.
+   *
+   * @see #GatewaySettings(String, int, URI, int, int, long, Duration, int, Duration, boolean, int,
+   *     ClientTimeouts, int, int)
+   */
+  public GatewaySettings(
+      String host,
+      int port,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      int upstreamPoolSize,
+      Duration upstreamKeepAliveTimeout,
+      boolean trustForwardedHeaders,
+      int instances) {
+    this(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances,
+        ClientTimeouts.DEFAULT,
+        DEFAULT_BODY_BUFFER,
+        DEFAULT_UPSTREAM_WAIT_QUEUE);
   }
 
   /** Every default, listening on 127.0.0.1:8080. */
@@ -112,7 +168,10 @@ public record GatewaySettings(
         upstreamPoolSize,
         upstreamKeepAliveTimeout,
         trustForwardedHeaders,
-        instances);
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue);
   }
 
   /** These settings with other request limits. */
@@ -128,7 +187,10 @@ public record GatewaySettings(
         upstreamPoolSize,
         upstreamKeepAliveTimeout,
         trustForwardedHeaders,
-        instances);
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue);
   }
 
   /** These settings with another number of server verticles. */
@@ -144,7 +206,10 @@ public record GatewaySettings(
         upstreamPoolSize,
         upstreamKeepAliveTimeout,
         trustForwardedHeaders,
-        newInstances);
+        newInstances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue);
   }
 
   /** These settings with forwarding headers trusted or not. */
@@ -160,7 +225,48 @@ public record GatewaySettings(
         upstreamPoolSize,
         upstreamKeepAliveTimeout,
         trust,
-        instances);
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue);
+  }
+
+  /** These settings with other client timeouts and body buffer. */
+  public GatewaySettings withClientTimeouts(ClientTimeouts newTimeouts, int newBodyBuffer) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances,
+        newTimeouts,
+        newBodyBuffer,
+        upstreamWaitQueue);
+  }
+
+  /** These settings with another upstream pool: connections and waiting calls. */
+  public GatewaySettings withUpstreamPool(int newPoolSize, int newWaitQueue) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        newPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        newWaitQueue);
   }
 
   private static void requirePositive(String name, long value) {

@@ -39,6 +39,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private HttpServer server;
   private HttpClientAgent client;
+  private ConnectionTimeouts connectionTimeouts;
 
   GatewayVerticle(
       GatewaySettings settings,
@@ -69,7 +70,9 @@ final class GatewayVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setVerifyHost(true)
                 .setName("portcullis-upstream"),
-            new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
+            new PoolOptions()
+                .setHttp1MaxSize(settings.upstreamPoolSize())
+                .setMaxWaitQueueSize(settings.upstreamWaitQueue()));
     RequestLimits limits = new RequestLimits(vertx, settings);
     RequestPipeline pipeline =
         new RequestPipeline(
@@ -78,18 +81,28 @@ final class GatewayVerticle extends VerticleBase {
             identification,
             authorizer,
             new RequestTransformer(settings.trustForwardedHeaders()),
-            new UpstreamProxy(vertx, client, settings.maxBodySize()),
+            new UpstreamProxy(
+                vertx,
+                client,
+                settings.maxBodySize(),
+                settings.clientTimeouts(),
+                settings.bodyBuffer(),
+                settings.upstreamPoolSize()),
             recorder,
             clock);
+    connectionTimeouts = new ConnectionTimeouts(vertx, settings.clientTimeouts());
+    connectionTimeouts.start();
     server =
         vertx
             .createHttpServer(serverOptions(settings))
+            .connectionHandler(connectionTimeouts::opened)
             .requestHandler(request -> route(request, pipeline))
             .invalidRequestHandler(pipeline::handleInvalid);
     return server.listen(port, settings.host());
   }
 
   private void route(HttpServerRequest request, RequestPipeline pipeline) {
+    connectionTimeouts.requestArrived(request);
     if (localRoutes.claims(request.path())) {
       localRoutes.handler().handle(request);
     } else {
@@ -98,7 +111,7 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   static HttpServerOptions serverOptions(GatewaySettings settings) {
-    return new HttpServerOptions()
+    return ConnectionTimeouts.apply(new HttpServerOptions(), settings.clientTimeouts())
         .setHost(settings.host())
         .setHttp2ClearTextEnabled(true)
         .setMaxHeaderSize(settings.maxHeaderSize())
@@ -126,6 +139,7 @@ final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    connectionTimeouts.stop();
     return client.close();
   }
 }

@@ -36,6 +36,7 @@ public final class RequestContext {
   private long upstreamStartNanos = -1;
   private long upstreamResponseNanos = -1;
   private boolean finished;
+  private boolean aborted;
 
   /**
    * @param snapshot the registry as it was when the request arrived; used for the whole request
@@ -196,6 +197,18 @@ public final class RequestContext {
 
   public void markUpstreamResponse(long nanos) {
     this.upstreamResponseNanos = nanos;
+  }
+
+  /**
+   * Marks the response as cut short after its head was sent (the upstream broke off or stalled).
+   */
+  public void markAborted() {
+    this.aborted = true;
+  }
+
+  /** Whether the response was cut short after its head was sent. */
+  public boolean aborted() {
+    return aborted;
   }
 
   /**

@@ -197,7 +197,8 @@ public final class RequestLimits {
   }
 
   private static boolean discardable(HttpServerRequest request, HttpError error) {
-    if (error.status() == 413) return false;
+    // 408: the client is too slow to be waited for while its body is discarded.
+    if (error.status() == 413 || error.status() == 408) return false;
     if (request.getHeader(HttpHeaders.EXPECT) != null) return false;
     long length = contentLength(request);
     return length >= 0 && length <= DISCARD_LIMIT;

@@ -168,7 +168,8 @@ public final class RequestPipeline {
               status,
               System.nanoTime() - ctx.startNanos(),
               request.bytesRead(),
-              response.bytesWritten()));
+              response.bytesWritten(),
+              ctx.aborted()));
     } catch (RuntimeException e) {
       log.warn("transaction recorder {} failed", recorder.getClass().getName(), e);
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@value #REQUESTS} counter [{@code portcullis_requests_total}] by {@code api} and {@code
- *       status} class ({@code 2xx} … {@code 5xx});
+ *       status} class ({@code 2xx} … {@code 5xx}, {@code aborted} for a response cut short);
  *   <li>{@value #DURATION} timer with a percentile histogram [{@code
  *       portcullis_request_duration_seconds_bucket} …] by {@code api} and {@code status};
  *   <li>{@value #BYTES_IN} and {@value #BYTES_OUT} counters [{@code

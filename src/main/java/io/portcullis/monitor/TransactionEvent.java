@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param latencyNanos from the arrival of the request head to the end of the response
  * @param bytesIn request body bytes read from the client
  * @param bytesOut response body bytes written to the client
+ * @param aborted the response was cut short after its head was sent (the upstream broke off or fell
+ *     silent longer than the API's idle timeout, or the client's upload stalled): the status is the
+ *     one sent, but the client did not get a whole answer
  */
 public record TransactionEvent(
     Instant time,
@@ -26,14 +29,19 @@ public record TransactionEvent(
     int status,
     long latencyNanos,
     long bytesIn,
-    long bytesOut) {
+    long bytesOut,
+    boolean aborted) {
 
   public TransactionEvent {
     Objects.requireNonNull(time, "time");
   }
 
-  /** The status class as a label: {@code 1xx} … {@code 5xx}. */
+  /**
+   * The status class as a label: {@code 1xx} … {@code 5xx}; {@code aborted} for a response cut
+   * short, so that it never counts as a clean {@code 2xx}.
+   */
   public String statusClass() {
+    if (aborted) return "aborted";
     int hundreds = status / 100;
     return hundreds >= 1 && hundreds <= 5 ? hundreds + "xx" : "other";
   }

@@ -418,6 +418,60 @@ class ConfigLoaderTest {
         .endsWith("was \"" + path + "\"");
   }
 
+  @Test
+  void loadWhenGatewayTimeoutsAreGivenInPartThenTheOthersKeepTheirDefaults() {
+    GatewayConfig gateway =
+        load("gateway: { timeouts: { body: 5000, minBodyRate: 0 }, bodyBuffer: 0 }\n", Map.of())
+            .config()
+            .gateway();
+    assertThat(gateway.timeouts())
+        .isEqualTo(
+            new GatewayTimeouts(
+                GatewayTimeouts.DEFAULT.requestHead(),
+                GatewayTimeouts.DEFAULT.idle(),
+                java.time.Duration.ofMillis(5000),
+                0));
+    assertThat(gateway.bodyBuffer()).isZero();
+    assertThat(load("gateway: { listen: \":8081\" }\n", Map.of()).config().gateway())
+        .extracting(GatewayConfig::timeouts, GatewayConfig::bodyBuffer)
+        .containsExactly(GatewayTimeouts.DEFAULT, GatewayConfig.DEFAULT_BODY_BUFFER);
+  }
+
+  @Test
+  void loadWhenGatewayTimeoutsAreWrongThenEachIsNamedWithItsRange() {
+    assertThat(
+            problems(
+                """
+                gateway:
+                  timeouts:
+                    requestHead: 0
+                    idle: 2s
+                    minBodyRate: -1
+                    read: 5
+                  bodyBuffer: 99999999
+                """))
+        .containsExactly(
+            "test.yaml:3: gateway.timeouts.requestHead: expected 1 to 86400000 milliseconds; was 0",
+            "test.yaml:4: gateway.timeouts.idle: expected a whole number of milliseconds; was \"2s\"",
+            "test.yaml:5: gateway.timeouts.minBodyRate: expected 0 to 1073741824 bytes per second;"
+                + " was -1",
+            "test.yaml:6: gateway.timeouts.read: unknown field; expected one of requestHead, idle,"
+                + " body, minBodyRate",
+            "test.yaml:7: gateway.bodyBuffer: expected 0 to 16777216 bytes (0: take the upstream"
+                + " connection at once); was 99999999");
+  }
+
+  @Test
+  void loadWhenApiGivesAnIdleTimeoutThenItIsRead() {
+    Api api =
+        load(PETSTORE.replace("basePath:", "timeouts: { idle: 45000 }\n    basePath:"), Map.of())
+            .config()
+            .content()
+            .apis()
+            .get(0);
+    assertThat(api.timeouts()).isEqualTo(new Timeouts(2_000, 30_000, 45_000));
+  }
+
   // ---------------------------------------------------------------- environment variables
 
   @Test

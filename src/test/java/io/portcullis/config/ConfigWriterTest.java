@@ -86,7 +86,12 @@ class ConfigWriterTest {
         loader
             .load(
                 """
-                gateway: { listen: "[::1]:8081", maxBodySize: 0, drainTimeout: 3 }
+                gateway:
+                  listen: "[::1]:8081"
+                  maxBodySize: 0
+                  drainTimeout: 3
+                  timeouts: { idle: 7000 }
+                  bodyBuffer: 1024
                 admin: { listen: ":9081" }
                 store: { url: "jdbc:postgresql://db/p", username: gw, password: "db-secret" }
                 demo: { echoUpstream: 127.0.0.1:9000 }

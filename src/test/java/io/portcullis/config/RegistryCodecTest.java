@@ -102,7 +102,8 @@ class RegistryCodecTest {
                 "upstream[1]",
                 "expected an absolute http or https URL; was \"http://bad host\" (Illegal character"
                     + " in authority)"),
-            new Violation("timeouts.read", "unknown field; expected one of connect, response"),
+            new Violation(
+                "timeouts.read", "unknown field; expected one of connect, response, idle"),
             new Violation(
                 "timeouts.connect",
                 "expected a positive whole number of milliseconds; was \"2s\""));

@@ -24,6 +24,13 @@ class GatewaySettingsTest {
     assertThat(settings.upstreamKeepAliveTimeout()).isEqualTo(Duration.ofSeconds(4));
     assertThat(settings.trustForwardedHeaders()).isFalse();
     assertThat(settings.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(settings.clientTimeouts())
+        .isEqualTo(
+            new ClientTimeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(20), 512));
+    assertThat(settings.clientTimeouts().minBytesPerWindow()).isEqualTo(10_240);
+    assertThat(settings.bodyBuffer()).isEqualTo(64 * 1024);
+    assertThat(settings.upstreamWaitQueue()).isEqualTo(1024);
   }
 
   @Test
@@ -61,5 +68,30 @@ class GatewaySettingsTest {
                 new GatewaySettings(
                     "h", 1, null, 1, 1, 1, Duration.ZERO, 1, Duration.ofMillis(10), false, 1))
         .hasMessageContaining("upstreamKeepAliveTimeout");
+    assertThatThrownBy(() -> d.withClientTimeouts(ClientTimeouts.DEFAULT, -1))
+        .hasMessageContaining("bodyBuffer");
+    assertThatThrownBy(() -> d.withUpstreamPool(128, 0)).hasMessageContaining("upstreamWaitQueue");
+    assertThatThrownBy(() -> d.withUpstreamPool(0, 1)).hasMessageContaining("upstreamPoolSize");
+    assertThatThrownBy(
+            () ->
+                new ClientTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), 1))
+        .hasMessageContaining("requestHead");
+    assertThatThrownBy(
+            () -> new ClientTimeouts(Duration.ofSeconds(1), null, Duration.ofSeconds(1), 1))
+        .hasMessageContaining("idle");
+    assertThatThrownBy(
+            () ->
+                new ClientTimeouts(
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), -1))
+        .hasMessageContaining("minBodyRate");
+  }
+
+  @Test
+  void minBytesPerWindowWhenRateIsZeroThenOneByte() {
+    assertThat(
+            new ClientTimeouts(
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(20), 0)
+                .minBytesPerWindow())
+        .isEqualTo(1);
   }
 }

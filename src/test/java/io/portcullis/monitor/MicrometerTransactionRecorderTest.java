@@ -21,7 +21,28 @@ class MicrometerTransactionRecorderTest {
         status,
         TimeUnit.MILLISECONDS.toNanos(millis),
         in,
-        out);
+        out,
+        false);
+  }
+
+  @Test
+  void recordWhenResponseWasCutShortThenCountedAsAbortedNot2xx() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MicrometerTransactionRecorder recorder = new MicrometerTransactionRecorder(registry);
+
+    recorder.record(
+        new TransactionEvent(
+            Instant.EPOCH, "petstore/v1", null, null, 200, 1_000_000, 0, 10, true));
+
+    assertThat(
+            registry
+                .get(MicrometerTransactionRecorder.REQUESTS)
+                .tags("api", "petstore/v1", "status", "aborted")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(registry.find(MicrometerTransactionRecorder.REQUESTS).tag("status", "2xx").counter())
+        .isNull();
   }
 
   @Test

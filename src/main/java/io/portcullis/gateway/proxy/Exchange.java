@@ -3,14 +3,17 @@ package io.portcullis.gateway.proxy;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.portcullis.gateway.ClientTimeouts;
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
+import io.portcullis.registry.Timeouts;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,6 +25,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,9 +37,23 @@ import org.slf4j.LoggerFactory;
 /**
  * One request forwarded upstream and its answer relayed back: the state machine behind {@link
  * UpstreamProxy#forward}. Every method runs on the request's event loop.
+ *
+ * <p>A request body is read (up to the body buffer, or whole when smaller) before an upstream
+ * connection is taken from the pool, so that a client that sends its body slowly holds only its own
+ * bytes, never a pooled connection. One timer per exchange guards whatever it waits on: the
+ * client's body (at least {@link ClientTimeouts#minBytesPerWindow} bytes per window, else 408), the
+ * upstream's response head ({@link Timeouts#response}, else 504), and each silence inside the
+ * response body ({@link Timeouts#idle}, else the response is reset and recorded as aborted).
  */
 final class Exchange {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+  /** What the exchange's one timer guards. */
+  private static final int NOTHING = 0;
+
+  private static final int CLIENT_BODY = 1;
+  private static final int UPSTREAM = 2;
+  private static final int RESPONSE_BODY = 3;
 
   private final Vertx vertx;
   private final RequestContext ctx;
@@ -44,11 +63,39 @@ final class Exchange {
   private final int upstreamPort;
   private final long maxBodySize;
   private final Consumer<MultiMap> upstreamHeaders;
-  private final long responseTimeoutMillis;
+  private final Timeouts timeouts;
+  private final ClientTimeouts clientTimeouts;
+  private final int bodyBuffer;
+  private final int poolSize;
   private final Promise<Optional<HttpError>> result = Promise.promise();
 
+  private HttpClient client;
+  private RequestOptions options;
   private HttpClientRequest upstream;
   private long bodyBytes;
+
+  /** The body length the client declared; -1 when it declared none. */
+  private long declaredBodyLength = -1;
+
+  /** Body chunks read before the upstream connection is ready; null once they are forwarded. */
+  private List<Buffer> pending;
+
+  private long pendingBytes;
+
+  /** The client's body ended while it was being buffered. */
+  private boolean bodyEnded;
+
+  /** An upstream connection has been asked for (and counted in {@link #upstreamCalls}). */
+  private boolean connecting;
+
+  /**
+   * The calls of this event loop that hold or wait for a connection to this upstream host; this one
+   * counts from {@link #connect} until its result is complete.
+   */
+  private final int[] upstreamCalls;
+
+  /** {@link #upstreamCalls} when this call asked for its connection. */
+  private int busyAtConnect;
 
   /** The upstream request carries a Content-Length (known once it is connected). */
   private boolean declaredLength;
@@ -62,27 +109,41 @@ final class Exchange {
   /** Nothing more is to be done: answered, failed, or the client is gone. */
   private boolean over;
 
-  /** {@link System#nanoTime()} since which the exchange waits on the upstream; -1 when not. */
-  private long waitingSince = -1;
+  /** What the exchange waits on: {@link #NOTHING}, {@link #CLIENT_BODY}, … */
+  private int waitingOn = NOTHING;
+
+  /** {@link System#nanoTime()} since which it waits (or since the last piece of response body). */
+  private long waitingSince;
+
+  /** {@link #bodyBytes} when the current window of the client's body began. */
+  private long windowStartBytes;
 
   private long deadlineTimer = -1;
+
+  /** {@link System#nanoTime()} when {@link #deadlineTimer} fires. */
+  private long timerDue;
 
   Exchange(
       Vertx vertx,
       RequestContext ctx,
       String upstreamHost,
       int upstreamPort,
-      long maxBodySize,
+      ProxyLimits limits,
+      int[] upstreamCalls,
       Consumer<MultiMap> upstreamHeaders) {
+    this.upstreamCalls = upstreamCalls;
     this.vertx = vertx;
     this.ctx = ctx;
     this.request = ctx.request();
     this.response = request.response();
     this.upstreamHost = upstreamHost;
     this.upstreamPort = upstreamPort;
-    this.maxBodySize = maxBodySize;
+    this.maxBodySize = limits.maxBodySize();
+    this.clientTimeouts = limits.clientTimeouts();
+    this.bodyBuffer = limits.bodyBuffer();
+    this.poolSize = limits.poolSize();
     this.upstreamHeaders = upstreamHeaders;
-    this.responseTimeoutMillis = ctx.api().timeouts().response();
+    this.timeouts = ctx.api().timeouts();
   }
 
   Future<Optional<HttpError>> start(HttpClient client, RequestOptions options) {
@@ -92,10 +153,71 @@ final class Exchange {
       fail(HttpError.of(400, "the request-target has a space or line break"));
       return result.future();
     }
+    this.client = client;
+    this.options = options;
     ctx.onClientGone(this::clientGone);
+    if (bodyBuffer > 0 && bodyExpected()) {
+      collectBody();
+    } else {
+      connect();
+    }
+    return result.future();
+  }
+
+  /** Whether the request may have a body; records its declared length. */
+  private boolean bodyExpected() {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      try {
+        declaredBodyLength = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        return true;
+      }
+      return declaredBodyLength > 0;
+    }
+    // HTTP/2 carries a body without declaring it; HTTP/1.1 has one only when chunked.
+    return request.version() == HttpVersion.HTTP_2
+        ? !request.isEnded()
+        : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+
+  /** Reads the body, up to the body buffer, before an upstream connection is taken. */
+  private void collectBody() {
+    pending = new ArrayList<>(2);
+    if (expectsContinue()) response.writeContinue();
+    watchClientBody();
+    request.handler(this::collectChunk);
+    request.endHandler(
+        end -> {
+          if (over) return;
+          bodyEnded = true;
+          if (!connecting) connect();
+        });
+    request.resume();
+  }
+
+  private void collectChunk(Buffer chunk) {
+    bodyBytes += chunk.length();
+    if (over) return;
+    if (bodyBytes > maxBodySize) {
+      request.pause();
+      fail(HttpError.of(413, "the request body exceeds the limit of " + maxBodySize + " bytes"));
+      return;
+    }
+    pending.add(chunk);
+    pendingBytes += chunk.length();
+    if (pendingBytes >= bodyBuffer && !connecting) {
+      // Enough to stream the rest: the client has shown it sends, at the cost of its own bytes.
+      request.pause();
+      connect();
+    }
+  }
+
+  private void connect() {
+    connecting = true;
+    busyAtConnect = upstreamCalls[0]++;
     ctx.markUpstreamStart(System.nanoTime());
     client.request(options).onComplete(this::connected);
-    return result.future();
   }
 
   private void connected(AsyncResult<HttpClientRequest> connection) {
@@ -131,11 +253,26 @@ final class Exchange {
       upstream.setChunked(true);
       upstream.sendHead();
     }
-    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-      // Only now, with an upstream connection ready, is the client asked for its body.
-      response.writeContinue();
+    if (pending == null) {
+      if (expectsContinue()) {
+        // Only now, with an upstream connection ready, is the client asked for its body.
+        response.writeContinue();
+      }
+      relayRequestBody();
+      return;
     }
-    relayRequestBody();
+    List<Buffer> buffered = pending;
+    pending = null;
+    for (Buffer chunk : buffered) forwardChunk(chunk);
+    if (bodyEnded) {
+      finishRequest();
+    } else {
+      relayRequestBody();
+    }
+  }
+
+  private boolean expectsContinue() {
+    return "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
   }
 
   private void relayRequestBody() {
@@ -143,11 +280,16 @@ final class Exchange {
     request.endHandler(
         end -> {
           if (over) return;
-          requestSent = true;
-          upstream.end();
-          awaitUpstream();
+          finishRequest();
         });
+    if (bodyBuffer == 0 && bodyExpected()) watchClientBody();
     request.resume();
+  }
+
+  private void finishRequest() {
+    requestSent = true;
+    upstream.end();
+    awaitUpstream();
   }
 
   private void requestChunk(Buffer chunk) {
@@ -161,16 +303,21 @@ final class Exchange {
       bodyTooLarge();
       return;
     }
+    forwardChunk(chunk);
+  }
+
+  private void forwardChunk(Buffer chunk) {
     // Without a Content-Length the body is chunked upstream; a request that turns out to have no
     // body is then sent without one, as it came.
     if (!declaredLength && !upstream.isChunked()) upstream.setChunked(true);
     upstream.write(chunk);
-    if (upstream.writeQueueFull()) {
+    if (!requestSent && upstream.writeQueueFull()) {
       request.pause();
       awaitUpstream();
       upstream.drainHandler(
           drained -> {
-            if (!requestSent) waitingSince = -1;
+            if (over || requestSent) return;
+            watchClientBody();
             request.resume();
           });
     }
@@ -180,38 +327,109 @@ final class Exchange {
     request.pause();
     if (responded) {
       over = true;
+      ctx.markAborted();
       response.reset();
-      result.tryComplete(Optional.empty());
+      complete(Optional.empty());
     } else {
       fail(HttpError.of(413, "the request body exceeds the limit of " + maxBodySize + " bytes"));
     }
     upstream.reset();
   }
 
+  /** The exchange now waits on the client's body: a new progress window begins. */
+  private void watchClientBody() {
+    windowStartBytes = bodyBytes;
+    waitOn(CLIENT_BODY, clientTimeouts.body().toMillis());
+  }
+
   /** The exchange now waits on the upstream: the response timeout runs. */
   private void awaitUpstream() {
-    waitingSince = System.nanoTime();
-    if (deadlineTimer < 0) deadlineTimer = vertx.setTimer(responseTimeoutMillis, this::deadline);
+    waitOn(UPSTREAM, timeouts.response());
   }
 
   /**
-   * The response timeout ran out, or the wait it was armed for was extended (by a body chunk): one
-   * timer per exchange, re-armed only when it fires early, so that relaying a response costs no
-   * timer operation per chunk.
+   * One timer per exchange: it is set again only when a wait needs it to fire sooner than it will,
+   * or when it fires before the wait ran out (a chunk arrived meanwhile), so that relaying bodies
+   * costs no timer operation per chunk.
    */
+  private void waitOn(int what, long limitMillis) {
+    waitingOn = what;
+    waitingSince = System.nanoTime();
+    long due = waitingSince + TimeUnit.MILLISECONDS.toNanos(limitMillis);
+    if (deadlineTimer >= 0) {
+      if (timerDue - due <= 0) return;
+      vertx.cancelTimer(deadlineTimer);
+    }
+    setTimer(limitMillis);
+  }
+
+  private void setTimer(long delayMillis) {
+    deadlineTimer = vertx.setTimer(Math.max(1, delayMillis), this::deadline);
+    timerDue = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+  }
+
+  private long limitMillis(int what) {
+    return switch (what) {
+      case CLIENT_BODY -> clientTimeouts.body().toMillis();
+      case UPSTREAM -> timeouts.response();
+      default -> timeouts.idle();
+    };
+  }
+
   private void deadline(long timerId) {
     deadlineTimer = -1;
-    if (over || waitingSince < 0) return;
-    long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSince);
-    if (waitedMillis < responseTimeoutMillis) {
-      deadlineTimer = vertx.setTimer(responseTimeoutMillis - waitedMillis, this::deadline);
+    if (over || waitingOn == NOTHING) return;
+    long now = System.nanoTime();
+    long limit = limitMillis(waitingOn);
+    long waitedMillis = TimeUnit.NANOSECONDS.toMillis(now - waitingSince);
+    if (waitedMillis < limit) {
+      setTimer(limit - waitedMillis);
       return;
     }
+    switch (waitingOn) {
+      case CLIENT_BODY -> clientBodyWindowEnded(now);
+      case UPSTREAM -> upstreamTooSlow();
+      default ->
+          // Silent in the middle of its body: the reset fails the answer, which resets the
+          // client's.
+          upstream.reset(0, new TimeoutException("no data within " + timeouts.idle() + " ms"));
+    }
+  }
+
+  /** A window of the client's body ran out: enough progress opens the next, too little ends it. */
+  private void clientBodyWindowEnded(long now) {
+    long received = bodyBytes - windowStartBytes;
+    long needed = clientTimeouts.minBytesPerWindow();
+    if (declaredBodyLength >= 0) needed = Math.min(needed, declaredBodyLength - windowStartBytes);
+    if (received >= needed) {
+      windowStartBytes = bodyBytes;
+      waitingSince = now;
+      setTimer(clientTimeouts.body().toMillis());
+      return;
+    }
+    request.pause();
     if (responded) {
-      // Silent in the middle of its body: the reset fails the answer, which resets the client's.
-      upstream.reset(0, new TimeoutException("no data within " + responseTimeoutMillis + " ms"));
+      over = true;
+      ctx.markAborted();
+      stopReading();
+      upstream.reset();
+      complete(Optional.empty());
       return;
     }
+    fail(
+        HttpError.of(
+            408,
+            "the request body arrived too slowly: "
+                + received
+                + " bytes within "
+                + clientTimeouts.body().toMillis()
+                + " ms, at least "
+                + needed
+                + " expected"));
+    if (upstream != null) upstream.reset();
+  }
+
+  private void upstreamTooSlow() {
     // Decide before resetting: the reset fails the response future at once.
     fail(
         HttpError.of(
@@ -219,7 +437,7 @@ final class Exchange {
             "upstream "
                 + upstreamName()
                 + " did not answer within the response timeout of "
-                + responseTimeoutMillis
+                + timeouts.response()
                 + " ms"));
     upstream.reset();
   }
@@ -257,21 +475,21 @@ final class Exchange {
         && request.version() == HttpVersion.HTTP_1_1) {
       response.setChunked(true);
     }
-    // From here on the response timeout bounds each silence of the upstream, with the timer that
+    // From here on the idle timeout bounds each silence of the upstream, with the timer that
     // bounded the wait for the head (HttpClientRequest.idleTimeout would leave a timer behind
     // every response until it ran out).
-    awaitUpstream();
+    waitOn(RESPONSE_BODY, timeouts.idle());
     answer.handler(
         chunk -> {
           waitingSince = System.nanoTime();
           response.write(chunk);
           if (response.writeQueueFull()) {
             // Waiting on the client now, not on the upstream.
-            waitingSince = -1;
+            waitingOn = NOTHING;
             answer.pause();
             response.drainHandler(
                 drained -> {
-                  awaitUpstream();
+                  waitOn(RESPONSE_BODY, timeouts.idle());
                   answer.resume();
                 });
           }
@@ -281,13 +499,14 @@ final class Exchange {
           cancelDeadline();
           if (over) return;
           over = true;
+          ctx.markAborted();
           log.warn(
               "API {}: upstream {} broke off its response ({}); resetting the client's",
               ctx.api().key(),
               upstreamAddress(),
               failure.toString());
           response.reset();
-          result.tryComplete(Optional.empty());
+          complete(Optional.empty());
         });
     answer.endHandler(
         end -> {
@@ -303,7 +522,7 @@ final class Exchange {
             upstream.connection().close();
             if (!request.isEnded()) request.resume();
           }
-          result.tryComplete(Optional.empty());
+          complete(Optional.empty());
         });
   }
 
@@ -326,7 +545,12 @@ final class Exchange {
     over = true;
     cancelDeadline();
     if (upstream != null) upstream.reset();
-    result.tryComplete(Optional.empty());
+    complete(Optional.empty());
+  }
+
+  /** Completes the exchange once, releasing its count of calls on the upstream. */
+  private void complete(Optional<HttpError> outcome) {
+    if (result.tryComplete(outcome) && connecting) upstreamCalls[0]--;
   }
 
   private void fail(HttpError error) {
@@ -343,7 +567,7 @@ final class Exchange {
           error.status(),
           upstreamAddress());
     }
-    result.tryComplete(Optional.of(error));
+    complete(Optional.of(error));
   }
 
   /** For log lines only: built when one is written, not on every request. */
@@ -370,6 +594,25 @@ final class Exchange {
     String reason;
     // Netty reports its own connect timeout; Vert.x reports a TimeoutException when the connect
     // timeout runs out while it obtains a pooled connection.
+    if (cause instanceof ConnectionPoolTooBusyException) {
+      return HttpError.of(
+          503,
+          "every connection to the upstream of API "
+              + ctx.api().key()
+              + " is busy and too many calls already wait for one");
+    }
+    if (cause instanceof TimeoutException && busyAtConnect >= poolSize) {
+      // Vert.x's timeout while it waited in the pool's queue, every pooled connection being busy.
+      return HttpError.of(
+          503,
+          "no connection to the upstream of API "
+              + ctx.api().key()
+              + " became free within the connect timeout of "
+              + ctx.api().timeouts().connect()
+              + " ms; all "
+              + poolSize
+              + " are busy");
+    }
     if (cause instanceof ConnectTimeoutException || cause instanceof TimeoutException) {
       reason =
           "did not accept a connection within the connect timeout of "

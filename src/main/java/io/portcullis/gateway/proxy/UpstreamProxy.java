@@ -1,5 +1,7 @@
 package io.portcullis.gateway.proxy;
 
+import io.portcullis.gateway.ClientTimeouts;
+import io.portcullis.gateway.GatewaySettings;
 import io.portcullis.gateway.RequestContext;
 import io.portcullis.http.HttpError;
 import io.portcullis.http.QueryToken;
@@ -12,6 +14,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,18 +29,26 @@ import java.util.function.Consumer;
  * path. The query is kept as sent, less any {@code access_token} parameter ({@link QueryToken}),
  * but for bytes outside ASCII, which are percent-encoded.
  *
- * <p>Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
- * obtaining) an upstream connection, failing with 502; {@code response} bounds each wait on the
- * upstream — for the response head once the request has been sent, for the upstream to accept more
- * of a request body, and between chunks of the response body — failing with 504 before the response
- * head, and with a reset after it. Time spent waiting for the client to send its body is not
- * counted against the upstream.
+ * <p>A request body is read up to the body buffer (whole when smaller) before an upstream
+ * connection is taken from the pool, and must keep coming at the client's minimum rate (else 408).
+ * Timeouts come from the API ({@link Api#timeouts()}): {@code connect} bounds opening (or
+ * obtaining) an upstream connection, failing with 502 (503 when the pool's wait queue is full);
+ * {@code response} bounds the wait for the response head once the request has been sent, and for
+ * the upstream to accept more of a request body, failing with 504; {@code idle} bounds each silence
+ * between chunks of the response body, failing with a reset of the client's response, recorded as
+ * aborted. Time spent waiting for the client to send its body is not counted against the upstream.
  */
 public final class UpstreamProxy {
   private final Vertx vertx;
   private final HttpClient client;
-  private final long maxBodySize;
+  private final ProxyLimits limits;
   private final UpstreamSelector selector = new UpstreamSelector();
+
+  /**
+   * Calls holding or waiting for a connection, per upstream host and port (the URL's authority):
+   * this proxy serves one event loop, as does its client's pool, so no locking is needed.
+   */
+  private final Map<String, int[]> callsByAuthority = new HashMap<>();
 
   /**
    * @param vertx for timers
@@ -45,9 +57,38 @@ public final class UpstreamProxy {
    *     and the client gets 413
    */
   public UpstreamProxy(Vertx vertx, HttpClient client, long maxBodySize) {
+    this(
+        vertx,
+        client,
+        maxBodySize,
+        ClientTimeouts.DEFAULT,
+        GatewaySettings.DEFAULT_BODY_BUFFER,
+        GatewaySettings.DEFAULT_UPSTREAM_POOL_SIZE);
+  }
+
+  /**
+   * @param clientTimeouts how fast the client must send its body ({@link ClientTimeouts#body()},
+   *     {@link ClientTimeouts#minBodyRate()}); a slower one is answered 408
+   * @param bodyBuffer how many bytes of a request body are read before an upstream connection is
+   *     taken (the whole body when smaller); 0 takes it at once
+   * @param poolSize the client's pool size per upstream host: a call that times out waiting for a
+   *     connection while that many calls hold or wait for one is answered 503, not 502
+   */
+  public UpstreamProxy(
+      Vertx vertx,
+      HttpClient client,
+      long maxBodySize,
+      ClientTimeouts clientTimeouts,
+      int bodyBuffer,
+      int poolSize) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
-    this.maxBodySize = maxBodySize;
+    this.limits =
+        new ProxyLimits(
+            maxBodySize,
+            Objects.requireNonNull(clientTimeouts, "clientTimeouts"),
+            bodyBuffer,
+            poolSize);
   }
 
   /**
@@ -79,7 +120,15 @@ public final class UpstreamProxy {
             .setSsl(ssl)
             .setURI(upstreamUri(upstream, api, ctx.path(), QueryToken.strip(ctx.query())))
             .setConnectTimeout(api.timeouts().connect());
-    Exchange exchange = new Exchange(vertx, ctx, upstream.getHost(), port, maxBodySize, headers);
+    Exchange exchange =
+        new Exchange(
+            vertx,
+            ctx,
+            upstream.getHost(),
+            port,
+            limits,
+            callsByAuthority.computeIfAbsent(upstream.getRawAuthority(), authority -> new int[1]),
+            headers);
     return exchange.start(client, options);
   }
 

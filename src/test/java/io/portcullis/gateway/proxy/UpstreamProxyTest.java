@@ -409,7 +409,7 @@ class UpstreamProxyTest {
                   ApiType.REST,
                   "/silent",
                   List.of(URI.create("http://127.0.0.1:" + port)),
-                  new Timeouts(1_000, 300),
+                  new Timeouts(1_000, 30_000, 300),
                   IdentifyAndAuthorize.OPEN)),
           List.of());
 
@@ -551,13 +551,17 @@ class UpstreamProxyTest {
     gateway.publish(List.of(open("up", "/up", upstream.uri(""))), List.of());
     byte[] body = new byte[512 * 1024];
 
+    // The gateway takes an upstream connection once the body buffer is full: the client sends that
+    // much, then waits for the answer before sending the rest.
+    int buffered = io.portcullis.gateway.GatewaySettings.DEFAULT_BODY_BUFFER;
     try (RawHttpConnection connection = new RawHttpConnection(gateway.server.port())) {
       connection.send(
           "POST /up/status/403 HTTP/1.1\r\nHost: gw\r\nContent-Length: "
               + body.length
               + "\r\n\r\n");
+      connection.sendBytes(java.util.Arrays.copyOf(body, buffered));
       RawHttpConnection.Response early = connection.read();
-      connection.sendBytes(body);
+      connection.sendBytes(java.util.Arrays.copyOfRange(body, buffered, body.length));
       RawHttpConnection.Response next =
           connection.send("GET /up/x HTTP/1.1\r\nHost: gw\r\n\r\n").read();
 
