@@ -36,6 +36,7 @@ import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
+import io.portcullis.store.JdbcAppliedConfiguration;
 import io.portcullis.store.JdbcJtiReplayCache;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
@@ -140,6 +141,8 @@ public final class PortcullisNode implements AutoCloseable {
     closeables.add(database);
     banner.add("store: " + database.describe());
 
+    ChangeNotifier notifier = ChangeNotifier.open(database);
+    closeables.add(notifier);
     snapshots = new SnapshotHolder();
     PasswordHasher hasher = new PasswordHasher();
     control =
@@ -148,14 +151,22 @@ public final class PortcullisNode implements AutoCloseable {
             snapshots,
             hasher,
             StoreJson.mapper());
+    // Before the first read and the first write: every write is announced, no notice is missed.
+    closeables.add(new RegistryFollower(control, notifier));
     control.reload();
-    RegistryContent content = withoutDefaultedLocal(config.content());
-    try {
-      control.apply(content);
-    } catch (ValidationException e) {
-      if (loaded != null) throw loaded.describe(e);
-      throw e;
+    StartupApply startupApply =
+        new StartupApply(new JdbcAppliedConfiguration(database.dataSource()), hasher, clock);
+    StartupApply.Decision decision = startupApply.decide(config.content(), options.reapply());
+    if (decision.apply()) {
+      try {
+        control.apply(withoutDefaultedLocal(config.content()));
+      } catch (ValidationException e) {
+        if (loaded != null) throw loaded.describe(e);
+        throw e;
+      }
+      startupApply.recordApplied(decision);
     }
+    banner.add(decision.why());
     if (snapshots.get().authorizationServer(AuthorizationServer.LOCAL).isEmpty()) {
       control.saveAuthorizationServer(PortcullisConfig.defaultLocalServer(config.gateway()));
     }
@@ -176,8 +187,6 @@ public final class PortcullisNode implements AutoCloseable {
         snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
     signingKeys.load(local.jwt().algorithm(), retention(local));
 
-    ChangeNotifier notifier = ChangeNotifier.open(database);
-    closeables.add(notifier);
     JdbcRevokedJwtRepository revokedJwtRows =
         new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier);
     RevokedJwtStore revokedJwts = new RevokedJwtStore(revokedJwtRows, clock);
@@ -207,7 +216,6 @@ public final class PortcullisNode implements AutoCloseable {
     tokenStores.follow(snapshots);
 
     vertx = Vertx.vertx();
-    followRegistryChanges(notifier);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (database.dataSource() instanceof HikariDataSource pool) {
       pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
@@ -308,35 +316,6 @@ public final class PortcullisNode implements AutoCloseable {
         new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
         clock,
         random);
-  }
-
-  /**
-   * Nodes sharing a PostgreSQL tell each other about registry writes: each write here is announced,
-   * and each notice (or a lost connection, after which notices may be missing) reloads the
-   * snapshot. With H2 there is one node and nothing to tell.
-   */
-  private void followRegistryChanges(ChangeNotifier notifier) {
-    if (database.dialect() != Database.Dialect.POSTGRESQL) return;
-    Runnable reload =
-        () ->
-            vertx
-                .executeBlocking(control::reload, false)
-                .onFailure(e -> LOG.atWarn().setCause(e).log("reloading the registry failed"));
-    closeables.add(
-        notifier.subscribe(
-            ChangeNotifier.Channel.REGISTRY_CHANGED,
-            new ChangeNotifier.Listener() {
-              @Override
-              public void changed(String payload) {
-                reload.run();
-              }
-
-              @Override
-              public void missed() {
-                reload.run();
-              }
-            }));
-    control.onChange(() -> notifier.publish(ChangeNotifier.Channel.REGISTRY_CHANGED, ""));
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */

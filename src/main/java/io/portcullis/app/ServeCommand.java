@@ -31,11 +31,19 @@ public final class ServeCommand implements Callable<Integer> {
           "Database URL, e.g. jdbc:postgresql://host/db?user=u&password=p (overrides store.url).")
   String db;
 
+  @Option(
+      names = "--reapply",
+      description =
+          "Apply the configuration file's registry content even when it is the content last"
+              + " applied to the store (by default an unchanged file is not applied again, so that"
+              + " changes made through the admin API survive a restart).")
+  boolean reapply;
+
   @Override
   public Integer call() throws InterruptedException {
     PortcullisNode node;
     try {
-      node = PortcullisNode.start(new NodeOptions(config, data, db, System.getenv()));
+      node = PortcullisNode.start(new NodeOptions(config, data, db, System.getenv(), reapply));
     } catch (ConfigException e) {
       System.err.println("portcullis: the configuration was not applied:");
       System.err.println(e.getMessage());
