@@ -1,5 +1,6 @@
 package io.portcullis.app;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,6 +59,7 @@ import io.portcullis.token.store.TokenStores;
 import io.portcullis.token.verify.ApplicationKeys;
 import io.portcullis.token.verify.CachingTokenVerifier;
 import io.portcullis.token.verify.JwtVerifier;
+import io.portcullis.token.verify.LocalKeys;
 import io.portcullis.token.verify.TokenVerifier;
 import io.portcullis.token.verify.VerifierSettings;
 import io.vertx.core.Vertx;
@@ -152,7 +154,11 @@ public final class PortcullisNode implements AutoCloseable {
             hasher,
             StoreJson.mapper());
     // Before the first read and the first write: every write is announced, no notice is missed.
-    closeables.add(new RegistryFollower(control, notifier));
+    ChangeFollower registryFollower =
+        new ChangeFollower(
+            notifier, ChangeNotifier.Channel.REGISTRY_CHANGED, "registry", control::reload);
+    closeables.add(registryFollower);
+    control.onChange(registryFollower::announce);
     control.reload();
     StartupApply startupApply =
         new StartupApply(new JdbcAppliedConfiguration(database.dataSource()), hasher, clock);
@@ -183,6 +189,14 @@ public final class PortcullisNode implements AutoCloseable {
             encryptor,
             clock,
             random);
+    ChangeFollower keysFollower =
+        new ChangeFollower(
+            notifier,
+            ChangeNotifier.Channel.SIGNING_KEYS_CHANGED,
+            "signing keys",
+            signingKeys::refresh);
+    closeables.add(keysFollower);
+    signingKeys.onStoredChange(keysFollower::announce);
     AuthorizationServer local =
         snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
     signingKeys.load(local.jwt().algorithm(), retention(local));
@@ -232,8 +246,7 @@ public final class PortcullisNode implements AutoCloseable {
     }
 
     JwtVerifier jwtVerifier =
-        new JwtVerifier(
-            vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS);
+        new JwtVerifier(vertx, snapshots, localKeys(signingKeys), clock, VerifierSettings.DEFAULTS);
     closeables.add(jwtVerifier);
     long cacheSize = config.gateway().verifiedTokenCache();
     TokenVerifier verifier =
@@ -282,8 +295,8 @@ public final class PortcullisNode implements AutoCloseable {
     admin.start().await();
     adminPort = admin.port();
 
-    // Keys change on another node (or by `portcullis keys rotate`): re-read them now and then, and
-    // retire those whose tokens have all expired.
+    // Retire keys whose tokens have all expired; re-read keys and revoked JWTs as a safety net for
+    // notices that were lost (other nodes announce their key changes at once).
     vertx.setPeriodic(
         KEY_REFRESH.toMillis(),
         id ->
@@ -316,6 +329,24 @@ public final class PortcullisNode implements AutoCloseable {
         new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
         clock,
         random);
+  }
+
+  /**
+   * The verifier's view of this node's signing keys: from memory, and re-read from the store when a
+   * token names a key this node does not know yet (another node rotated; its notice is late).
+   */
+  private static LocalKeys localKeys(SigningKeys signingKeys) {
+    return new LocalKeys() {
+      @Override
+      public JWKSet publicKeys() {
+        return signingKeys.publicKeys();
+      }
+
+      @Override
+      public void reread() {
+        signingKeys.refresh();
+      }
+    };
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */

@@ -126,6 +126,26 @@ class ClusterPostgresE2ETest {
     assertThat(a.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void rotateOnOneNodeWhenAJwtIsIssuedRightAfterThenTheOtherNodeAcceptsItWithinASecond() {
+    String before = jwt(a);
+    assertThat(b.getWithBearer("/photos/v1/a", before).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> rotated =
+        a.admin("POST", "/authorization-servers/local/keys/rotate", null);
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    String kid = new JsonObject(rotated.body()).getString("activeKid");
+    String after = jwt(a);
+
+    assertThat(kidOf(after)).isEqualTo(kid);
+    awaitAgreement(
+        "a JWT signed with A's new key is accepted on B",
+        () -> b.getWithBearer("/photos/v1/a", after).statusCode() == 200);
+    awaitAgreement(
+        "B's /oauth2/jwks publishes A's new key", () -> b.get("/oauth2/jwks").body().contains(kid));
+    assertThat(b.getWithBearer("/photos/v1/a", before).statusCode()).isEqualTo(200);
+  }
+
   /** Polls until the condition holds, at most {@link #BOUND}; logs how long it took. */
   private static void awaitAgreement(String what, java.util.function.BooleanSupplier condition) {
     long start = System.nanoTime();

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * The gateway's own signing keys: one active key that signs, and superseded keys that stay
  * published for verification until every token they signed has expired.
  *
+ * <p>Every node sharing the store holds the same keys: a node that changes them announces it
+ * ({@link #onStoredChange}), and the others {@link #refresh()} at once.
+ *
  * <p>Reads ({@link #active()}, {@link #publicKeys()}) never block: they return the in-memory state.
  * Writes ({@link #load}, {@link #rotate}, {@link #retireExpired}) touch the repository and generate
  * keys: call them off the event loop.
@@ -47,6 +50,7 @@ public final class SigningKeys {
   private final AtomicReference<State> state =
       new AtomicReference<>(new State(null, new JWKSet(), 0));
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> storedChangeListeners = new CopyOnWriteArrayList<>();
   private final Object writeLock = new Object();
 
   public SigningKeys(
@@ -104,6 +108,7 @@ public final class SigningKeys {
           .addKeyValue("previousKid", previous == null ? null : previous.kid())
           .log("signing key activated");
       refresh();
+      storedChanged();
       return fresh.kid();
     }
   }
@@ -124,7 +129,10 @@ public final class SigningKeys {
           retired++;
         }
       }
-      if (retired > 0) refresh();
+      if (retired > 0) {
+        refresh();
+        storedChanged();
+      }
       return retired;
     }
   }
@@ -173,6 +181,28 @@ public final class SigningKeys {
   /** Runs the listener after every change of the key set, on the changing thread. */
   public void onChange(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Runs the listener after every change this instance writes to the repository (a key generated,
+   * rotated or retired; not after a {@link #refresh}), once the change is committed: to tell the
+   * other nodes sharing the store to re-read their keys. A listener that throws is logged; the
+   * change stands.
+   */
+  public void onStoredChange(Runnable listener) {
+    storedChangeListeners.add(listener);
+  }
+
+  private void storedChanged() {
+    for (Runnable listener : storedChangeListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.atWarn()
+            .addKeyValue("error", e.toString())
+            .log("announcing a signing key change failed; other nodes re-read keys later");
+      }
+    }
   }
 
   private StoredSigningKey activeStored() {

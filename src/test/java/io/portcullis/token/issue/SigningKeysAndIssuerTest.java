@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -238,5 +239,22 @@ class SigningKeysAndIssuerTest {
 
   private static BigInteger uint(JsonNode jwk, String field) {
     return new BigInteger(1, B64URL.decode(jwk.get(field).asText()));
+  }
+
+  @Test
+  void onStoredChangeWhenKeysGeneratedRotatedOrRetiredThenCalledButNotOnRefresh() {
+    AtomicInteger announced = new AtomicInteger();
+    keys.onStoredChange(announced::incrementAndGet);
+
+    keys.load("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(1);
+    keys.rotate("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(2);
+    keys.refresh();
+    keys.load("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(2);
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(keys.retireExpired()).isEqualTo(1);
+    assertThat(announced).hasValue(3);
   }
 }
