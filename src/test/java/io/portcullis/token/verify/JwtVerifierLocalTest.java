@@ -169,22 +169,12 @@ class JwtVerifierLocalTest {
     AtomicReference<JWKSet> store = new AtomicReference<>(keys.get());
     AtomicInteger rereads = new AtomicInteger();
     AtomicBoolean onEventLoop = new AtomicBoolean();
-    LocalKeys fromStore =
-        new LocalKeys() {
-          @Override
-          public JWKSet publicKeys() {
-            return keys.get();
-          }
-
-          @Override
-          public void reread() {
-            if (Context.isOnEventLoopThread()) onEventLoop.set(true);
-            keys.set(store.get());
-            rereads.incrementAndGet();
-          }
-        };
-    verifier.close();
-    verifier = new JwtVerifier(vertx, snapshots, fromStore, clock, VerifierSettings.DEFAULTS);
+    restartVerifierRereading(
+        () -> {
+          if (Context.isOnEventLoopThread()) onEventLoop.set(true);
+          keys.set(store.get());
+          rereads.incrementAndGet();
+        });
     clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
     // Another node rotated: the store has the new key, this node's memory not yet.
     store.set(new JWKSet(List.of(TestKeys.RSA.toPublicJWK(), TestKeys.RSA_NEXT.toPublicJWK())));
@@ -199,20 +189,7 @@ class JwtVerifierLocalTest {
   @Test
   void verifyWhenManyTokensNameUnknownKidsThenOneStoreReadPerInterval() {
     AtomicInteger rereads = new AtomicInteger();
-    LocalKeys counting =
-        new LocalKeys() {
-          @Override
-          public JWKSet publicKeys() {
-            return keys.get();
-          }
-
-          @Override
-          public void reread() {
-            rereads.incrementAndGet();
-          }
-        };
-    verifier.close();
-    verifier = new JwtVerifier(vertx, snapshots, counting, clock, VerifierSettings.DEFAULTS);
+    restartVerifierRereading(rereads::incrementAndGet);
     clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
 
     for (int i = 0; i < 20; i++) {
@@ -224,5 +201,25 @@ class JwtVerifierLocalTest {
     clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
     verify(TestKeys.RSA_NEXT, JWSAlgorithm.RS256, localClaims().build());
     assertThat(rereads).hasValue(2);
+  }
+
+  /**
+   * A new verifier whose local keys are {@link #keys}, re-read from "the store" by {@code reread}.
+   */
+  private void restartVerifierRereading(Runnable reread) {
+    LocalKeys fromStore =
+        new LocalKeys() {
+          @Override
+          public JWKSet publicKeys() {
+            return keys.get();
+          }
+
+          @Override
+          public void reread() {
+            reread.run();
+          }
+        };
+    verifier.close();
+    verifier = new JwtVerifier(vertx, snapshots, fromStore, clock, VerifierSettings.DEFAULTS);
   }
 }
