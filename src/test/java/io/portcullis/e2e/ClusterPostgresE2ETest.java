@@ -37,6 +37,7 @@ class ClusterPostgresE2ETest {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPostgresE2ETest.class);
   private static final Duration BOUND = Duration.ofSeconds(1);
   private static final String SECRET = "photo-app-secret-123";
+  private static final String PHOTOS = "https%3A%2F%2Fe2e.example%2Fphotos";
 
   static Vertx vertx;
   static EchoUpstream upstream;
@@ -146,6 +147,23 @@ class ClusterPostgresE2ETest {
     assertThat(b.getWithBearer("/photos/v1/a", before).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void revokeOnOneNodeWhenTheOtherHasTheTokensCachedThenTheOtherRefusesThemWithinASecond() {
+    String token = clientCredentials(a);
+    String jwt = jwt(a);
+    assertThat(b.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(200);
+    assertThat(b.getWithBearer("/photos/v1/a", jwt).statusCode()).isEqualTo(200);
+
+    assertThat(revoke(a, token).statusCode()).isEqualTo(200);
+    awaitAgreement(
+        "an opaque token revoked on A is refused on B",
+        () -> b.getWithBearer("/photos/v1/a", token).statusCode() == 401);
+    assertThat(revoke(a, jwt).statusCode()).isEqualTo(200);
+    awaitAgreement(
+        "a JWT revoked on A is refused on B",
+        () -> b.getWithBearer("/photos/v1/a", jwt).statusCode() == 401);
+  }
+
   /** Polls until the condition holds, at most {@link #BOUND}; logs how long it took. */
   private static void awaitAgreement(String what, java.util.function.BooleanSupplier condition) {
     long start = System.nanoTime();
@@ -174,16 +192,22 @@ class ClusterPostgresE2ETest {
 
   private static String clientCredentials(RunningNode node) {
     HttpResponse<String> answer =
-        RunningNode.send(
-            node.gateway("/oauth2/token")
-                .header("Authorization", RunningNode.basic("photo-app", SECRET))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&scope=https%3A%2F%2Fe2e.example%2Fphotos"))
-                .build());
+        form(node, "/oauth2/token", "grant_type=client_credentials&scope=" + PHOTOS);
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     return new JsonObject(answer.body()).getString("access_token");
+  }
+
+  private static HttpResponse<String> revoke(RunningNode node, String token) {
+    return form(node, "/oauth2/revoke", "token=" + token);
+  }
+
+  private static HttpResponse<String> form(RunningNode node, String path, String body) {
+    return RunningNode.send(
+        node.gateway(path)
+            .header("Authorization", RunningNode.basic("photo-app", SECRET))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   private static String jwt(RunningNode node) {
