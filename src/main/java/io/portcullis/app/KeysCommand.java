@@ -61,7 +61,10 @@ public final class KeysCommand implements Runnable {
                 new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),
                 encryptor,
                 Clock.systemUTC(),
-                random);
+                random,
+                database.dialect() == Database.Dialect.POSTGRESQL
+                    ? SigningKeys.PUBLICATION_DELAY
+                    : Duration.ZERO);
         // Running nodes sharing the store re-read their keys at once on this notice.
         keys.onStoredChange(
             () -> notifier.publish(ChangeNotifier.Channel.SIGNING_KEYS_CHANGED, "keys rotate"));

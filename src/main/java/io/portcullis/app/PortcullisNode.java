@@ -188,7 +188,11 @@ public final class PortcullisNode implements AutoCloseable {
             new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),
             encryptor,
             clock,
-            random);
+            random,
+            // Other nodes may share a PostgreSQL: publish a new key before it signs.
+            database.dialect() == Database.Dialect.POSTGRESQL
+                ? SigningKeys.PUBLICATION_DELAY
+                : Duration.ZERO);
     ChangeFollower keysFollower =
         new ChangeFollower(
             notifier,

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Two whole nodes on one fresh PostgreSQL database per test, as an operator runs them behind a load
  * balancer: every node agrees within a second after a restart of one of them with its file (the
- * start-time apply is announced, an unchanged file keeps run-time changes) and after a key rotation
- * (a JWT issued right after rotating is accepted by the other node). Each bound is measured and
- * logged ({@code logger=ClusterPostgresE2ETest msg="... agreed"} with {@code millis}).
+ * start-time apply is announced, an unchanged file keeps run-time changes), after a revocation, and
+ * after a key rotation (the other node publishes and accepts the new key before it signs). Each
+ * bound is measured and logged ({@code logger=ClusterPostgresE2ETest msg="... agreed"} with {@code
+ * millis}).
  */
 class ClusterPostgresE2ETest {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPostgresE2ETest.class);
@@ -128,7 +129,7 @@ class ClusterPostgresE2ETest {
   }
 
   @Test
-  void rotateOnOneNodeWhenAJwtIsIssuedRightAfterThenTheOtherNodeAcceptsItWithinASecond() {
+  void rotateOnOneNodeWhenAJwtIsIssuedRightAfterThenTheOtherNodeAlreadyPublishesAndAcceptsIt() {
     String before = jwt(a);
     assertThat(b.getWithBearer("/photos/v1/a", before).statusCode()).isEqualTo(200);
 
@@ -139,11 +140,9 @@ class ClusterPostgresE2ETest {
     String after = jwt(a);
 
     assertThat(kidOf(after)).isEqualTo(kid);
-    awaitAgreement(
-        "a JWT signed with A's new key is accepted on B",
-        () -> b.getWithBearer("/photos/v1/a", after).statusCode() == 200);
-    awaitAgreement(
-        "B's /oauth2/jwks publishes A's new key", () -> b.get("/oauth2/jwks").body().contains(kid));
+    // The key was published on every node before it signed: no waiting.
+    assertThat(b.get("/oauth2/jwks").body()).contains(kid);
+    assertThat(b.getWithBearer("/photos/v1/a", after).statusCode()).isEqualTo(200);
     assertThat(b.getWithBearer("/photos/v1/a", before).statusCode()).isEqualTo(200);
   }
 

@@ -10,3 +10,9 @@ CREATE TABLE applied_configuration (
   applied_at  TIMESTAMP WITH TIME ZONE NOT NULL,
   CONSTRAINT pk_applied_configuration PRIMARY KEY (name)
 );
+
+-- A signing key is created "next" (activated_at NULL): published in every node's JWKS but not
+-- signing yet, so that every node knows it before the first token it signs (token.issue.
+-- SigningKeys.rotate). Keys stored before this migration were active from their creation.
+ALTER TABLE signing_keys ADD COLUMN activated_at TIMESTAMP WITH TIME ZONE;
+UPDATE signing_keys SET activated_at = created_at;
