@@ -115,6 +115,7 @@ class KillNineH2E2ETest {
               List.of(
                   java,
                   "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
                   "-cp",
                   System.getProperty("java.class.path"),
                   "io.portcullis.Portcullis",
