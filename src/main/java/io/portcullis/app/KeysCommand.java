@@ -1,6 +1,7 @@
 package io.portcullis.app;
 
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcSigningKeyRepository;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code portcullis keys rotate}: makes a new signing key of the internal authorization server
- * active in the store. Running nodes sharing that store re-read their keys every minute; the
- * previous key stays published until every token it signed has expired.
+ * active in the store. Running nodes sharing that store are told at once (a {@code
+ * SIGNING_KEYS_CHANGED} notice) and re-read their keys; the previous key stays published until
+ * every token it signed has expired.
  */
 @Command(
     name = "keys",
@@ -40,7 +42,8 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Database database = store.open()) {
+      try (Database database = store.open();
+          ChangeNotifier notifier = ChangeNotifier.open(database)) {
         AuthorizationServer local =
             new JdbcRegistryStore(database.dataSource(), StoreJson.mapper())
                 .authorizationServers()
@@ -58,7 +61,13 @@ public final class KeysCommand implements Runnable {
                 new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),
                 encryptor,
                 Clock.systemUTC(),
-                random);
+                random,
+                database.dialect() == Database.Dialect.POSTGRESQL
+                    ? SigningKeys.PUBLICATION_DELAY
+                    : Duration.ZERO);
+        // Running nodes sharing the store re-read their keys at once on this notice.
+        keys.onStoredChange(
+            () -> notifier.publish(ChangeNotifier.Channel.SIGNING_KEYS_CHANGED, "keys rotate"));
         Duration retention = Duration.ofSeconds(local.jwt().expiresIn() + local.clockSkew());
         keys.load(local.jwt().algorithm(), retention);
         String kid = keys.rotate(local.jwt().algorithm(), retention);

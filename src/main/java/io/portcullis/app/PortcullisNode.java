@@ -1,5 +1,6 @@
 package io.portcullis.app;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,6 +39,7 @@ import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
+import io.portcullis.store.JdbcAppliedConfiguration;
 import io.portcullis.store.JdbcJtiReplayCache;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
@@ -59,6 +61,7 @@ import io.portcullis.token.store.TokenStores;
 import io.portcullis.token.verify.ApplicationKeys;
 import io.portcullis.token.verify.CachingTokenVerifier;
 import io.portcullis.token.verify.JwtVerifier;
+import io.portcullis.token.verify.LocalKeys;
 import io.portcullis.token.verify.TokenVerifier;
 import io.portcullis.token.verify.VerifierSettings;
 import io.vertx.core.Vertx;
@@ -147,6 +150,8 @@ public final class PortcullisNode implements AutoCloseable {
     closeables.add(database);
     banner.add("store: " + database.describe());
 
+    ChangeNotifier notifier = ChangeNotifier.open(database);
+    closeables.add(notifier);
     snapshots = new SnapshotHolder();
     PasswordHasher hasher = new PasswordHasher();
     control =
@@ -155,17 +160,30 @@ public final class PortcullisNode implements AutoCloseable {
             snapshots,
             hasher,
             StoreJson.mapper());
+    // Before the first read and the first write: every write is announced, no notice is missed.
+    ChangeFollower registryFollower =
+        new ChangeFollower(
+            notifier, ChangeNotifier.Channel.REGISTRY_CHANGED, "registry", control::reload);
+    closeables.add(registryFollower);
+    control.onChange(registryFollower::announce);
     control.reload();
-    RegistryContent content =
-        loaded != null && loaded.declaresLocalServer()
-            ? config.content()
-            : withoutDefaultedLocal(config.content());
-    try {
-      control.apply(content);
-    } catch (ValidationException e) {
-      if (loaded != null) throw loaded.describe(e);
-      throw e;
+    StartupApply startupApply =
+        new StartupApply(new JdbcAppliedConfiguration(database.dataSource()), hasher, clock);
+    StartupApply.Decision decision = startupApply.decide(config.content(), options.reapply());
+    if (decision.apply()) {
+      RegistryContent content =
+          loaded != null && loaded.declaresLocalServer()
+              ? config.content()
+              : withoutDefaultedLocal(config.content());
+      try {
+        control.apply(content);
+      } catch (ValidationException e) {
+        if (loaded != null) throw loaded.describe(e);
+        throw e;
+      }
+      startupApply.recordApplied(decision);
     }
+    banner.add(decision.why());
     if (snapshots.get().authorizationServer(AuthorizationServer.LOCAL).isEmpty()) {
       control.saveAuthorizationServer(PortcullisConfig.defaultLocalServer(config.gateway()));
     }
@@ -181,13 +199,23 @@ public final class PortcullisNode implements AutoCloseable {
             new JdbcSigningKeyRepository(new JdbcTransactions(database.dataSource())),
             encryptor,
             clock,
-            random);
+            random,
+            // Other nodes may share a PostgreSQL: publish a new key before it signs.
+            database.dialect() == Database.Dialect.POSTGRESQL
+                ? SigningKeys.PUBLICATION_DELAY
+                : Duration.ZERO);
+    ChangeFollower keysFollower =
+        new ChangeFollower(
+            notifier,
+            ChangeNotifier.Channel.SIGNING_KEYS_CHANGED,
+            "signing keys",
+            signingKeys::refresh);
+    closeables.add(keysFollower);
+    signingKeys.onStoredChange(keysFollower::announce);
     AuthorizationServer local =
         snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
     signingKeys.load(local.jwt().algorithm(), retention(local));
 
-    ChangeNotifier notifier = ChangeNotifier.open(database);
-    closeables.add(notifier);
     JdbcRevokedJwtRepository revokedJwtRows =
         new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier);
     RevokedJwtStore revokedJwts = new RevokedJwtStore(revokedJwtRows, clock);
@@ -217,7 +245,6 @@ public final class PortcullisNode implements AutoCloseable {
     tokenStores.follow(snapshots);
 
     vertx = Vertx.vertx();
-    followRegistryChanges(notifier);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     Authenticator authenticator =
@@ -236,8 +263,7 @@ public final class PortcullisNode implements AutoCloseable {
     }
 
     JwtVerifier jwtVerifier =
-        new JwtVerifier(
-            vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS);
+        new JwtVerifier(vertx, snapshots, localKeys(signingKeys), clock, VerifierSettings.DEFAULTS);
     closeables.add(jwtVerifier);
     long cacheSize = config.gateway().verifiedTokenCache();
     TokenVerifier verifier =
@@ -289,8 +315,8 @@ public final class PortcullisNode implements AutoCloseable {
     admin.start().await();
     adminPort = admin.port();
 
-    // Keys change on another node (or by `portcullis keys rotate`): re-read them now and then, and
-    // retire those whose tokens have all expired.
+    // Retire keys whose tokens have all expired; re-read keys and revoked JWTs as a safety net for
+    // notices that were lost (other nodes announce their key changes at once).
     vertx.setPeriodic(
         KEY_REFRESH.toMillis(),
         id ->
@@ -326,32 +352,21 @@ public final class PortcullisNode implements AutoCloseable {
   }
 
   /**
-   * Nodes sharing a PostgreSQL tell each other about registry writes: each write here is announced,
-   * and each notice (or a lost connection, after which notices may be missing) reloads the
-   * snapshot. With H2 there is one node and nothing to tell.
+   * The verifier's view of this node's signing keys: from memory, and re-read from the store when a
+   * token names a key this node does not know yet (another node rotated; its notice is late).
    */
-  private void followRegistryChanges(ChangeNotifier notifier) {
-    if (database.dialect() != Database.Dialect.POSTGRESQL) return;
-    Runnable reload =
-        () ->
-            vertx
-                .executeBlocking(control::reload, false)
-                .onFailure(e -> LOG.atWarn().setCause(e).log("reloading the registry failed"));
-    closeables.add(
-        notifier.subscribe(
-            ChangeNotifier.Channel.REGISTRY_CHANGED,
-            new ChangeNotifier.Listener() {
-              @Override
-              public void changed(String payload) {
-                reload.run();
-              }
+  private static LocalKeys localKeys(SigningKeys signingKeys) {
+    return new LocalKeys() {
+      @Override
+      public JWKSet publicKeys() {
+        return signingKeys.publicKeys();
+      }
 
-              @Override
-              public void missed() {
-                reload.run();
-              }
-            }));
-    control.onChange(() -> notifier.publish(ChangeNotifier.Channel.REGISTRY_CHANGED, ""));
+      @Override
+      public void reread() {
+        signingKeys.refresh();
+      }
+    };
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */

@@ -42,6 +42,14 @@ public final class ServeCommand implements Callable<Integer> {
               + ".")
   Path passwordFile;
 
+  @Option(
+      names = "--reapply",
+      description =
+          "Apply the configuration file's registry content even when it is the content last"
+              + " applied to the store (by default an unchanged file is not applied again, so that"
+              + " changes made through the admin API survive a restart).")
+  boolean reapply;
+
   @Override
   public Integer call() throws InterruptedException {
     PortcullisNode node;
@@ -49,7 +57,11 @@ public final class ServeCommand implements Callable<Integer> {
       node =
           PortcullisNode.start(
               new NodeOptions(
-                  config, data, db, StoreOptions.withPasswordFile(System.getenv(), passwordFile)));
+                  config,
+                  data,
+                  db,
+                  StoreOptions.withPasswordFile(System.getenv(), passwordFile),
+                  reapply));
     } catch (ConfigException e) {
       System.err.println("portcullis: the configuration was not applied:");
       System.err.println(e.getMessage());

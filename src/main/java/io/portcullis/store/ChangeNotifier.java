@@ -27,7 +27,12 @@ public interface ChangeNotifier extends AutoCloseable {
     /** A gateway JWT was revoked: payload its {@code jti}. */
     JWT_REVOKED,
     /** The registry (APIs, applications, servers …) changed: payload chosen by the publisher. */
-    REGISTRY_CHANGED;
+    REGISTRY_CHANGED,
+    /**
+     * The gateway's signing keys changed (rotated, retired, generated): payload chosen by the
+     * publisher.
+     */
+    SIGNING_KEYS_CHANGED;
 
     /** The PostgreSQL channel name: {@code portcullis_} and the lower-case constant name. */
     public String pgName() {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * (tests) and {@code jdbc:postgresql:…}. H2 URLs get settings that suit a pool owned by this class,
  * unless the URL sets them itself: a file database {@code AUTO_SERVER=FALSE} (one process owns the
  * file) and {@code DB_CLOSE_ON_EXIT=FALSE} (H2's own shutdown hook would close the database under
- * the still-running server; {@link #close()} closes it instead); an in-memory database {@code
+ * the still-running server; {@link #close()} closes it instead) and {@code WRITE_DELAY=0} (a commit
+ * is written to the file before it returns, so that a write that was answered survives the process
+ * being killed; H2's default writes up to 500 ms later); an in-memory database {@code
  * DB_CLOSE_DELAY=-1} (it would vanish whenever the pool happened to hold no connection; it lives
  * until the JVM exits). The migrations are portable SQL: H2 runs in its default mode.
  */
@@ -174,7 +176,10 @@ public final class Database implements AutoCloseable {
   private static String effectiveUrl(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith(H2_FILE)) {
-      return withDefault(withDefault(url, "AUTO_SERVER", "FALSE"), "DB_CLOSE_ON_EXIT", "FALSE");
+      String owned = withDefault(url, "AUTO_SERVER", "FALSE");
+      // Durable commits: H2 writes a commit to the file only up to 500 ms later by default, so an
+      // answered write could be lost to a kill -9. With 0 each commit is written before it returns.
+      return withDefault(withDefault(owned, "DB_CLOSE_ON_EXIT", "FALSE"), "WRITE_DELAY", "0");
     }
     if (lower.startsWith(H2_MEM)) return withDefault(url, "DB_CLOSE_DELAY", "-1");
     return url;

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The gateway's signing keys in the table {@code signing_keys} (migration V2), on H2 and PostgreSQL
- * alike. The encrypted private JWK is kept as base64 text; timestamps keep microseconds.
+ * The gateway's signing keys in the table {@code signing_keys} (migrations V2, V6), on H2 and
+ * PostgreSQL alike. The encrypted private JWK is kept as base64 text; timestamps keep microseconds.
  *
  * <p>Writes join the calling thread's {@link JdbcTransactions} transaction when there is one, so
  * that superseding the old key and adding the new one can commit together. Every method blocks:
@@ -23,13 +23,13 @@ import java.util.Objects;
 public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   private static final String SELECT_ALL =
       "SELECT kid, algorithm, public_jwk, encrypted_private_jwk, created_at, superseded_at,"
-          + " published_until FROM signing_keys";
+          + " published_until, activated_at FROM signing_keys";
   private static final String UPDATE =
       "UPDATE signing_keys SET algorithm = ?, public_jwk = ?, encrypted_private_jwk = ?,"
-          + " created_at = ?, superseded_at = ?, published_until = ? WHERE kid = ?";
+          + " created_at = ?, superseded_at = ?, published_until = ?, activated_at = ? WHERE kid = ?";
   private static final String INSERT =
       "INSERT INTO signing_keys (algorithm, public_jwk, encrypted_private_jwk, created_at,"
-          + " superseded_at, published_until, kid) VALUES (?, ?, ?, ?, ?, ?, ?)";
+          + " superseded_at, published_until, activated_at, kid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String DELETE = "DELETE FROM signing_keys WHERE kid = ?";
 
   private final JdbcTransactions transactions;
@@ -120,7 +120,8 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
       SqlInstants.set(statement, 4, key.createdAt());
       SqlInstants.set(statement, 5, key.supersededAt());
       SqlInstants.set(statement, 6, key.publishedUntil());
-      statement.setString(7, key.kid());
+      SqlInstants.set(statement, 7, key.activatedAt());
+      statement.setString(8, key.kid());
       return statement.executeUpdate();
     }
   }
@@ -141,6 +142,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
         encrypted,
         SqlInstants.get(rs, "created_at"),
         SqlInstants.get(rs, "superseded_at"),
-        SqlInstants.get(rs, "published_until"));
+        SqlInstants.get(rs, "published_until"),
+        SqlInstants.get(rs, "activated_at"));
   }
 }

@@ -67,6 +67,17 @@ class CommandLineTest {
   }
 
   @Test
+  void serveWhenReapplyGivenThenTheNodeIsToldToApplyTheFileAnyway() {
+    ServeCommand without = new ServeCommand();
+    new CommandLine(without).parseArgs("--config", "portcullis.yaml");
+    ServeCommand with = new ServeCommand();
+    new CommandLine(with).parseArgs("--config", "portcullis.yaml", "--reapply");
+
+    assertThat(without.reapply).isFalse();
+    assertThat(with.reapply).isTrue();
+  }
+
+  @Test
   void versionWhenAskedThenPrintsIt() {
     assertThat(run("version").out()).startsWith("portcullis ");
   }

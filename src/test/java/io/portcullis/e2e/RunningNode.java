@@ -98,8 +98,20 @@ final class RunningNode implements AutoCloseable {
   /** A node whose tokens, keys and purges follow {@code clock}. */
   static RunningNode start(
       Path config, Path dataDir, String dbUrl, Map<String, String> env, Clock clock) {
+    return start(config, dataDir, dbUrl, env, clock, false);
+  }
+
+  /** As above; {@code reapply} as {@code serve --reapply}. */
+  static RunningNode start(
+      Path config,
+      Path dataDir,
+      String dbUrl,
+      Map<String, String> env,
+      Clock clock,
+      boolean reapply) {
     return new RunningNode(
-        PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env)), clock), config);
+        PortcullisNode.start(new NodeOptions(config, dataDir, dbUrl, env(env), reapply), clock),
+        config);
   }
 
   PortcullisNode node() {

@@ -59,6 +59,34 @@ abstract class JdbcSigningKeyRepositoryContract {
   }
 
   @Test
+  void saveWhenNextKeyThenReadBackNotActivatedAndItsActivationLater() {
+    byte[] encrypted = {1, 2, 3};
+    repository.save(
+        new StoredSigningKey("kid-next", "ES256", "{}", encrypted, T0, null, null, null));
+
+    assertThat(repository.findAll())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.isNext()).isTrue();
+              assertThat(k.isActive()).isFalse();
+              assertThat(k.activatedAt()).isNull();
+            });
+
+    repository.save(
+        new StoredSigningKey(
+            "kid-next", "ES256", "{}", encrypted, T0, null, null, T0.plusSeconds(1)));
+
+    assertThat(repository.findAll())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.isActive()).isTrue();
+              assertThat(k.activatedAt()).isEqualTo(T0.plusSeconds(1));
+            });
+  }
+
+  @Test
   void findAllWhenEmptyThenEmptyList() {
     assertThat(repository.findAll()).isEmpty();
   }

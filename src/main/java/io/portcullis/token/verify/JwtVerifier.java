@@ -722,7 +722,7 @@ public final class JwtVerifier
     Set<JWSAlgorithm> algorithms = allowedAlgorithms(server);
     IssuerKeys keys =
         server.type() == AuthorizationServer.Type.INTERNAL
-            ? new LocalIssuerKeys(localKeys, generations, clock)
+            ? new LocalIssuerKeys(localKeys, generations, clock, worker)
             : new RefreshingIssuerKeys(
                 server.alias(),
                 loaders.apply(server),

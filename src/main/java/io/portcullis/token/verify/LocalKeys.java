@@ -22,4 +22,14 @@ public interface LocalKeys {
    *     never null
    */
   JWKSet publicKeys();
+
+  /**
+   * Re-reads the keys from where they are kept, because a token of the internal issuer names a
+   * {@code kid} that {@link #publicKeys()} lacks: another node sharing the store may have rotated
+   * and its notice not have arrived yet. Blocking (a store read): the verifier calls it on a worker
+   * thread, never an event loop, one call at a time and at most once per {@link
+   * LocalIssuerKeys#REREAD_INTERVAL} however many tokens ask; {@link #publicKeys()} then answers
+   * with what was read. The default has nothing to re-read.
+   */
+  default void reread() {}
 }

@@ -244,7 +244,7 @@ final class RefreshingIssuerKeys implements IssuerKeys {
    * The load is shared by callers on different event loops; each continues on its own context, as
    * Vert.x handlers expect, not on the one that happened to start the load.
    */
-  private static <T> Future<T> onCallerContext(Future<T> shared) {
+  static <T> Future<T> onCallerContext(Future<T> shared) {
     Context caller = Vertx.currentContext();
     if (caller == null) {
       return shared;

@@ -21,9 +21,12 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -238,5 +241,66 @@ class SigningKeysAndIssuerTest {
 
   private static BigInteger uint(JsonNode jwk, String field) {
     return new BigInteger(1, B64URL.decode(jwk.get(field).asText()));
+  }
+
+  @Test
+  void onStoredChangeWhenKeysGeneratedRotatedOrRetiredThenCalledButNotOnRefresh() {
+    AtomicInteger announced = new AtomicInteger();
+    keys.onStoredChange(announced::incrementAndGet);
+
+    keys.load("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(1);
+    keys.rotate("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(2);
+    keys.refresh();
+    keys.load("ES256", Duration.ofMinutes(10));
+    assertThat(announced).hasValue(2);
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(keys.retireExpired()).isEqualTo(1);
+    assertThat(announced).hasValue(3);
+  }
+
+  @Test
+  void rotateWhenPublicationDelayThenNewKeyPublishedAndAnnouncedBeforeItSigns() {
+    SigningKeys shared =
+        new SigningKeys(repository, encryptor, clock, random, Duration.ofMillis(100));
+    shared.load("ES256", Duration.ofMinutes(10));
+    String old = shared.active().kid();
+    List<String> seen = new ArrayList<>();
+    shared.onStoredChange(
+        () ->
+            seen.add(
+                shared.active().kid()
+                    + " signs; published "
+                    + shared.publicKeys().getKeys().stream()
+                        .map(k -> k.getKeyID())
+                        .sorted()
+                        .toList()));
+
+    String kid = shared.rotate("ES256", Duration.ofMinutes(10));
+
+    List<String> both = java.util.stream.Stream.of(old, kid).sorted().toList();
+    assertThat(seen)
+        .containsExactly(old + " signs; published " + both, kid + " signs; published " + both);
+  }
+
+  @Test
+  void loadWhenARotationStoppedWhilePublishingTheNextKeyThenItIsMadeActive() {
+    SigningKeys first =
+        new SigningKeys(repository, encryptor, clock, random, Duration.ofMillis(100));
+    first.load("ES256", Duration.ofMinutes(10));
+    InMemorySigningKeyRepository stopped = new InMemorySigningKeyRepository();
+    first.onStoredChange(
+        () -> {
+          if (stopped.keys.isEmpty()) stopped.keys.putAll(repository.keys);
+        });
+    String kid = first.rotate("ES256", Duration.ofMinutes(10));
+    assertThat(stopped.keys.values()).anyMatch(StoredSigningKey::isNext);
+
+    SigningKeys restarted = new SigningKeys(stopped, encryptor, clock, random);
+    restarted.load("ES256", Duration.ofMinutes(10));
+
+    assertThat(restarted.active().kid()).isEqualTo(kid);
+    assertThat(stopped.keys.values()).noneMatch(StoredSigningKey::isNext);
   }
 }

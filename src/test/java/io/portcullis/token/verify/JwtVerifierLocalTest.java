@@ -11,12 +11,15 @@ import io.portcullis.testing.MutableClock;
 import io.portcullis.token.verify.Verification.Invalid;
 import io.portcullis.token.verify.Verification.Reason;
 import io.portcullis.token.verify.Verification.Verified;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -159,5 +162,64 @@ class JwtVerifierLocalTest {
   void verifyWhenLocalAlgorithmNotInInternalDefaultsThenAlgorithmRejected() {
     assertThat(reason(verify(TestKeys.RSA, JWSAlgorithm.PS256, localClaims().build())))
         .isEqualTo(Reason.ALGORITHM_REJECTED);
+  }
+
+  @Test
+  void verifyWhenKidUnknownThenKeysReadAgainFromTheStoreOffTheEventLoopAndTokenVerified() {
+    AtomicReference<JWKSet> store = new AtomicReference<>(keys.get());
+    AtomicInteger rereads = new AtomicInteger();
+    AtomicBoolean onEventLoop = new AtomicBoolean();
+    restartVerifierRereading(
+        () -> {
+          if (Context.isOnEventLoopThread()) onEventLoop.set(true);
+          keys.set(store.get());
+          rereads.incrementAndGet();
+        });
+    clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
+    // Another node rotated: the store has the new key, this node's memory not yet.
+    store.set(new JWKSet(List.of(TestKeys.RSA.toPublicJWK(), TestKeys.RSA_NEXT.toPublicJWK())));
+
+    Verification answer = verify(TestKeys.RSA_NEXT, JWSAlgorithm.RS256, localClaims().build());
+
+    assertThat(answer).isInstanceOf(Verified.class);
+    assertThat(rereads).hasValue(1);
+    assertThat(onEventLoop).isFalse();
+  }
+
+  @Test
+  void verifyWhenManyTokensNameUnknownKidsThenOneStoreReadPerInterval() {
+    AtomicInteger rereads = new AtomicInteger();
+    restartVerifierRereading(rereads::incrementAndGet);
+    clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(reason(verify(TestKeys.RSA_NEXT, JWSAlgorithm.RS256, localClaims().build())))
+          .isEqualTo(Reason.NO_MATCHING_KEY);
+    }
+    assertThat(rereads).hasValue(1);
+
+    clock.advance(LocalIssuerKeys.REREAD_INTERVAL);
+    verify(TestKeys.RSA_NEXT, JWSAlgorithm.RS256, localClaims().build());
+    assertThat(rereads).hasValue(2);
+  }
+
+  /**
+   * A new verifier whose local keys are {@link #keys}, re-read from "the store" by {@code reread}.
+   */
+  private void restartVerifierRereading(Runnable reread) {
+    LocalKeys fromStore =
+        new LocalKeys() {
+          @Override
+          public JWKSet publicKeys() {
+            return keys.get();
+          }
+
+          @Override
+          public void reread() {
+            reread.run();
+          }
+        };
+    verifier.close();
+    verifier = new JwtVerifier(vertx, snapshots, fromStore, clock, VerifierSettings.DEFAULTS);
   }
 }
