@@ -78,13 +78,16 @@ class DatabaseTest {
 
   @Test
   void openWhenH2FilePathIsImplicitlyRelativeThenMessageNamesUrlAndReason() {
-    String url = "jdbc:h2:file:data/portcullis";
+    // A name no other run uses: the working directory may hold anything (./data of a served
+    // quickstart), and the test must neither depend on it nor leave anything in it.
+    String dir = "implicitly-relative-" + java.util.UUID.randomUUID();
+    String url = "jdbc:h2:file:" + dir + "/portcullis";
 
     assertThatThrownBy(() -> Database.open(url))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("cannot open database jdbc:h2:file:data/portcullis: ")
+        .hasMessageStartingWith("cannot open database " + url + ": ")
         .hasMessageContaining("implicitly relative");
-    assertThat(Path.of("data")).doesNotExist();
+    assertThat(Path.of(dir)).doesNotExist();
   }
 
   @Test
