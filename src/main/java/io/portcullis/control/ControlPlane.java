@@ -217,16 +217,22 @@ public final class ControlPlane {
         state -> state.applications.remove(name) != null, () -> store.applications().delete(name));
   }
 
-  /** Creates or replaces a user; a missing password keeps the stored one. */
+  /**
+   * Creates or replaces a user; a missing password keeps the stored one.
+   *
+   * @throws ValidationException also when the username is the {@code sub} that identifies an
+   *     application
+   */
   public boolean saveUser(UserSpec spec) {
     synchronized (writeLock) {
       Optional<User> existing = store.users().find(String.valueOf(spec.username()));
       List<Violation> own = RegistryValidator.checkUser(spec, existing.isPresent());
       if (!own.isEmpty()) throw new ValidationException(own);
       User user = toUser(spec, existing);
-      boolean created = store.users().save(user);
-      reloadAndAnnounce();
-      return created;
+      return write(
+          List.of(),
+          state -> state.users.put(user.username(), user),
+          () -> store.users().save(user));
     }
   }
 

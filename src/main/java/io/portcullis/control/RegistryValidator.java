@@ -4,6 +4,8 @@ import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
 import java.net.URI;
 import java.util.ArrayList;
@@ -31,6 +33,14 @@ public final class RegistryValidator {
       Set.of(
           "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
   public static final Set<String> TOKEN_STORE_TYPES = Set.of("cache", "database");
+
+  /**
+   * The identification methods a gateway has an identifier for. An API that names another would
+   * refuse every call (503), so validation refuses it instead.
+   */
+  public static final Set<IdentificationMethod> AVAILABLE_METHODS =
+      java.util.EnumSet.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN);
+
   static final int MIN_PASSWORD_LENGTH = 8;
   static final int MIN_TOKEN_LENGTH = 22;
 
@@ -76,6 +86,17 @@ public final class RegistryValidator {
         v.add(
             new Violation(
                 path, "must not have a query, fragment or user info; was " + quote(u.toString())));
+      }
+    }
+    for (IdentificationMethod method : api.identifyAndAuthorize().methods()) {
+      if (!AVAILABLE_METHODS.contains(method)) {
+        v.add(
+            new Violation(
+                "identifyAndAuthorize.methods",
+                method
+                    + " is not available: this gateway has no identifier for it, so every call"
+                    + " would be refused; expected "
+                    + AVAILABLE_METHODS.stream().map(Enum::name).sorted().toList()));
       }
     }
     for (int i = 0; i < api.identifyAndAuthorize().scopes().size(); i++) {
@@ -239,6 +260,20 @@ public final class RegistryValidator {
     List<String> scopes = app.scopes() == null ? List.of() : app.scopes();
     for (int i = 0; i < scopes.size(); i++) scope(v, "scopes[" + i + "]", scopes.get(i));
     if (app.jwksUri() != null) absoluteUrl(v, "jwksUri", app.jwksUri(), true);
+    List<String> claims = app.claims() == null ? List.of() : app.claims();
+    for (int i = 0; i < claims.size(); i++) {
+      if (ReservedClaims.ALWAYS.contains(claims.get(i))) {
+        v.add(
+            new Violation(
+                "claims[" + i + "]",
+                "claim "
+                    + quote(claims.get(i))
+                    + " is reserved: the gateway sets it and reads it to identify the caller or"
+                    + " authorise the call, so an application may not choose it; reserved: "
+                    + sorted(ReservedClaims.ALWAYS)
+                    + " and every claim an application's identifiers test"));
+      }
+    }
     return v;
   }
 
@@ -336,6 +371,7 @@ public final class RegistryValidator {
                   "user " + quote(app.users().get(i)) + " does not exist"));
       }
     }
+    v.addAll(selfMintedIdentities(list, userNames));
     for (int a = 0; a < list.size(); a++) {
       for (int b = a + 1; b < list.size(); b++) {
         Application x = list.get(a);
@@ -356,6 +392,59 @@ public final class RegistryValidator {
                           + ") for the same authorization server: one token could identify both"));
             }
           }
+        }
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Ways a token minted at {@code /oauth2/jwt} could identify an application it was not issued for:
+   * an application allowed to choose a claim that some application's identifier tests, and a user
+   * whose name is the {@code sub} that identifies an application of the internal issuer (the user's
+   * own JWT carries {@code sub} = username).
+   */
+  private static List<Violation> selfMintedIdentities(
+      List<Application> applications, Set<String> usernames) {
+    List<Violation> v = new ArrayList<>();
+    Map<String, String> identifierClaims = new HashMap<>();
+    for (Application app : applications) {
+      for (ClaimSet set : app.identifiers()) {
+        set.claims().keySet().forEach(claim -> identifierClaims.putIfAbsent(claim, app.name()));
+      }
+    }
+    for (Application app : applications) {
+      for (int i = 0; i < app.claims().size(); i++) {
+        String owner = identifierClaims.get(app.claims().get(i));
+        if (owner != null) {
+          v.add(
+              new Violation(
+                  "applications[" + app.name() + "].claims[" + i + "]",
+                  "claim "
+                      + quote(app.claims().get(i))
+                      + " is reserved: the identifiers of application "
+                      + owner
+                      + " test it, so a token in which application "
+                      + app.name()
+                      + " chose it could identify as another application"));
+        }
+      }
+      if (!AuthorizationServer.LOCAL.equals(app.authorizationServer())) continue;
+      for (ClaimSet set : app.identifiers()) {
+        String sub = set.claims().get("sub");
+        if (sub != null && usernames.contains(sub)) {
+          v.add(
+              new Violation(
+                  "users[" + sub + "].username",
+                  "user "
+                      + quote(sub)
+                      + " has the name that identifies application "
+                      + app.name()
+                      + " (identifier "
+                      + set.claims()
+                      + "): a JWT the user retrieves would identify as application "
+                      + app.name()
+                      + "; rename the user or change the application's identifier"));
         }
       }
     }
