@@ -120,7 +120,7 @@ public final class PortcullisNode implements AutoCloseable {
     try {
       node.boot(options, clock);
       return node;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also what Future.await() rethrows unchecked: close in every case
       node.close();
       throw e;
     }
@@ -217,8 +217,10 @@ public final class PortcullisNode implements AutoCloseable {
     if (config.demo() != null) {
       echo = new EchoUpstream(vertx);
       int port =
-          echo.start(config.demo().echoUpstream().host(), config.demo().echoUpstream().port())
-              .await();
+          Listeners.await(
+              "demo echo upstream",
+              config.demo().echoUpstream(),
+              echo.start(config.demo().echoUpstream().host(), config.demo().echoUpstream().port()));
       banner.add(
           "demo echo upstream: http://" + config.demo().echoUpstream().urlHost() + ":" + port);
     }
@@ -253,7 +255,7 @@ public final class PortcullisNode implements AutoCloseable {
             new MicrometerTransactionRecorder(registry),
             new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler()),
             clock);
-    gatewayPort = gateway.start().await();
+    gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
 
     AdminMetrics metrics = new AdminMetrics(registry, List.of());
     closeables.add(metrics);
@@ -271,7 +273,7 @@ public final class PortcullisNode implements AutoCloseable {
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
                 new TokenRoutes(vertx, snapshots, tokenStores, clock)));
-    admin.start().await();
+    Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
 
     // Keys change on another node (or by `portcullis keys rotate`): re-read them now and then, and

@@ -77,6 +77,38 @@ class DatabaseTest {
   }
 
   @Test
+  void openWhenAnotherProcessHoldsTheH2FileThenMessageSaysSoAndNamesTheFile() throws Exception {
+    String url = TestDatabases.h2File(directory);
+    Process holder =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldH2File.class.getName(),
+                url)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+      assertThat(line).isEqualTo("open");
+
+      assertThatThrownBy(() -> Database.open(url))
+          .isInstanceOf(StoreException.class)
+          .hasMessageStartingWith("cannot open database " + url + ": ")
+          .hasMessageContaining("another process holds the database file")
+          .hasMessageContaining(url.substring("jdbc:h2:file:".length()) + ".mv.db");
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      holder.destroy();
+    }
+  }
+
+  @Test
   void openWhenH2FilePathIsImplicitlyRelativeThenMessageNamesUrlAndReason() {
     // A name no other run uses: the working directory may hold anything (./data of a served
     // quickstart), and the test must neither depend on it nor leave anything in it.
