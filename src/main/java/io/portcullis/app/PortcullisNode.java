@@ -94,6 +94,7 @@ public final class PortcullisNode implements AutoCloseable {
   private SigningKeys signingKeys;
   private TokenStores tokenStores;
   private PortcullisConfig config;
+  private io.portcullis.registry.OutboundPolicy outbound;
   private int gatewayPort;
   private int adminPort;
   private final List<String> banner = new ArrayList<>();
@@ -142,12 +143,14 @@ public final class PortcullisNode implements AutoCloseable {
 
     snapshots = new SnapshotHolder();
     PasswordHasher hasher = new PasswordHasher();
+    outbound = Outbound.policy(config, options.config(), dataDir);
     control =
         new ControlPlane(
             new JdbcRegistryStore(database.dataSource(), StoreJson.mapper()),
             snapshots,
             hasher,
-            StoreJson.mapper());
+            StoreJson.mapper(),
+            outbound);
     control.reload();
     RegistryContent content = withoutDefaultedLocal(config.content());
     try {
@@ -227,7 +230,7 @@ public final class PortcullisNode implements AutoCloseable {
 
     JwtVerifier jwtVerifier =
         new JwtVerifier(
-            vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS);
+            vertx, snapshots, signingKeys::publicKeys, clock, VerifierSettings.DEFAULTS, outbound);
     closeables.add(jwtVerifier);
     long cacheSize = config.gateway().verifiedTokenCache();
     TokenVerifier verifier =
@@ -307,7 +310,7 @@ public final class PortcullisNode implements AutoCloseable {
         new JdbcJtiReplayCache(database.dataSource(), clock),
         revokedJwts,
         verifier,
-        new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
+        new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound),
         clock,
         random);
   }

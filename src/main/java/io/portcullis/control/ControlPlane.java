@@ -6,6 +6,7 @@ import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.RegistryStore;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.Snapshot;
@@ -35,16 +36,31 @@ public final class ControlPlane {
   private final SnapshotHolder snapshots;
   private final PasswordHasher hasher;
   private final ObjectMapper json;
+  private final OutboundPolicy outbound;
   private final Object writeLock = new Object();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long version;
 
   public ControlPlane(
       RegistryStore store, SnapshotHolder snapshots, PasswordHasher hasher, ObjectMapper json) {
+    this(store, snapshots, hasher, json, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * @param outbound where upstreams, JWKS URIs and certificate files may point (checked when a
+   *     change is validated; nothing is fetched then)
+   */
+  public ControlPlane(
+      RegistryStore store,
+      SnapshotHolder snapshots,
+      PasswordHasher hasher,
+      ObjectMapper json,
+      OutboundPolicy outbound) {
     this.store = store;
     this.snapshots = snapshots;
     this.hasher = hasher;
     this.json = json;
+    this.outbound = outbound;
   }
 
   /** The snapshot the data plane reads now. */
@@ -113,7 +129,7 @@ public final class ControlPlane {
         if (own.isEmpty()) users.add(toUser(spec, existing));
       }
       for (AuthorizationServer s : content.authorizationServers()) {
-        RegistryValidator.checkAuthorizationServer(s)
+        RegistryValidator.checkAuthorizationServer(s, outbound)
             .forEach(x -> violations.add(x.under("authorizationServers." + s.alias())));
       }
       for (int i = 0; i < content.scopes().size(); i++) {
@@ -123,14 +139,15 @@ public final class ControlPlane {
       }
       for (int i = 0; i < content.apis().size(); i++) {
         int at = i;
-        RegistryValidator.checkApi(content.apis().get(i))
+        RegistryValidator.checkApi(content.apis().get(i), outbound)
             .forEach(x -> violations.add(x.under("apis[" + at + "]")));
       }
       List<Application> applications = new ArrayList<>();
       for (int i = 0; i < content.applications().size(); i++) {
         ApplicationSpec spec = content.applications().get(i);
         Optional<Application> existing = store.applications().find(String.valueOf(spec.name()));
-        List<Violation> own = RegistryValidator.checkApplication(spec, existing.isPresent());
+        List<Violation> own =
+            RegistryValidator.checkApplication(spec, existing.isPresent(), outbound);
         int at = i;
         own.forEach(x -> violations.add(x.under("applications[" + at + "]")));
         if (own.isEmpty()) {
@@ -171,7 +188,7 @@ public final class ControlPlane {
   /** Creates or replaces an API. @return true when it was created */
   public boolean saveApi(Api api) {
     return write(
-        RegistryValidator.checkApi(api),
+        RegistryValidator.checkApi(api, outbound),
         state -> state.apis.put(api.key(), api),
         () -> store.apis().save(api));
   }
@@ -202,7 +219,8 @@ public final class ControlPlane {
   public boolean saveApplication(ApplicationSpec spec) {
     synchronized (writeLock) {
       Optional<Application> existing = store.applications().find(String.valueOf(spec.name()));
-      List<Violation> own = RegistryValidator.checkApplication(spec, existing.isPresent());
+      List<Violation> own =
+          RegistryValidator.checkApplication(spec, existing.isPresent(), outbound);
       if (!own.isEmpty()) throw new ValidationException(own);
       Application app = toApplication(spec, existing);
       return write(
@@ -262,7 +280,7 @@ public final class ControlPlane {
 
   public boolean saveAuthorizationServer(AuthorizationServer server) {
     return write(
-        RegistryValidator.checkAuthorizationServer(server),
+        RegistryValidator.checkAuthorizationServer(server, outbound),
         state -> state.servers.put(server.alias(), server),
         () -> store.authorizationServers().save(server));
   }

@@ -5,6 +5,7 @@ import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
 import java.net.URI;
@@ -47,6 +48,11 @@ public final class RegistryValidator {
   private RegistryValidator() {}
 
   public static List<Violation> checkApi(Api api) {
+    return checkApi(api, OutboundPolicy.DEFAULT);
+  }
+
+  /** The API's own rules, its upstreams checked against where the gateway may connect. */
+  public static List<Violation> checkApi(Api api, OutboundPolicy outbound) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", api.name());
     name(v, "version", api.version());
@@ -86,6 +92,8 @@ public final class RegistryValidator {
         v.add(
             new Violation(
                 path, "must not have a query, fragment or user info; was " + quote(u.toString())));
+      } else {
+        outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
       }
     }
     for (IdentificationMethod method : api.identifyAndAuthorize().methods()) {
@@ -138,6 +146,16 @@ public final class RegistryValidator {
   }
 
   public static List<Violation> checkAuthorizationServer(AuthorizationServer s) {
+    return checkAuthorizationServer(s, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * The server's own rules, its {@code jwksUri} and certificate files checked against what the
+   * gateway may reach. Nothing is fetched or read here: the keys are loaded after the change is
+   * saved, on a worker, and checked again then.
+   */
+  public static List<Violation> checkAuthorizationServer(
+      AuthorizationServer s, OutboundPolicy outbound) {
     List<Violation> v = new ArrayList<>();
     name(v, "alias", s.alias());
     if (s.type() == null) {
@@ -210,7 +228,8 @@ public final class RegistryValidator {
       boolean hasCerts = !s.certificates().isEmpty();
       if (hasUri == hasCerts)
         v.add(new Violation("jwksUri", "give exactly one of jwksUri or certificates"));
-      if (hasUri) absoluteUrl(v, "jwksUri", s.jwksUri(), true);
+      if (hasUri) outboundUrl(v, "jwksUri", s.jwksUri(), outbound);
+      certificateFiles(v, s.certificates(), outbound);
       if (s.algorithms().isEmpty())
         v.add(new Violation("algorithms", "list the allowed algorithms, e.g. [RS256]"));
       for (int i = 0; i < s.algorithms().size(); i++) {
@@ -229,6 +248,12 @@ public final class RegistryValidator {
   }
 
   public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
+    return checkApplication(app, exists, OutboundPolicy.DEFAULT);
+  }
+
+  /** The application's own rules, its key sources checked against what the gateway may reach. */
+  public static List<Violation> checkApplication(
+      ApplicationSpec app, boolean exists, OutboundPolicy outbound) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", app.name());
     if (app.clientId() != null && !USERNAME.matcher(app.clientId()).matches()) {
@@ -259,7 +284,8 @@ public final class RegistryValidator {
     }
     List<String> scopes = app.scopes() == null ? List.of() : app.scopes();
     for (int i = 0; i < scopes.size(); i++) scope(v, "scopes[" + i + "]", scopes.get(i));
-    if (app.jwksUri() != null) absoluteUrl(v, "jwksUri", app.jwksUri(), true);
+    if (app.jwksUri() != null) outboundUrl(v, "jwksUri", app.jwksUri(), outbound);
+    if (app.certificates() != null) certificateFiles(v, app.certificates(), outbound);
     List<String> claims = app.claims() == null ? List.of() : app.claims();
     for (int i = 0; i < claims.size(); i++) {
       if (ReservedClaims.ALWAYS.contains(claims.get(i))) {
@@ -483,6 +509,29 @@ public final class RegistryValidator {
   private static void positive(List<Violation> v, String path, long value) {
     if (value <= 0)
       v.add(new Violation(path, "expected a positive number of seconds; was " + value));
+  }
+
+  /** An absolute http(s) URL that the outbound policy lets the gateway reach. */
+  private static void outboundUrl(
+      List<Violation> v, String path, String value, OutboundPolicy outbound) {
+    int before = v.size();
+    absoluteUrl(v, path, value, true);
+    if (v.size() == before) {
+      outbound
+          .checkUrl(URI.create(value.strip()))
+          .ifPresent(why -> v.add(new Violation(path, why)));
+    }
+  }
+
+  /** Entries that name files (not PEM text) must lie where certificates may be read from. */
+  private static void certificateFiles(
+      List<Violation> v, List<String> certificates, OutboundPolicy outbound) {
+    for (int i = 0; i < certificates.size(); i++) {
+      String entry = certificates.get(i);
+      if (entry == null || entry.contains("-----BEGIN ")) continue;
+      String path = "certificates[" + i + "]";
+      outbound.checkFile(entry).ifPresent(why -> v.add(new Violation(path, why)));
+    }
   }
 
   private static void absoluteUrl(List<Violation> v, String path, String value, boolean required) {

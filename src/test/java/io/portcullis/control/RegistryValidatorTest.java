@@ -9,6 +9,7 @@ import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.Scope;
 import java.net.URI;
 import java.util.List;
@@ -445,6 +446,43 @@ class RegistryValidatorTest {
     assertThat(v.get(0).message())
         .startsWith("API_KEY is not available")
         .endsWith("expected [JWT, OAUTH2_TOKEN]");
+  }
+
+  @Test
+  void checkApiWhenUpstreamIsMetadataAddressThenViolationNamesUpstream() {
+    List<Violation> v = RegistryValidator.checkApi(api("/pets", "http://169.254.169.254"));
+    assertThat(v).extracting(Violation::path).containsExactly("upstream");
+    assertThat(v.get(0).message()).contains("link-local or cloud metadata");
+  }
+
+  @Test
+  void checkApplicationWhenJwksUriOrCertificateFileIsRefusedThenEachNamed() {
+    OutboundPolicy policy =
+        new OutboundPolicy(
+            List.of(),
+            List.of("127.0.0.1:9080"),
+            List.of(java.nio.file.Path.of("/srv/portcullis")));
+    ApplicationSpec spec =
+        new ApplicationSpec(
+            "app-a",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "http://localhost:9080/jwks",
+            List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(RegistryValidator.checkApplication(spec, false, policy))
+        .extracting(Violation::path)
+        .containsExactly("jwksUri", "certificates[1]");
   }
 
   private static AuthorizationServer local() {
