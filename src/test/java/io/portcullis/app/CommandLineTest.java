@@ -102,18 +102,7 @@ class CommandLineTest {
   void exportWhenAnotherProcessHoldsTheDataDirectoryThenExit1NamingTheFile(@TempDir Path dir)
       throws Exception {
     String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("portcullis");
-    Process holder =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                HoldH2File.class.getName(),
-                url)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    try {
-      assertThat(holder.inputReader(StandardCharsets.UTF_8).readLine()).isEqualTo("open");
-
+    try (HoldH2File held = HoldH2File.start(url)) {
       Run r = run("export", "--data", dir.toString());
 
       assertThat(r.exit()).isEqualTo(1);
@@ -121,10 +110,6 @@ class CommandLineTest {
           .startsWith("portcullis: cannot export: cannot open database " + url)
           .contains("another process holds the database file " + dir.toAbsolutePath())
           .doesNotContain("\n");
-    } finally {
-      holder.getOutputStream().close();
-      holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-      holder.destroy();
     }
   }
 

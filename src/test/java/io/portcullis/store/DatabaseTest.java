@@ -79,32 +79,12 @@ class DatabaseTest {
   @Test
   void openWhenAnotherProcessHoldsTheH2FileThenMessageSaysSoAndNamesTheFile() throws Exception {
     String url = TestDatabases.h2File(directory);
-    Process holder =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                HoldH2File.class.getName(),
-                url)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    try {
-      String line =
-          new java.io.BufferedReader(
-                  new java.io.InputStreamReader(
-                      holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
-              .readLine();
-      assertThat(line).isEqualTo("open");
-
+    try (HoldH2File held = HoldH2File.start(url)) {
       assertThatThrownBy(() -> Database.open(url))
           .isInstanceOf(StoreException.class)
           .hasMessageStartingWith("cannot open database " + url + ": ")
           .hasMessageContaining("another process holds the database file")
           .hasMessageContaining(url.substring("jdbc:h2:file:".length()) + ".mv.db");
-    } finally {
-      holder.getOutputStream().close();
-      holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-      holder.destroy();
     }
   }
 
