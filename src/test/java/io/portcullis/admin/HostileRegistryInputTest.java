@@ -100,6 +100,41 @@ class HostileRegistryInputTest {
   }
 
   @Test
+  void createExternalServerWhenValidatedThenItsJwksUriIsNotContacted() throws Exception {
+    try (java.net.ServerSocket jwks =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      HttpResponse<String> response =
+          fixture.admin(
+              "POST",
+              "/authorization-servers",
+              "{\"alias\":\"corp\",\"type\":\"external\",\"issuer\":\"https://corp\","
+                  + "\"jwksUri\":\"http://127.0.0.1:"
+                  + jwks.getLocalPort()
+                  + "/jwks\",\"algorithms\":[\"RS256\"]}");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      // A fetch during validation would have connected before the answer: nothing is queued.
+      jwks.setSoTimeout(100);
+      org.assertj.core.api.Assertions.assertThatThrownBy(jwks::accept)
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void createApiWhenUpstreamIsTheMetadataAddressThen400NamingUpstream() {
+    String[] error =
+        violation(
+            fixture.admin(
+                "POST",
+                "/apis",
+                "{\"name\":\"meta\",\"version\":\"v1\",\"basePath\":\"/meta/v1\","
+                    + "\"upstream\":\"http://169.254.169.254/latest\"}"));
+
+    assertThat(error[0]).isEqualTo("upstream");
+    assertThat(error[1]).contains("169.254.169.254", "link-local or cloud metadata");
+  }
+
+  @Test
   void createApiWhenMethodsNameApiKeyThen400NamingFieldAndAcceptedValues() {
     String[] error =
         violation(
