@@ -269,26 +269,20 @@ class JwtEndpointTest {
   @ParameterizedTest
   @ValueSource(strings = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
   void postWhenReservedClaimRequestedThenRefusedNamingIt(String claim) throws Exception {
-    HttpResponse<String> r =
-        post(
-            "/oauth2/jwt",
-            basic("photo-client", "photo-secret"),
-            "{\"claimsSet\":{\"" + claim + "\":\"x\"}}");
-    assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(new JsonObject(r.body()).getString("detail"))
-        .contains("'" + claim + "'")
-        .contains("reserved");
+    assertRefusedAsReserved(basic("photo-client", "photo-secret"), claim);
   }
 
+  /** Even for an application whose stored claims list them (written past validation). */
   @ParameterizedTest
   @ValueSource(strings = {"client_id", "azp", "scope", "scp", "cnf", "act", "may_act", "team"})
   void postWhenAllowedClaimIdentifiesOrAuthorisesThenRefusedNamingIt(String claim)
       throws Exception {
+    assertRefusedAsReserved(basic("legacy-client", "legacy-secret"), claim);
+  }
+
+  private static void assertRefusedAsReserved(String authorization, String claim) throws Exception {
     HttpResponse<String> r =
-        post(
-            "/oauth2/jwt",
-            basic("legacy-client", "legacy-secret"),
-            "{\"claimsSet\":{\"" + claim + "\":\"photo-client\"}}");
+        post("/oauth2/jwt", authorization, "{\"claimsSet\":{\"" + claim + "\":\"photo-client\"}}");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(r.body()).getString("detail"))
         .contains("'" + claim + "'")
