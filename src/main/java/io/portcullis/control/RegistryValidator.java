@@ -47,12 +47,15 @@ public final class RegistryValidator {
 
   private RegistryValidator() {}
 
-  public static List<Violation> checkApi(Api api) {
-    return checkApi(api, OutboundPolicy.DEFAULT);
+  /** The API's own rules and its upstreams against where the gateway may connect. */
+  public static List<Violation> checkApi(Api api, OutboundPolicy outbound) {
+    List<Violation> v = checkApi(api);
+    v.addAll(checkOutbound(api, outbound));
+    return v;
   }
 
-  /** The API's own rules, its upstreams checked against where the gateway may connect. */
-  public static List<Violation> checkApi(Api api, OutboundPolicy outbound) {
+  /** The API's own rules; {@link #checkOutbound} judges where its upstreams point. */
+  public static List<Violation> checkApi(Api api) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", api.name());
     name(v, "version", api.version());
@@ -92,8 +95,6 @@ public final class RegistryValidator {
         v.add(
             new Violation(
                 path, "must not have a query, fragment or user info; was " + quote(u.toString())));
-      } else {
-        outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
       }
     }
     for (IdentificationMethod method : api.identifyAndAuthorize().methods()) {
@@ -145,17 +146,20 @@ public final class RegistryValidator {
     return v;
   }
 
-  public static List<Violation> checkAuthorizationServer(AuthorizationServer s) {
-    return checkAuthorizationServer(s, OutboundPolicy.DEFAULT);
-  }
-
   /**
-   * The server's own rules, its {@code jwksUri} and certificate files checked against what the
-   * gateway may reach. Nothing is fetched or read here: the keys are loaded after the change is
-   * saved, on a worker, and checked again then.
+   * The server's own rules, and its {@code jwksUri} and certificate files against what the gateway
+   * may reach. Nothing is fetched or read here: the keys are loaded after the change is saved, on a
+   * worker, and checked again then.
    */
   public static List<Violation> checkAuthorizationServer(
       AuthorizationServer s, OutboundPolicy outbound) {
+    List<Violation> v = checkAuthorizationServer(s);
+    v.addAll(checkOutbound(s, outbound));
+    return v;
+  }
+
+  /** The server's own rules; {@link #checkOutbound} judges where its keys come from. */
+  public static List<Violation> checkAuthorizationServer(AuthorizationServer s) {
     List<Violation> v = new ArrayList<>();
     name(v, "alias", s.alias());
     if (s.type() == null) {
@@ -228,8 +232,7 @@ public final class RegistryValidator {
       boolean hasCerts = !s.certificates().isEmpty();
       if (hasUri == hasCerts)
         v.add(new Violation("jwksUri", "give exactly one of jwksUri or certificates"));
-      if (hasUri) outboundUrl(v, "jwksUri", s.jwksUri(), outbound);
-      certificateFiles(v, s.certificates(), outbound);
+      if (hasUri) absoluteUrl(v, "jwksUri", s.jwksUri(), true);
       if (s.algorithms().isEmpty())
         v.add(new Violation("algorithms", "list the allowed algorithms, e.g. [RS256]"));
       for (int i = 0; i < s.algorithms().size(); i++) {
@@ -247,13 +250,16 @@ public final class RegistryValidator {
     return v;
   }
 
-  public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
-    return checkApplication(app, exists, OutboundPolicy.DEFAULT);
-  }
-
-  /** The application's own rules, its key sources checked against what the gateway may reach. */
+  /** The application's own rules and its key sources against what the gateway may reach. */
   public static List<Violation> checkApplication(
       ApplicationSpec app, boolean exists, OutboundPolicy outbound) {
+    List<Violation> v = checkApplication(app, exists);
+    v.addAll(checkOutbound(app, outbound));
+    return v;
+  }
+
+  /** The application's own rules; {@link #checkOutbound} judges where its keys come from. */
+  public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", app.name());
     if (app.clientId() != null && !USERNAME.matcher(app.clientId()).matches()) {
@@ -284,8 +290,7 @@ public final class RegistryValidator {
     }
     List<String> scopes = app.scopes() == null ? List.of() : app.scopes();
     for (int i = 0; i < scopes.size(); i++) scope(v, "scopes[" + i + "]", scopes.get(i));
-    if (app.jwksUri() != null) outboundUrl(v, "jwksUri", app.jwksUri(), outbound);
-    if (app.certificates() != null) certificateFiles(v, app.certificates(), outbound);
+    if (app.jwksUri() != null) absoluteUrl(v, "jwksUri", app.jwksUri(), true);
     List<String> claims = app.claims() == null ? List.of() : app.claims();
     for (int i = 0; i < claims.size(); i++) {
       if (ReservedClaims.ALWAYS.contains(claims.get(i))) {
@@ -511,16 +516,45 @@ public final class RegistryValidator {
       v.add(new Violation(path, "expected a positive number of seconds; was " + value));
   }
 
-  /** An absolute http(s) URL that the outbound policy lets the gateway reach. */
+  /**
+   * Where an entity makes the gateway connect or read, judged by the outbound policy: an API's
+   * upstreams, an application's or external server's {@code jwksUri} and {@code certificates}
+   * files. Values that the entity's own rules refuse as malformed are left to those rules.
+   *
+   * @param entity an {@link Api}, {@link AuthorizationServer} or {@link ApplicationSpec}; anything
+   *     else has no outbound targets
+   * @return violations with paths relative to the entity
+   */
+  public static List<Violation> checkOutbound(Object entity, OutboundPolicy outbound) {
+    List<Violation> v = new ArrayList<>();
+    if (entity instanceof Api api) {
+      for (int i = 0; i < api.upstreams().size(); i++) {
+        String path = api.upstreams().size() == 1 ? "upstream" : "upstream[" + i + "]";
+        URI u = api.upstreams().get(i);
+        if (u != null && u.getHost() != null) {
+          outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
+        }
+      }
+    } else if (entity instanceof AuthorizationServer s) {
+      outboundUrl(v, "jwksUri", s.jwksUri(), outbound);
+      certificateFiles(v, s.certificates(), outbound);
+    } else if (entity instanceof ApplicationSpec app) {
+      outboundUrl(v, "jwksUri", app.jwksUri(), outbound);
+      if (app.certificates() != null) certificateFiles(v, app.certificates(), outbound);
+    }
+    return v;
+  }
+
   private static void outboundUrl(
       List<Violation> v, String path, String value, OutboundPolicy outbound) {
-    int before = v.size();
-    absoluteUrl(v, path, value, true);
-    if (v.size() == before) {
-      outbound
-          .checkUrl(URI.create(value.strip()))
-          .ifPresent(why -> v.add(new Violation(path, why)));
+    if (value == null || value.isBlank()) return;
+    URI u;
+    try {
+      u = new URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      return;
     }
+    if (u.getHost() != null) outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
   }
 
   /** Entries that name files (not PEM text) must lie where certificates may be read from. */

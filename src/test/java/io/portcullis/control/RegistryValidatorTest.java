@@ -450,7 +450,8 @@ class RegistryValidatorTest {
 
   @Test
   void checkApiWhenUpstreamIsMetadataAddressThenViolationNamesUpstream() {
-    List<Violation> v = RegistryValidator.checkApi(api("/pets", "http://169.254.169.254"));
+    List<Violation> v =
+        RegistryValidator.checkApi(api("/pets", "http://169.254.169.254"), OutboundPolicy.DEFAULT);
     assertThat(v).extracting(Violation::path).containsExactly("upstream");
     assertThat(v.get(0).message()).contains("link-local or cloud metadata");
   }
