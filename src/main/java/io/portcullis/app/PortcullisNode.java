@@ -99,6 +99,7 @@ public final class PortcullisNode implements AutoCloseable {
   private SigningKeys signingKeys;
   private TokenStores tokenStores;
   private PortcullisConfig config;
+  private io.portcullis.registry.OutboundPolicy outbound;
   private int gatewayPort;
   private int adminPort;
   private final List<String> banner = new ArrayList<>();
@@ -125,7 +126,7 @@ public final class PortcullisNode implements AutoCloseable {
     try {
       node.boot(options, clock);
       return node;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also what Future.await() rethrows unchecked: close in every case
       node.close();
       throw e;
     }
@@ -154,12 +155,14 @@ public final class PortcullisNode implements AutoCloseable {
     closeables.add(notifier);
     snapshots = new SnapshotHolder();
     PasswordHasher hasher = new PasswordHasher();
+    outbound = Outbound.policy(config, options.config(), dataDir);
     control =
         new ControlPlane(
             new JdbcRegistryStore(database.dataSource(), StoreJson.mapper()),
             snapshots,
             hasher,
-            StoreJson.mapper());
+            StoreJson.mapper(),
+            outbound);
     // Before the first read and the first write: every write is announced, no notice is missed.
     ChangeFollower registryFollower =
         new ChangeFollower(
@@ -256,14 +259,17 @@ public final class PortcullisNode implements AutoCloseable {
     if (config.demo() != null) {
       echo = new EchoUpstream(vertx);
       int port =
-          echo.start(config.demo().echoUpstream().host(), config.demo().echoUpstream().port())
-              .await();
+          Listeners.await(
+              "demo echo upstream",
+              config.demo().echoUpstream(),
+              echo.start(config.demo().echoUpstream().host(), config.demo().echoUpstream().port()));
       banner.add(
           "demo echo upstream: http://" + config.demo().echoUpstream().urlHost() + ":" + port);
     }
 
     JwtVerifier jwtVerifier =
-        new JwtVerifier(vertx, snapshots, localKeys(signingKeys), clock, VerifierSettings.DEFAULTS);
+        new JwtVerifier(
+            vertx, snapshots, localKeys(signingKeys), clock, VerifierSettings.DEFAULTS, outbound);
     closeables.add(jwtVerifier);
     long cacheSize = config.gateway().verifiedTokenCache();
     TokenVerifier verifier =
@@ -294,7 +300,7 @@ public final class PortcullisNode implements AutoCloseable {
                     config.gateway().healthPath(),
                     new GatewayHealth(snapshots, database.circuit()::isAvailable)),
             clock);
-    gatewayPort = gateway.start().await();
+    gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
 
     AdminMetrics metrics = new AdminMetrics(registry, List.of());
     closeables.add(metrics);
@@ -312,7 +318,7 @@ public final class PortcullisNode implements AutoCloseable {
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
                 new TokenRoutes(vertx, snapshots, tokenStores, clock)));
-    admin.start().await();
+    Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
 
     // Retire keys whose tokens have all expired; re-read keys and revoked JWTs as a safety net for
@@ -346,7 +352,7 @@ public final class PortcullisNode implements AutoCloseable {
         new JdbcJtiReplayCache(database.dataSource(), clock),
         revokedJwts,
         verifier,
-        new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
+        new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound),
         clock,
         random);
   }

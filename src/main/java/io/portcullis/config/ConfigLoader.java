@@ -13,6 +13,7 @@ import io.portcullis.credential.FailureThrottle;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.Scope;
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -50,7 +52,8 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
   /** The top-level sections that configure this process rather than the registry. */
-  public static final List<String> SERVER_SECTIONS = List.of("gateway", "admin", "store", "demo");
+  public static final List<String> SERVER_SECTIONS =
+      List.of("gateway", "admin", "store", "demo", "files");
 
   static final List<String> GATEWAY_FIELDS =
       List.of(
@@ -64,7 +67,8 @@ public final class ConfigLoader {
           "timeouts",
           "bodyBuffer",
           "authThrottle",
-          "healthPath");
+          "healthPath",
+          "outbound");
   static final List<String> GATEWAY_TIMEOUT_FIELDS =
       List.of("requestHead", "idle", "body", "minBodyRate");
   static final List<String> AUTH_THROTTLE_FIELDS =
@@ -137,11 +141,12 @@ public final class ConfigLoader {
     StoreConfig store = readStore(r.get("store"), violations);
     DemoConfig demo = readDemo(r.get("demo"), violations);
     checkPorts(gateway, admin, demo, violations);
+    OutboundConfig outbound = readOutbound(r.get("gateway"), r.get("files"), violations);
 
     ObjectNode registry = ((ObjectNode) root).deepCopy().retain(RegistryCodec.CONTENT_FIELDS);
     Entries entries = codec.readEntries(registry, violations);
     List<Entry<AuthorizationServer>> servers = withLocalDefaults(entries.servers(), gateway);
-    check(entries, servers, lines, violations);
+    check(entries, servers, lines, violations, outboundPolicy(outbound));
     RegistryContent content =
         new RegistryContent(
             values(entries.users()),
@@ -171,7 +176,7 @@ public final class ConfigLoader {
         entries.servers().stream()
             .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content),
+        new PortcullisConfig(gateway, admin, store, demo, content, outbound),
         sourceName,
         lines,
         declaresLocal);
@@ -183,13 +188,14 @@ public final class ConfigLoader {
       Entries entries,
       List<Entry<AuthorizationServer>> servers,
       SourceLines lines,
-      List<Violation> out) {
+      List<Violation> out,
+      OutboundPolicy outbound) {
     for (Entry<UserSpec> e : entries.users()) {
       // Whether a user without password exists is the store's to know: the control plane checks.
       RegistryValidator.checkUser(e.value(), true).forEach(v -> out.add(v.under(e.path())));
     }
     for (Entry<AuthorizationServer> e : servers) {
-      RegistryValidator.checkAuthorizationServer(e.value())
+      RegistryValidator.checkAuthorizationServer(e.value(), outbound)
           .forEach(v -> out.add(v.under(e.path())));
     }
     for (Entry<Scope> e : entries.scopes()) {
@@ -197,11 +203,12 @@ public final class ConfigLoader {
           .forEach(v -> out.add(new Violation(e.path(), v.message())));
     }
     for (Entry<Api> e : entries.apis()) {
-      RegistryValidator.checkApi(e.value()).forEach(v -> out.add(v.under(e.path())));
+      RegistryValidator.checkApi(e.value(), outbound).forEach(v -> out.add(v.under(e.path())));
       lines.alias("apis[" + e.value().key() + "]", e.path());
     }
     for (Entry<ApplicationSpec> e : entries.applications()) {
-      RegistryValidator.checkApplication(e.value(), true).forEach(v -> out.add(v.under(e.path())));
+      RegistryValidator.checkApplication(e.value(), true, outbound)
+          .forEach(v -> out.add(v.under(e.path())));
       lines.alias("applications[" + e.value().name() + "]", e.path());
     }
     unique(entries.users(), UserSpec::username, "user", lines, out);
@@ -435,6 +442,62 @@ public final class ConfigLoader {
 
   private static Duration millis(FieldReader r, String field, Duration fallback) {
     return Duration.ofMillis(bounded(r, field, 1, 86_400_000, fallback.toMillis(), "milliseconds"));
+  }
+
+  /**
+   * {@code gateway.outbound.allow} (CIDR blocks, {@code host:port}) and {@code files.allow}
+   * (directories).
+   */
+  private static OutboundConfig readOutbound(
+      JsonNode gateway, JsonNode files, List<Violation> out) {
+    List<String> allow = List.of();
+    JsonNode outbound = gateway != null && gateway.isObject() ? gateway.get("outbound") : null;
+    if (outbound != null) {
+      FieldReader r =
+          FieldReader.open(
+              outbound, "gateway.outbound", out, List.of("allow"), "the gateway.outbound section");
+      List<String> entries = r == null ? null : r.texts("allow");
+      if (entries != null) {
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+          Optional<String> wrong = OutboundPolicy.checkAllowEntry(entries.get(i));
+          if (wrong.isPresent()) {
+            out.add(new Violation("gateway.outbound.allow[" + i + "]", wrong.get()));
+          } else {
+            good.add(entries.get(i));
+          }
+        }
+        allow = good;
+      }
+    }
+    List<Path> directories = List.of();
+    if (files != null) {
+      FieldReader r = FieldReader.open(files, "files", out, List.of("allow"), "the files section");
+      List<String> entries = r == null ? null : r.texts("allow");
+      if (entries != null) {
+        List<Path> good = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+          try {
+            good.add(Path.of(entries.get(i)));
+          } catch (java.nio.file.InvalidPathException e) {
+            out.add(
+                new Violation(
+                    "files.allow[" + i + "]",
+                    "expected a directory path; was '" + entries.get(i) + "'"));
+          }
+        }
+        directories = good;
+      }
+    }
+    return new OutboundConfig(allow, directories);
+  }
+
+  /**
+   * The network half of the policy, as the file states it; the node adds its listeners and file
+   * roots when it applies the content.
+   */
+  private static OutboundPolicy outboundPolicy(OutboundConfig outbound) {
+    return new OutboundPolicy(outbound.allow(), List.of(), null);
   }
 
   private static AdminConfig readAdmin(JsonNode node, List<Violation> out) {

@@ -13,15 +13,29 @@ import java.util.List;
  * @param demo the demo echo upstream, or null when the file has no {@code demo} section
  * @param content the registry entities to apply; always holds the {@code local} authorization
  *     server
+ * @param outbound {@code gateway.outbound} and {@code files}: what upstreams, JWKS URIs and
+ *     certificate files may reach beyond the defaults
  */
 public record PortcullisConfig(
     GatewayConfig gateway,
     AdminConfig admin,
     StoreConfig store,
     DemoConfig demo,
-    RegistryContent content) {
+    RegistryContent content,
+    OutboundConfig outbound) {
+
+  /** A configuration with the default {@link OutboundConfig}. */
+  public PortcullisConfig(
+      GatewayConfig gateway,
+      AdminConfig admin,
+      StoreConfig store,
+      DemoConfig demo,
+      RegistryContent content) {
+    this(gateway, admin, store, demo, content, null);
+  }
 
   public PortcullisConfig {
+    outbound = outbound == null ? OutboundConfig.DEFAULT : outbound;
     gateway = gateway == null ? GatewayConfig.DEFAULT : gateway;
     admin = admin == null ? AdminConfig.DEFAULT : admin;
     store = store == null ? StoreConfig.DEFAULT : store;

@@ -6,6 +6,7 @@ import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.RegistryStore;
 import io.portcullis.registry.Repository;
 import io.portcullis.registry.Scope;
@@ -40,16 +41,31 @@ public final class ControlPlane {
   private final SnapshotHolder snapshots;
   private final PasswordHasher hasher;
   private final ObjectMapper json;
+  private final OutboundPolicy outbound;
   private final Object writeLock = new Object();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long version;
 
   public ControlPlane(
       RegistryStore store, SnapshotHolder snapshots, PasswordHasher hasher, ObjectMapper json) {
+    this(store, snapshots, hasher, json, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * @param outbound where upstreams, JWKS URIs and certificate files may point (checked when a
+   *     change is validated; nothing is fetched then)
+   */
+  public ControlPlane(
+      RegistryStore store,
+      SnapshotHolder snapshots,
+      PasswordHasher hasher,
+      ObjectMapper json,
+      OutboundPolicy outbound) {
     this.store = store;
     this.snapshots = snapshots;
     this.hasher = hasher;
     this.json = json;
+    this.outbound = outbound;
   }
 
   /** The snapshot the data plane reads now. */
@@ -123,7 +139,7 @@ public final class ControlPlane {
               users.add(toUser(preparedUsers.get(i), Optional.ofNullable(existing)));
           }
           for (AuthorizationServer s : content.authorizationServers()) {
-            RegistryValidator.checkAuthorizationServer(s)
+            RegistryValidator.checkAuthorizationServer(s, outbound)
                 .forEach(x -> violations.add(x.under("authorizationServers." + s.alias())));
           }
           for (int i = 0; i < content.scopes().size(); i++) {
@@ -135,12 +151,15 @@ public final class ControlPlane {
             int at = i;
             checkApi(content.apis().get(i))
                 .forEach(x -> violations.add(x.under("apis[" + at + "]")));
+            RegistryValidator.checkOutbound(content.apis().get(i), outbound)
+                .forEach(x -> violations.add(x.under("apis[" + at + "]")));
           }
           List<Application> applications = new ArrayList<>();
           for (int i = 0; i < content.applications().size(); i++) {
             ApplicationSpec spec = content.applications().get(i);
             Application existing = state.applications.get(String.valueOf(spec.name()));
-            List<Violation> own = RegistryValidator.checkApplication(spec, existing != null);
+            List<Violation> own =
+                RegistryValidator.checkApplication(spec, existing != null, outbound);
             int at = i;
             own.forEach(x -> violations.add(x.under("applications[" + at + "]")));
             if (own.isEmpty()) {
@@ -540,7 +559,8 @@ public final class ControlPlane {
   }
 
   private <T> Saved<T> save(Kind<T> kind, T entity, Mode mode, Precondition expected) {
-    List<Violation> own = kind.rules.apply(entity);
+    List<Violation> own = new ArrayList<>(kind.rules.apply(entity));
+    own.addAll(RegistryValidator.checkOutbound(entity, outbound));
     if (!own.isEmpty()) throw new ValidationException(own);
     return save(kind, kind.key.apply(entity), existing -> entity, mode, expected);
   }
@@ -635,7 +655,7 @@ public final class ControlPlane {
     return fromSpec(
         APPLICATION,
         String.valueOf(spec.name()),
-        exists -> RegistryValidator.checkApplication(spec, exists),
+        exists -> RegistryValidator.checkApplication(spec, exists, outbound),
         existing -> toApplication(prepared, existing),
         this::toSpec,
         mode,

@@ -4,6 +4,9 @@ import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.IdentificationMethod;
+import io.portcullis.registry.OutboundPolicy;
+import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
 import java.net.URI;
 import java.util.ArrayList;
@@ -31,11 +34,27 @@ public final class RegistryValidator {
       Set.of(
           "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
   public static final Set<String> TOKEN_STORE_TYPES = Set.of("cache", "database");
+
+  /**
+   * The identification methods a gateway has an identifier for. An API that names another would
+   * refuse every call (503), so validation refuses it instead.
+   */
+  public static final Set<IdentificationMethod> AVAILABLE_METHODS =
+      java.util.EnumSet.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN);
+
   static final int MIN_PASSWORD_LENGTH = 8;
   static final int MIN_TOKEN_LENGTH = 22;
 
   private RegistryValidator() {}
 
+  /** The API's own rules and its upstreams against where the gateway may connect. */
+  public static List<Violation> checkApi(Api api, OutboundPolicy outbound) {
+    List<Violation> v = checkApi(api);
+    v.addAll(checkOutbound(api, outbound));
+    return v;
+  }
+
+  /** The API's own rules; {@link #checkOutbound} judges where its upstreams point. */
   public static List<Violation> checkApi(Api api) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", api.name());
@@ -78,6 +97,17 @@ public final class RegistryValidator {
                 path, "must not have a query, fragment or user info; was " + quote(u.toString())));
       }
     }
+    for (IdentificationMethod method : api.identifyAndAuthorize().methods()) {
+      if (!AVAILABLE_METHODS.contains(method)) {
+        v.add(
+            new Violation(
+                "identifyAndAuthorize.methods",
+                method
+                    + " is not available: this gateway has no identifier for it, so every call"
+                    + " would be refused; expected "
+                    + AVAILABLE_METHODS.stream().map(Enum::name).sorted().toList()));
+      }
+    }
     for (int i = 0; i < api.identifyAndAuthorize().scopes().size(); i++) {
       scope(
           v, "identifyAndAuthorize.scopes[" + i + "]", api.identifyAndAuthorize().scopes().get(i));
@@ -116,6 +146,19 @@ public final class RegistryValidator {
     return v;
   }
 
+  /**
+   * The server's own rules, and its {@code jwksUri} and certificate files against what the gateway
+   * may reach. Nothing is fetched or read here: the keys are loaded after the change is saved, on a
+   * worker, and checked again then.
+   */
+  public static List<Violation> checkAuthorizationServer(
+      AuthorizationServer s, OutboundPolicy outbound) {
+    List<Violation> v = checkAuthorizationServer(s);
+    v.addAll(checkOutbound(s, outbound));
+    return v;
+  }
+
+  /** The server's own rules; {@link #checkOutbound} judges where its keys come from. */
   public static List<Violation> checkAuthorizationServer(AuthorizationServer s) {
     List<Violation> v = new ArrayList<>();
     name(v, "alias", s.alias());
@@ -207,6 +250,15 @@ public final class RegistryValidator {
     return v;
   }
 
+  /** The application's own rules and its key sources against what the gateway may reach. */
+  public static List<Violation> checkApplication(
+      ApplicationSpec app, boolean exists, OutboundPolicy outbound) {
+    List<Violation> v = checkApplication(app, exists);
+    v.addAll(checkOutbound(app, outbound));
+    return v;
+  }
+
+  /** The application's own rules; {@link #checkOutbound} judges where its keys come from. */
   public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
     List<Violation> v = new ArrayList<>();
     name(v, "name", app.name());
@@ -239,6 +291,20 @@ public final class RegistryValidator {
     List<String> scopes = app.scopes() == null ? List.of() : app.scopes();
     for (int i = 0; i < scopes.size(); i++) scope(v, "scopes[" + i + "]", scopes.get(i));
     if (app.jwksUri() != null) absoluteUrl(v, "jwksUri", app.jwksUri(), true);
+    List<String> claims = app.claims() == null ? List.of() : app.claims();
+    for (int i = 0; i < claims.size(); i++) {
+      if (ReservedClaims.ALWAYS.contains(claims.get(i))) {
+        v.add(
+            new Violation(
+                "claims[" + i + "]",
+                "claim "
+                    + quote(claims.get(i))
+                    + " is reserved: the gateway sets it and reads it to identify the caller or"
+                    + " authorise the call, so an application may not choose it; reserved: "
+                    + sorted(ReservedClaims.ALWAYS)
+                    + " and every claim an application's identifiers test"));
+      }
+    }
     return v;
   }
 
@@ -336,6 +402,7 @@ public final class RegistryValidator {
                   "user " + quote(app.users().get(i)) + " does not exist"));
       }
     }
+    v.addAll(selfMintedIdentities(list, userNames));
     for (int a = 0; a < list.size(); a++) {
       for (int b = a + 1; b < list.size(); b++) {
         Application x = list.get(a);
@@ -356,6 +423,59 @@ public final class RegistryValidator {
                           + ") for the same authorization server: one token could identify both"));
             }
           }
+        }
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Ways a token minted at {@code /oauth2/jwt} could identify an application it was not issued for:
+   * an application allowed to choose a claim that some application's identifier tests, and a user
+   * whose name is the {@code sub} that identifies an application of the internal issuer (the user's
+   * own JWT carries {@code sub} = username).
+   */
+  private static List<Violation> selfMintedIdentities(
+      List<Application> applications, Set<String> usernames) {
+    List<Violation> v = new ArrayList<>();
+    Map<String, String> identifierClaims = new HashMap<>();
+    for (Application app : applications) {
+      for (ClaimSet set : app.identifiers()) {
+        set.claims().keySet().forEach(claim -> identifierClaims.putIfAbsent(claim, app.name()));
+      }
+    }
+    for (Application app : applications) {
+      for (int i = 0; i < app.claims().size(); i++) {
+        String owner = identifierClaims.get(app.claims().get(i));
+        if (owner != null) {
+          v.add(
+              new Violation(
+                  "applications[" + app.name() + "].claims[" + i + "]",
+                  "claim "
+                      + quote(app.claims().get(i))
+                      + " is reserved: the identifiers of application "
+                      + owner
+                      + " test it, so a token in which application "
+                      + app.name()
+                      + " chose it could identify as another application"));
+        }
+      }
+      if (!AuthorizationServer.LOCAL.equals(app.authorizationServer())) continue;
+      for (ClaimSet set : app.identifiers()) {
+        String sub = set.claims().get("sub");
+        if (sub != null && usernames.contains(sub)) {
+          v.add(
+              new Violation(
+                  "users[" + sub + "].username",
+                  "user "
+                      + quote(sub)
+                      + " has the name that identifies application "
+                      + app.name()
+                      + " (identifier "
+                      + set.claims()
+                      + "): a JWT the user retrieves would identify as application "
+                      + app.name()
+                      + "; rename the user or change the application's identifier"));
         }
       }
     }
@@ -394,6 +514,58 @@ public final class RegistryValidator {
   private static void positive(List<Violation> v, String path, long value) {
     if (value <= 0)
       v.add(new Violation(path, "expected a positive number of seconds; was " + value));
+  }
+
+  /**
+   * Where an entity makes the gateway connect or read, judged by the outbound policy: an API's
+   * upstreams, an application's or external server's {@code jwksUri} and {@code certificates}
+   * files. Values that the entity's own rules refuse as malformed are left to those rules.
+   *
+   * @param entity an {@link Api}, {@link AuthorizationServer} or {@link ApplicationSpec}; anything
+   *     else has no outbound targets
+   * @return violations with paths relative to the entity
+   */
+  public static List<Violation> checkOutbound(Object entity, OutboundPolicy outbound) {
+    List<Violation> v = new ArrayList<>();
+    if (entity instanceof Api api) {
+      for (int i = 0; i < api.upstreams().size(); i++) {
+        String path = api.upstreams().size() == 1 ? "upstream" : "upstream[" + i + "]";
+        URI u = api.upstreams().get(i);
+        if (u != null && u.getHost() != null) {
+          outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
+        }
+      }
+    } else if (entity instanceof AuthorizationServer s) {
+      outboundUrl(v, "jwksUri", s.jwksUri(), outbound);
+      certificateFiles(v, s.certificates(), outbound);
+    } else if (entity instanceof ApplicationSpec app) {
+      outboundUrl(v, "jwksUri", app.jwksUri(), outbound);
+      if (app.certificates() != null) certificateFiles(v, app.certificates(), outbound);
+    }
+    return v;
+  }
+
+  private static void outboundUrl(
+      List<Violation> v, String path, String value, OutboundPolicy outbound) {
+    if (value == null || value.isBlank()) return;
+    URI u;
+    try {
+      u = new URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      return;
+    }
+    if (u.getHost() != null) outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
+  }
+
+  /** Entries that name files (not PEM text) must lie where certificates may be read from. */
+  private static void certificateFiles(
+      List<Violation> v, List<String> certificates, OutboundPolicy outbound) {
+    for (int i = 0; i < certificates.size(); i++) {
+      String entry = certificates.get(i);
+      if (entry == null || entry.contains("-----BEGIN ")) continue;
+      String path = "certificates[" + i + "]";
+      outbound.checkFile(entry).ifPresent(why -> v.add(new Violation(path, why)));
+    }
   }
 
   private static void absoluteUrl(List<Violation> v, String path, String value, boolean required) {

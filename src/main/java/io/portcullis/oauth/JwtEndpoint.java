@@ -6,6 +6,7 @@ import io.portcullis.http.Credentials;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.User;
 import io.portcullis.token.issue.IssuedJwt;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,12 +265,24 @@ final class JwtEndpoint {
       if (!app.scopes().isEmpty()) claims.put("scope", String.join(" ", app.scopes()));
     }
     List<String> allowed = app == null ? List.of() : app.claims();
+    Set<String> identifierClaims =
+        ask.claims().isEmpty()
+            ? Set.of()
+            : ReservedClaims.identifierClaims(snapshot.applications());
     for (Map.Entry<String, Object> e : ask.claims().entrySet()) {
       String claim = e.getKey();
-      if (JwtIssuer.RESERVED.contains(claim)) {
+      // Validation keeps these out of every application's claims; refusing them here as well
+      // means a registry written before that rule (or by hand) still cannot mint an identity.
+      if (JwtIssuer.RESERVED.contains(claim)
+          || ReservedClaims.ALWAYS.contains(claim)
+          || identifierClaims.contains(claim)) {
         return new Outcome.Refused(
             HttpError.of(
-                400, "invalid_request", "claim '" + claim + "' is reserved and set by the gateway"),
+                400,
+                "invalid_request",
+                "claim '"
+                    + claim
+                    + "' is reserved: the gateway sets it or reads it to identify the caller"),
             false);
       }
       if (!allowed.contains(claim)) {

@@ -6,9 +6,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -43,6 +47,10 @@ public final class Database implements AutoCloseable {
   private static final String POSTGRESQL = "jdbc:postgresql:";
   private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)([^&;]*)");
   private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  /** H2's {@code ErrorCode.DATABASE_ALREADY_OPEN_1}: the file is locked by another process. */
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
   private static final int MAXIMUM_POOL_SIZE = 10;
 
   private final HikariDataSource dataSource;
@@ -92,7 +100,7 @@ public final class Database implements AutoCloseable {
     try {
       dataSource = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw failure("cannot open database " + shown, e, secrets);
+      throw failure("cannot open database " + shown, e, secrets, jdbcUrl);
     }
     try {
       Flyway.configure(Database.class.getClassLoader())
@@ -102,7 +110,7 @@ public final class Database implements AutoCloseable {
           .migrate();
     } catch (RuntimeException e) {
       dataSource.close();
-      throw failure("cannot migrate database " + shown, e, secrets);
+      throw failure("cannot migrate database " + shown, e, secrets, jdbcUrl);
     }
     log.info("store opened: {}", shown);
     return new Database(dataSource, dialect, shown);
@@ -206,18 +214,54 @@ public final class Database implements AutoCloseable {
     return secrets;
   }
 
-  private static StoreException failure(String what, RuntimeException e, List<String> secrets) {
-    String reason = mask(reason(e), secrets);
+  private static StoreException failure(
+      String what, RuntimeException e, List<String> secrets, String url) {
+    String reason = mask(heldByAnotherProcess(e, url).orElseGet(() -> reason(e)), secrets);
     // Driver messages may quote the URL; keep the cause only when no password shows in it.
     return mentionsAny(e, secrets)
         ? new StoreException(what + ": " + reason)
         : new StoreException(what + ": " + reason, e);
   }
 
+  /**
+   * The exception and its causes, each once: H2's exceptions can form a cause cycle (a locked file
+   * gives one), which a plain {@code getCause()} walk follows forever.
+   */
+  private static List<Throwable> causes(Throwable e) {
+    List<Throwable> chain = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) chain.add(t);
+    return chain;
+  }
+
+  /**
+   * When an H2 file is open in another process (a running node, or a second {@code serve} or an
+   * {@code export} on its data directory), says so and names the file, instead of H2's message.
+   */
+  private static Optional<String> heldByAnotherProcess(Throwable e, String url) {
+    for (Throwable t : causes(e)) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+        return Optional.of(
+            "another process holds the database file "
+                + h2File(url)
+                + " (a running node using this data directory?); stop it, or use its admin API"
+                + " (export: GET /export on the admin port)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The file of an H2 file URL: its path (up to the first setting) with H2's ".mv.db". */
+  private static String h2File(String url) {
+    String path = url.substring(H2_FILE.length());
+    int settings = path.indexOf(';');
+    return (settings < 0 ? path : path.substring(0, settings)) + ".mv.db";
+  }
+
   /** The most specific message: the first SQL exception's, else the deepest cause's. */
   private static String reason(Throwable e) {
     Throwable deepest = e;
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    for (Throwable t : causes(e)) {
       if (t instanceof SQLException && t.getMessage() != null) return t.getMessage();
       if (t.getMessage() != null) deepest = t;
     }
@@ -231,13 +275,18 @@ public final class Database implements AutoCloseable {
   }
 
   private static boolean mentionsAny(Throwable e, List<String> secrets) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    return mentionsAny(e, secrets, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  /** Walks causes and suppressed exceptions, each once, so that a cycle ends the walk. */
+  private static boolean mentionsAny(Throwable e, List<String> secrets, Set<Throwable> seen) {
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
       for (String secret : secrets) {
         if (message.contains(secret)) return true;
       }
       for (Throwable suppressed : t.getSuppressed()) {
-        if (mentionsAny(suppressed, secrets)) return true;
+        if (mentionsAny(suppressed, secrets, seen)) return true;
       }
     }
     return false;

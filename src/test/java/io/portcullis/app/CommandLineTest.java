@@ -3,13 +3,18 @@ package io.portcullis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.Portcullis;
+import io.portcullis.store.HoldH2File;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The commands as a user runs them: exit codes and what they print. */
@@ -64,6 +69,49 @@ class CommandLineTest {
     Run r = run("keys", "rotate", "--data", dir.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("start the gateway once first");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gateway", "admin"})
+  void serveWhenListenerPortIsTakenThenExit1WithOneLineNamingListenerAndPort(
+      String listener, @TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Path config = dir.resolve("taken.yaml");
+      Files.writeString(
+          config,
+          "gateway:\n  listen: 127.0.0.1:"
+              + (listener.equals("gateway") ? port : 0)
+              + "\n  publicUrl: http://localhost:8080\nadmin:\n  listen: 127.0.0.1:"
+              + (listener.equals("admin") ? port : 0)
+              + "\n");
+
+      Run r = run("serve", "--config", config.toString(), "--data", dir.resolve("data").toString());
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().strip())
+          .isEqualTo(
+              "portcullis: cannot start: the "
+                  + listener
+                  + " listener cannot listen on 127.0.0.1:"
+                  + port
+                  + ": the address is already in use (another process listens there?)");
+    }
+  }
+
+  @Test
+  void exportWhenAnotherProcessHoldsTheDataDirectoryThenExit1NamingTheFile(@TempDir Path dir)
+      throws Exception {
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("portcullis");
+    try (HoldH2File held = HoldH2File.start(url)) {
+      Run r = run("export", "--data", dir.toString());
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().strip())
+          .startsWith("portcullis: cannot export: cannot open database " + url)
+          .contains("another process holds the database file " + dir.toAbsolutePath())
+          .doesNotContain("\n");
+    }
   }
 
   @Test

@@ -646,7 +646,7 @@ class ConfigLoaderTest {
     assertThat(problems("gateway: {}\nroutes: []\n"))
         .containsExactly(
             "test.yaml:2: routes: unknown field; expected one of gateway, admin, store, demo,"
-                + " users, authorizationServers, scopes, apis, applications");
+                + " files, users, authorizationServers, scopes, apis, applications");
   }
 
   @Test
@@ -843,7 +843,7 @@ class ConfigLoaderTest {
   void loadWhenRootIsNotAMappingThenSaysWhatIsExpected() {
     assertThat(problems("- a\n- b\n"))
         .containsExactly(
-            "test.yaml:1: expected a mapping of sections (gateway, admin, store, demo, users,"
+            "test.yaml:1: expected a mapping of sections (gateway, admin, store, demo, files, users,"
                 + " authorizationServers, scopes, apis, applications); was a list");
   }
 

@@ -7,7 +7,9 @@ import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.Scope;
 import java.net.URI;
 import java.util.List;
@@ -321,6 +323,184 @@ class RegistryValidatorTest {
             "apis[other/v1].basePath",
             "authorizationServers.idp2.issuer",
             "applications[y].clientId");
+  }
+
+  static ApplicationSpec withClaims(String name, List<String> claims) {
+    return new ApplicationSpec(
+        name, null, null, null, null, null, null, null, null, null, null, null, claims, null, null,
+        null);
+  }
+
+  static Application allowing(Application a, List<String> claims) {
+    return new Application(
+        a.name(),
+        a.description(),
+        a.clientId(),
+        a.clientSecretHash(),
+        a.authorizationServer(),
+        a.identifiers(),
+        a.jwks(),
+        a.jwksUri(),
+        a.certificates(),
+        a.scopes(),
+        a.apis(),
+        claims,
+        a.tokenParameters(),
+        a.users(),
+        a.enabled());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "client_id",
+        "azp",
+        "scope",
+        "scp",
+        "cnf",
+        "sub",
+        "iss",
+        "aud",
+        "exp",
+        "nbf",
+        "iat",
+        "jti",
+        "act",
+        "may_act"
+      })
+  void checkApplicationWhenClaimsNameAReservedClaimThenViolationNamesIt(String claim) {
+    List<Violation> v =
+        RegistryValidator.checkApplication(
+            withClaims("app-a", List.of("department", claim)), false);
+    assertThat(v).extracting(Violation::path).containsExactly("claims[1]");
+    assertThat(v.get(0).message()).contains("'" + claim + "' is reserved");
+  }
+
+  @Test
+  void checkReferencesWhenClaimsNameAnIdentifierClaimOfAnyApplicationThenRefused() {
+    Application a = allowing(app("app-a", "local", Map.of("appname", "a")), List.of("department"));
+    Application b = allowing(app("app-b", "idp", Map.of("tenant", "b")), List.of("tenant", "x"));
+    Application c = allowing(app("app-c", "local", Map.of("appname", "c")), List.of("appname"));
+    List<Violation> v =
+        RegistryValidator.checkReferences(
+            List.of(),
+            List.of(a, b, c),
+            List.of(),
+            List.of(external("idp", "https://idp"), local()),
+            List.of());
+    assertThat(v)
+        .extracting(Violation::path)
+        .containsExactlyInAnyOrder(
+            "applications[app-b].claims[0]", "applications[app-c].claims[0]");
+    assertThat(v)
+        .extracting(Violation::message)
+        .anySatisfy(m -> assertThat(m).contains("'appname'", "application app-a", "app-c"));
+  }
+
+  @Test
+  void checkReferencesWhenUsernameIsTheSubThatIdentifiesALocalApplicationThenNamesBoth() {
+    List<Violation> v =
+        RegistryValidator.checkReferences(
+            List.of(),
+            List.of(app("app-b", "local", Map.of("sub", "app-b"))),
+            List.of(),
+            List.of(local()),
+            List.of("alice", "app-b"));
+    assertThat(v).extracting(Violation::path).containsExactly("users[app-b].username");
+    assertThat(v.get(0).message()).contains("user 'app-b'", "application app-b");
+  }
+
+  @Test
+  void checkReferencesWhenUsernameEqualsTheSubOfAnExternalIssuersApplicationThenAccepted() {
+    assertThat(
+            RegistryValidator.checkReferences(
+                List.of(),
+                List.of(app("app-b", "idp", Map.of("sub", "app-b"))),
+                List.of(),
+                List.of(external("idp", "https://idp")),
+                List.of("app-b")))
+        .isEmpty();
+  }
+
+  @Test
+  void checkApiWhenMethodsNameApiKeyThenViolationNamesFieldAndAcceptedValues() {
+    Api api = api("/pets", "http://h:1");
+    Api withApiKey =
+        new Api(
+            api.name(),
+            api.version(),
+            api.type(),
+            api.basePath(),
+            api.upstreams(),
+            true,
+            null,
+            new IdentifyAndAuthorize(
+                Set.of(IdentificationMethod.API_KEY, IdentificationMethod.JWT),
+                null,
+                false,
+                List.of(),
+                false,
+                Map.of()));
+    List<Violation> v = RegistryValidator.checkApi(withApiKey);
+    assertThat(v).extracting(Violation::path).containsExactly("identifyAndAuthorize.methods");
+    assertThat(v.get(0).message())
+        .startsWith("API_KEY is not available")
+        .endsWith("expected [JWT, OAUTH2_TOKEN]");
+  }
+
+  @Test
+  void checkApiWhenUpstreamIsMetadataAddressThenViolationNamesUpstream() {
+    List<Violation> v =
+        RegistryValidator.checkApi(api("/pets", "http://169.254.169.254"), OutboundPolicy.DEFAULT);
+    assertThat(v).extracting(Violation::path).containsExactly("upstream");
+    assertThat(v.get(0).message()).contains("link-local or cloud metadata");
+  }
+
+  @Test
+  void checkApplicationWhenJwksUriOrCertificateFileIsRefusedThenEachNamed() {
+    OutboundPolicy policy =
+        new OutboundPolicy(
+            List.of(),
+            List.of("127.0.0.1:9080"),
+            List.of(java.nio.file.Path.of("/srv/portcullis")));
+    ApplicationSpec spec =
+        new ApplicationSpec(
+            "app-a",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "http://localhost:9080/jwks",
+            List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(RegistryValidator.checkApplication(spec, false, policy))
+        .extracting(Violation::path)
+        .containsExactly("jwksUri", "certificates[1]");
+  }
+
+  private static AuthorizationServer local() {
+    return new AuthorizationServer(
+        "local",
+        AuthorizationServer.Type.INTERNAL,
+        "http://localhost:8080",
+        60,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static Application renamed(Application a, String clientId) {

@@ -104,12 +104,31 @@ class JwtEndpointTest {
             null,
             List.of("alice"),
             false);
+    // Written past validation (as a registry from before the reserved-claim rule could be): the
+    // endpoint itself must still refuse every claim that identifies or authorises.
+    Application legacy =
+        new Application(
+            "legacy-app",
+            null,
+            "legacy-client",
+            hasher.hash("legacy-secret"),
+            "local",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of("client_id", "azp", "scope", "scp", "cnf", "act", "may_act", "team"),
+            null,
+            null,
+            true);
     SnapshotHolder holder = new SnapshotHolder();
     holder.publish(
         new Snapshot(
             1,
             List.of(),
-            List.of(photo, disabled),
+            List.of(photo, disabled, legacy),
             List.of(
                 new User("alice", hasher.hash("alice-password"), true, Set.of()),
                 new User("bob", hasher.hash("bob-password"), false, Set.of()),
@@ -250,11 +269,20 @@ class JwtEndpointTest {
   @ParameterizedTest
   @ValueSource(strings = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
   void postWhenReservedClaimRequestedThenRefusedNamingIt(String claim) throws Exception {
+    assertRefusedAsReserved(basic("photo-client", "photo-secret"), claim);
+  }
+
+  /** Even for an application whose stored claims list them (written past validation). */
+  @ParameterizedTest
+  @ValueSource(strings = {"client_id", "azp", "scope", "scp", "cnf", "act", "may_act", "team"})
+  void postWhenAllowedClaimIdentifiesOrAuthorisesThenRefusedNamingIt(String claim)
+      throws Exception {
+    assertRefusedAsReserved(basic("legacy-client", "legacy-secret"), claim);
+  }
+
+  private static void assertRefusedAsReserved(String authorization, String claim) throws Exception {
     HttpResponse<String> r =
-        post(
-            "/oauth2/jwt",
-            basic("photo-client", "photo-secret"),
-            "{\"claimsSet\":{\"" + claim + "\":\"x\"}}");
+        post("/oauth2/jwt", authorization, "{\"claimsSet\":{\"" + claim + "\":\"photo-client\"}}");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(r.body()).getString("detail"))
         .contains("'" + claim + "'")

@@ -77,14 +77,29 @@ class DatabaseTest {
   }
 
   @Test
+  void openWhenAnotherProcessHoldsTheH2FileThenMessageSaysSoAndNamesTheFile() throws Exception {
+    String url = TestDatabases.h2File(directory);
+    try (HoldH2File held = HoldH2File.start(url)) {
+      assertThatThrownBy(() -> Database.open(url))
+          .isInstanceOf(StoreException.class)
+          .hasMessageStartingWith("cannot open database " + url + ": ")
+          .hasMessageContaining("another process holds the database file")
+          .hasMessageContaining(url.substring("jdbc:h2:file:".length()) + ".mv.db");
+    }
+  }
+
+  @Test
   void openWhenH2FilePathIsImplicitlyRelativeThenMessageNamesUrlAndReason() {
-    String url = "jdbc:h2:file:data/portcullis";
+    // A name no other run uses: the working directory may hold anything (./data of a served
+    // quickstart), and the test must neither depend on it nor leave anything in it.
+    String dir = "implicitly-relative-" + java.util.UUID.randomUUID();
+    String url = "jdbc:h2:file:" + dir + "/portcullis";
 
     assertThatThrownBy(() -> Database.open(url))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("cannot open database jdbc:h2:file:data/portcullis: ")
+        .hasMessageStartingWith("cannot open database " + url + ": ")
         .hasMessageContaining("implicitly relative");
-    assertThat(Path.of("data")).doesNotExist();
+    assertThat(Path.of(dir)).doesNotExist();
   }
 
   @Test

@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.registry.Application;
+import io.portcullis.registry.OutboundPolicy;
 import java.io.IOException;
 import java.text.ParseException;
 import java.time.Clock;
@@ -52,6 +53,7 @@ public final class ApplicationKeys {
 
   private final VerifierSettings settings;
   private final Clock clock;
+  private final OutboundPolicy outbound;
   private final Cache<String, Fetched> fetched;
 
   private record Fetched(JWKSet keys, Instant at) {}
@@ -61,6 +63,16 @@ public final class ApplicationKeys {
    * @param clock ages of fetched key sets
    */
   public ApplicationKeys(VerifierSettings settings, Clock clock) {
+    this(settings, clock, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * @param settings timeouts, size cap and cache times of {@code jwksUri} fetches
+   * @param clock ages of fetched key sets
+   * @param outbound where a {@code jwksUri} may be fetched from and which certificate files read
+   */
+  public ApplicationKeys(VerifierSettings settings, Clock clock, OutboundPolicy outbound) {
+    this.outbound = Objects.requireNonNull(outbound, "outbound");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.fetched = Caffeine.newBuilder().maximumSize(10_000).build();
@@ -143,7 +155,7 @@ public final class ApplicationKeys {
       } else if (hasUri(application)) {
         published = fetch(application.jwksUri().strip(), refetch);
       } else if (!application.certificates().isEmpty()) {
-        published = new PemKeys(application.certificates()).load();
+        published = new PemKeys(application.certificates(), outbound).load();
       } else {
         return null;
       }
@@ -165,7 +177,7 @@ public final class ApplicationKeys {
       if (fresh && !(refetch && mayRefetch)) return kept.keys();
       if (!mayRefetch) return kept.keys();
     }
-    JWKSet keys = new RemoteJwks(uri, settings).load();
+    JWKSet keys = new RemoteJwks(uri, settings, outbound).load();
     fetched.put(uri, new Fetched(keys, now));
     return keys;
   }

@@ -35,6 +35,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.util.DateUtils;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.token.verify.Verification.Invalid;
@@ -161,6 +162,7 @@ public final class JwtVerifier
   private final LocalKeys localKeys;
   private final Clock clock;
   private final VerifierSettings settings;
+  private final OutboundPolicy outbound;
   private final Function<AuthorizationServer, KeySetLoader> loaders;
   private final WorkerExecutor worker;
   private final AtomicLong generations = new AtomicLong();
@@ -192,7 +194,22 @@ public final class JwtVerifier
       LocalKeys localKeys,
       Clock clock,
       VerifierSettings settings) {
-    this(vertx, snapshots, localKeys, clock, settings, null);
+    this(vertx, snapshots, localKeys, clock, settings, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * As {@link #JwtVerifier(Vertx, SnapshotHolder, LocalKeys, Clock, VerifierSettings)}, fetching
+   * JWKS and reading certificate files only where {@code outbound} allows (checked right before
+   * each load, on the key-loading worker).
+   */
+  public JwtVerifier(
+      Vertx vertx,
+      SnapshotHolder snapshots,
+      LocalKeys localKeys,
+      Clock clock,
+      VerifierSettings settings,
+      OutboundPolicy outbound) {
+    this(vertx, snapshots, localKeys, clock, settings, outbound, null);
   }
 
   /**
@@ -205,6 +222,18 @@ public final class JwtVerifier
       Clock clock,
       VerifierSettings settings,
       Function<AuthorizationServer, KeySetLoader> loaders) {
+    this(vertx, snapshots, localKeys, clock, settings, OutboundPolicy.DEFAULT, loaders);
+  }
+
+  private JwtVerifier(
+      Vertx vertx,
+      SnapshotHolder snapshots,
+      LocalKeys localKeys,
+      Clock clock,
+      VerifierSettings settings,
+      OutboundPolicy outbound,
+      Function<AuthorizationServer, KeySetLoader> loaders) {
+    this.outbound = outbound;
     this.vertx = vertx;
     this.snapshots = snapshots;
     this.localKeys = localKeys;
@@ -769,13 +798,13 @@ public final class JwtVerifier
   private KeySetLoader configuredLoader(AuthorizationServer server) {
     if (server.jwksUri() != null && !server.jwksUri().isBlank()) {
       try {
-        return new RemoteJwks(server.jwksUri().strip(), settings);
+        return new RemoteJwks(server.jwksUri().strip(), settings, outbound);
       } catch (IllegalArgumentException e) {
         return new Unloadable(e.getMessage());
       }
     }
     if (!server.certificates().isEmpty()) {
-      return new PemKeys(server.certificates());
+      return new PemKeys(server.certificates(), outbound);
     }
     return new Unloadable("neither jwksUri nor certificates is configured");
   }

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.X509CertUtils;
+import io.portcullis.registry.OutboundPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,12 +56,23 @@ final class PemKeys implements KeySetLoader {
   };
 
   private final List<String> certificates;
+  private final OutboundPolicy outbound;
 
   /**
    * @param certificates PEM texts or paths of PEM files, as configured
    */
   PemKeys(List<String> certificates) {
+    this(certificates, OutboundPolicy.DEFAULT);
+  }
+
+  /**
+   * @param certificates PEM texts or paths of PEM files, as configured
+   * @param outbound which files may be read: a path outside its file roots is refused at every
+   *     load, even when validation was bypassed
+   */
+  PemKeys(List<String> certificates, OutboundPolicy outbound) {
     this.certificates = List.copyOf(certificates);
+    this.outbound = outbound;
   }
 
   @Override
@@ -68,6 +81,10 @@ final class PemKeys implements KeySetLoader {
     for (int i = 0; i < certificates.size(); i++) {
       String field = "certificates[" + i + "]";
       String entry = certificates.get(i);
+      if (!entry.contains("-----BEGIN ")) {
+        Optional<String> refused = outbound.checkFile(entry);
+        if (refused.isPresent()) throw new IOException(field + " not read: " + refused.get());
+      }
       String pem =
           entry.contains("-----BEGIN ")
               ? entry
