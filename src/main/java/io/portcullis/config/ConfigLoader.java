@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
   /** The top-level sections that configure this process rather than the registry. */
-  public static final List<String> SERVER_SECTIONS = List.of("gateway", "admin", "store", "demo");
+  public static final List<String> SERVER_SECTIONS =
+      List.of("gateway", "admin", "store", "demo", "monitoring");
 
   static final List<String> GATEWAY_FIELDS =
       List.of(
@@ -127,6 +128,7 @@ public final class ConfigLoader {
     AdminConfig admin = readAdmin(r.get("admin"), violations);
     StoreConfig store = readStore(r.get("store"), violations);
     DemoConfig demo = readDemo(r.get("demo"), violations);
+    MonitoringConfig monitoring = MonitoringConfig.read(r.get("monitoring"), violations);
     checkPorts(gateway, admin, demo, violations);
 
     ObjectNode registry = ((ObjectNode) root).deepCopy().retain(RegistryCodec.CONTENT_FIELDS);
@@ -159,7 +161,7 @@ public final class ConfigLoader {
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content), sourceName, lines);
+        new PortcullisConfig(gateway, admin, store, demo, content, monitoring), sourceName, lines);
   }
 
   // ---------------------------------------------------------------- checks

@@ -13,19 +13,32 @@ import java.util.List;
  * @param demo the demo echo upstream, or null when the file has no {@code demo} section
  * @param content the registry entities to apply; always holds the {@code local} authorization
  *     server
+ * @param monitoring transaction records, rollups and the access log
  */
 public record PortcullisConfig(
     GatewayConfig gateway,
     AdminConfig admin,
     StoreConfig store,
     DemoConfig demo,
-    RegistryContent content) {
+    RegistryContent content,
+    MonitoringConfig monitoring) {
 
   public PortcullisConfig {
+    monitoring = monitoring == null ? MonitoringConfig.DEFAULT : monitoring;
     gateway = gateway == null ? GatewayConfig.DEFAULT : gateway;
     admin = admin == null ? AdminConfig.DEFAULT : admin;
     store = store == null ? StoreConfig.DEFAULT : store;
     content = content == null ? RegistryContent.EMPTY : content;
+  }
+
+  /** A configuration with the default {@code monitoring} section. */
+  public PortcullisConfig(
+      GatewayConfig gateway,
+      AdminConfig admin,
+      StoreConfig store,
+      DemoConfig demo,
+      RegistryContent content) {
+    this(gateway, admin, store, demo, content, MonitoringConfig.DEFAULT);
   }
 
   /**

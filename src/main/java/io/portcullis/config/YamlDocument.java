@@ -104,7 +104,7 @@ final class YamlDocument {
               new Problem(
                   b.lines.lineOf(""),
                   "",
-                  "expected a mapping of sections (gateway, admin, store, demo, users,"
+                  "expected a mapping of sections (gateway, admin, store, demo, monitoring, users,"
                       + " authorizationServers, scopes, apis, applications); was "
                       + FieldReader.kind(value)));
         }

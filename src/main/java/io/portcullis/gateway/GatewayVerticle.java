@@ -36,6 +36,7 @@ final class GatewayVerticle extends VerticleBase {
   private final TransactionRecorder recorder;
   private final LocalRoutes localRoutes;
   private final Clock clock;
+  private final RequestIds requestIds;
 
   private HttpServer server;
   private HttpClientAgent client;
@@ -48,7 +49,8 @@ final class GatewayVerticle extends VerticleBase {
       Authorizer authorizer,
       TransactionRecorder recorder,
       LocalRoutes localRoutes,
-      Clock clock) {
+      Clock clock,
+      RequestIds requestIds) {
     this.settings = settings;
     this.port = port;
     this.snapshots = snapshots;
@@ -57,6 +59,7 @@ final class GatewayVerticle extends VerticleBase {
     this.recorder = recorder;
     this.localRoutes = localRoutes;
     this.clock = clock;
+    this.requestIds = requestIds;
   }
 
   @Override
@@ -80,7 +83,8 @@ final class GatewayVerticle extends VerticleBase {
             new RequestTransformer(settings.trustForwardedHeaders()),
             new UpstreamProxy(vertx, client, settings.maxBodySize()),
             recorder,
-            clock);
+            clock,
+            requestIds);
     server =
         vertx
             .createHttpServer(serverOptions(settings))
@@ -91,7 +95,7 @@ final class GatewayVerticle extends VerticleBase {
 
   private void route(HttpServerRequest request, RequestPipeline pipeline) {
     if (localRoutes.claims(request.path())) {
-      localRoutes.handler().handle(request);
+      pipeline.handleLocal(request, localRoutes.handler());
     } else {
       pipeline.handle(request);
     }

@@ -14,14 +14,23 @@ class MicrometerTransactionRecorderTest {
 
   private static TransactionEvent event(String api, int status, long millis, long in, long out) {
     return new TransactionEvent(
+        "id-1",
         Instant.EPOCH,
+        "GET",
+        "/pets",
+        "127.0.0.1",
         api,
         "photo-app",
+        "alice",
         IdentificationMethod.JWT,
         status,
+        null,
         TimeUnit.MILLISECONDS.toNanos(millis),
+        -1,
         in,
-        out);
+        out,
+        false,
+        true);
   }
 
   @Test
