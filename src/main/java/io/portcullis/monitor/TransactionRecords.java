@@ -269,7 +269,7 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
    * The batch added up per minute, API, application and status, ordered by that key: nodes that
    * upsert the same rows in the same order cannot deadlock each other.
    */
-  static List<Rollup> rollups(List<TransactionEvent> records) {
+  public static List<Rollup> rollups(List<TransactionEvent> records) {
     record Key(long minute, String api, String application, int status) {}
     Map<Key, long[]> sums = new HashMap<>();
     for (TransactionEvent e : records) {
