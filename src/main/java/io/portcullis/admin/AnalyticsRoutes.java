@@ -475,12 +475,6 @@ public final class AnalyticsRoutes implements AdminServer.Extension {
   }
 
   private void blocking(RoutingContext ctx, Callable<Reply> work) {
-    vertx
-        .executeBlocking(work, false)
-        .onComplete(
-            done -> {
-              if (done.succeeded()) done.result().send(ctx);
-              else ctx.fail(done.cause());
-            });
+    Blocking.reply(vertx, ctx, work);
   }
 }

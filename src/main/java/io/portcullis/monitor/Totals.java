@@ -38,6 +38,12 @@ public record Totals(
     return new Totals(key, 0, 0, 0, 0, 0, 0, new long[LatencyHistogram.BUCKETS]);
   }
 
+  /** The same totals under another key. */
+  public Totals withKey(String newKey) {
+    return new Totals(
+        newKey, requests, errors, bytesIn, bytesOut, latencySumMicros, latencyMaxMicros, histogram);
+  }
+
   /** These totals and {@code other}'s, under this key. */
   public Totals plus(Totals other) {
     long[] merged = histogram.clone();

@@ -14,7 +14,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -43,16 +46,21 @@ public final class JdbcTransactionRepository implements TransactionRepository {
   private static final List<String> SUMS =
       List.of("requests", "errors", "bytes_in", "bytes_out", "latency_sum_us");
   private static final String MAX = "latency_max_us";
+  private static final String MINUTES = "transaction_rollups";
+  private static final String HOURLY = "transaction_rollups_hourly";
   private static final List<String> ROLLUP_COLUMNS = rollupColumns();
 
   private final JdbcTransactions transactions;
   private final Database.Dialect dialect;
   private final String upsert;
+  private final String hourlyUpsert;
 
   public JdbcTransactionRepository(DataSource dataSource, Database.Dialect dialect) {
     this.transactions = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.upsert = dialect == Database.Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
+    this.hourlyUpsert =
+        upsert.replace("transaction_rollups", HOURLY).replace("epoch_minute", "epoch_hour");
   }
 
   private static List<String> rollupColumns() {
@@ -120,7 +128,8 @@ public final class JdbcTransactionRepository implements TransactionRepository {
       transactions.write(
           connection -> {
             insertRecords(connection, node, records);
-            addRollups(connection, rollups);
+            addRollups(connection, upsert, rollups);
+            addRollups(connection, hourlyUpsert, hourly(rollups));
             return null;
           });
     } catch (SQLException e) {
@@ -156,9 +165,33 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     }
   }
 
-  private void addRollups(Connection c, List<Rollup> rollups) throws SQLException {
+  /**
+   * The minute rollups added up per hour: rows whose {@code minute} holds the hour since the epoch,
+   * in key order, as the minute rows are.
+   */
+  static List<Rollup> hourly(List<Rollup> minutes) {
+    Map<List<Object>, Rollup> hours = new LinkedHashMap<>();
+    for (Rollup r : minutes) {
+      long hour = Math.floorDiv(r.minute(), 60);
+      hours.merge(
+          List.of(hour, r.api(), r.application(), r.status()),
+          new Rollup(hour, r.api(), r.application(), r.status(), r.totals()),
+          (a, b) ->
+              new Rollup(hour, a.api(), a.application(), a.status(), a.totals().plus(b.totals())));
+    }
+    List<Rollup> sorted = new ArrayList<>(hours.values());
+    sorted.sort(
+        Comparator.comparingLong(Rollup::minute)
+            .thenComparing(Rollup::api)
+            .thenComparing(Rollup::application)
+            .thenComparingInt(Rollup::status));
+    return sorted;
+  }
+
+  private void addRollups(Connection c, String statement, List<Rollup> rollups)
+      throws SQLException {
     if (rollups.isEmpty()) return;
-    try (PreparedStatement s = c.prepareStatement(upsert)) {
+    try (PreparedStatement s = c.prepareStatement(statement)) {
       for (Rollup r : rollups) {
         Totals t = r.totals();
         int i = 1;
@@ -185,14 +218,7 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     StringBuilder sql = new StringBuilder("SELECT seq, ").append(COLUMNS);
     sql.append(" FROM transactions WHERE time >= ? AND time < ?");
     List<Object> args = new ArrayList<>(List.of(filter.from(), filter.to()));
-    if (filter.api() != null) {
-      sql.append(" AND api = ?");
-      args.add(filter.api());
-    }
-    if (filter.application() != null) {
-      sql.append(" AND application = ?");
-      args.add(filter.application());
-    }
+    whereApiAndApplication(sql, args, filter);
     if (filter.status() != null) {
       sql.append(" AND status = ?");
       args.add(filter.status());
@@ -203,33 +229,33 @@ public final class JdbcTransactionRepository implements TransactionRepository {
       args.add(after.time());
       args.add(after.seq());
     }
-    sql.append(" ORDER BY time DESC, seq DESC FETCH FIRST ? ROWS ONLY");
+    // With an API or application filter, the order names that column first (one value, so the
+    // order is the same): the planner then reads the (api|application, time, seq) index backwards
+    // instead of sorting the range (H2 sorted a whole day for the first page otherwise).
+    String first =
+        filter.api() != null
+            ? "api DESC, "
+            : filter.application() != null ? "application DESC, " : "";
+    sql.append(" ORDER BY ").append(first).append("time DESC, seq DESC FETCH FIRST ? ROWS ONLY");
     args.add(limit + 1);
-    try {
-      return transactions.read(
-          c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-              bind(s, args);
-              List<StoredTransaction> items = new ArrayList<>();
-              Cursor next = null;
-              try (ResultSet rs = s.executeQuery()) {
-                long lastSeq = 0;
-                while (rs.next()) {
-                  if (items.size() == limit) {
-                    StoredTransaction last = items.get(items.size() - 1);
-                    next = new Cursor(last.time(), lastSeq);
-                    break;
-                  }
-                  lastSeq = rs.getLong("seq");
-                  items.add(read(rs));
-                }
-              }
-              return new Page(items, next);
+    return query(
+        "transactions",
+        sql.toString(),
+        args,
+        rs -> {
+          List<StoredTransaction> items = new ArrayList<>();
+          Cursor next = null;
+          long lastSeq = 0;
+          while (rs.next()) {
+            if (items.size() == limit) {
+              next = new Cursor(items.get(items.size() - 1).time(), lastSeq);
+              break;
             }
-          });
-    } catch (SQLException e) {
-      throw new StoreException("transactions: query failed: " + e.getMessage(), e);
-    }
+            lastSeq = rs.getLong("seq");
+            items.add(read(rs));
+          }
+          return new Page(items, next);
+        });
   }
 
   @Override
@@ -243,14 +269,50 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     } while (cursor != null);
   }
 
+  /**
+   * Reads the hourly rows for the whole hours of the range and the minute rows for the minutes
+   * before the first and after the last whole hour (all of them for {@link Grouping#MINUTE}), and
+   * adds the groups up.
+   */
   @Override
   public List<Totals> aggregate(TransactionFilter filter, Grouping grouping) {
+    long first = filter.firstMinute();
+    long end = filter.endMinute();
+    long firstHour = Math.floorDiv(first + 59, 60);
+    long endHour = Math.floorDiv(end, 60);
+    if (grouping == Grouping.MINUTE || firstHour >= endHour) {
+      return aggregate(MINUTES, first, end, filter, grouping);
+    }
+    Map<String, Totals> merged = new LinkedHashMap<>();
+    List<List<Totals>> parts =
+        List.of(
+            aggregate(MINUTES, first, firstHour * 60, filter, grouping),
+            aggregate(HOURLY, firstHour, endHour, filter, grouping),
+            aggregate(MINUTES, endHour * 60, end, filter, grouping));
+    for (List<Totals> part : parts) {
+      for (Totals t : part) merged.merge(String.valueOf(t.key()), t, Totals::plus);
+    }
+    List<Totals> result = new ArrayList<>(merged.values());
+    boolean numeric =
+        grouping == Grouping.HOUR || grouping == Grouping.DAY || grouping == Grouping.STATUS;
+    result.sort(
+        numeric
+            ? Comparator.comparingLong(t -> Long.parseLong(t.key().trim()))
+            : Comparator.comparing(t -> String.valueOf(t.key())));
+    return result;
+  }
+
+  private List<Totals> aggregate(
+      String table, long from, long to, TransactionFilter filter, Grouping grouping) {
+    if (from >= to) return List.of();
+    boolean hourly = table.equals(HOURLY);
+    String period = hourly ? "epoch_hour" : "epoch_minute";
     String key =
         switch (grouping) {
           case NONE -> null;
           case MINUTE -> "epoch_minute";
-          case HOUR -> "epoch_minute / 60";
-          case DAY -> "epoch_minute / 1440";
+          case HOUR -> hourly ? "epoch_hour" : "epoch_minute / 60";
+          case DAY -> hourly ? "epoch_hour / 24" : "epoch_minute / 1440";
           case API -> "api";
           case APPLICATION -> "application";
           case STATUS -> "status";
@@ -260,49 +322,37 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     for (String c : SUMS) sql.append(", SUM(").append(c).append(")");
     sql.append(", MAX(").append(MAX).append(")");
     for (String c : HISTOGRAM) sql.append(", SUM(").append(c).append(")");
-    sql.append(" FROM transaction_rollups WHERE epoch_minute >= ? AND epoch_minute < ?");
-    List<Object> args = new ArrayList<>(List.of(filter.firstMinute(), filter.endMinute()));
-    if (filter.api() != null) {
-      sql.append(" AND api = ?");
-      args.add(filter.api());
-    }
-    if (filter.application() != null) {
-      sql.append(" AND application = ?");
-      args.add(filter.application());
-    }
+    sql.append(" FROM ").append(table).append(" WHERE ").append(period).append(" >= ? AND ");
+    sql.append(period).append(" < ?");
+    List<Object> args = new ArrayList<>(List.of(from, to));
+    whereApiAndApplication(sql, args, filter);
     if (grouping == Grouping.API) sql.append(" AND api <> ''");
     if (grouping == Grouping.APPLICATION) sql.append(" AND application <> ''");
     if (key != null) sql.append(" GROUP BY ").append(key).append(" ORDER BY ").append(key);
-    try {
-      return transactions.read(
-          c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-              bind(s, args);
-              List<Totals> result = new ArrayList<>();
-              try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                  long requests = rs.getLong(2);
-                  if (requests == 0 && rs.wasNull()) continue; // NONE over no rows
-                  long[] histogram = new long[LatencyHistogram.BUCKETS];
-                  for (int i = 0; i < histogram.length; i++) histogram[i] = rs.getLong(8 + i);
-                  result.add(
-                      new Totals(
-                          rs.getString(1),
-                          requests,
-                          rs.getLong(3),
-                          rs.getLong(4),
-                          rs.getLong(5),
-                          rs.getLong(6),
-                          rs.getLong(7),
-                          histogram));
-                }
-              }
-              return result;
-            }
-          });
-    } catch (SQLException e) {
-      throw new StoreException("transaction_rollups: query failed: " + e.getMessage(), e);
-    }
+    return query(
+        table,
+        sql.toString(),
+        args,
+        rs -> {
+          List<Totals> result = new ArrayList<>();
+          while (rs.next()) {
+            long requests = rs.getLong(2);
+            if (requests == 0 && rs.wasNull()) continue; // NONE over no rows
+            long[] histogram = new long[LatencyHistogram.BUCKETS];
+            for (int i = 0; i < histogram.length; i++) histogram[i] = rs.getLong(8 + i);
+            result.add(
+                new Totals(
+                    rs.getString(1),
+                    requests,
+                    rs.getLong(3),
+                    rs.getLong(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    histogram));
+          }
+          return result;
+        });
   }
 
   @Override
@@ -312,42 +362,29 @@ public final class JdbcTransactionRepository implements TransactionRepository {
             "SELECT reason, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"
                 + " FROM transactions WHERE time >= ? AND time < ? AND reason IS NOT NULL");
     List<Object> args = new ArrayList<>(List.of(filter.from(), filter.to()));
-    if (filter.api() != null) {
-      sql.append(" AND api = ?");
-      args.add(filter.api());
-    }
-    if (filter.application() != null) {
-      sql.append(" AND application = ?");
-      args.add(filter.application());
-    }
+    whereApiAndApplication(sql, args, filter);
     sql.append(" GROUP BY reason ORDER BY COUNT(*) DESC, reason FETCH FIRST ? ROWS ONLY");
     args.add(limit);
-    try {
-      return transactions.read(
-          c -> {
-            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-              bind(s, args);
-              List<Totals> result = new ArrayList<>();
-              try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                  result.add(
-                      new Totals(
-                          rs.getString(1),
-                          rs.getLong(2),
-                          rs.getLong(3),
-                          0,
-                          0,
-                          0,
-                          0,
-                          new long[LatencyHistogram.BUCKETS]));
-                }
-              }
-              return result;
-            }
-          });
-    } catch (SQLException e) {
-      throw new StoreException("transactions: query failed: " + e.getMessage(), e);
-    }
+    return query(
+        "transactions",
+        sql.toString(),
+        args,
+        rs -> {
+          List<Totals> result = new ArrayList<>();
+          while (rs.next()) {
+            result.add(
+                new Totals(
+                    rs.getString(1),
+                    rs.getLong(2),
+                    rs.getLong(3),
+                    0,
+                    0,
+                    0,
+                    0,
+                    new long[LatencyHistogram.BUCKETS]));
+          }
+          return result;
+        });
   }
 
   @Override
@@ -361,13 +398,23 @@ public final class JdbcTransactionRepository implements TransactionRepository {
 
   @Override
   public int purgeRollups(Instant before, int batchSize) {
-    return purge(
-        "DELETE FROM transaction_rollups WHERE (epoch_minute, api, application, status) IN"
-            + " (SELECT epoch_minute, api, application, status FROM transaction_rollups"
-            + " WHERE epoch_minute < ?"
-            + " FETCH FIRST ? ROWS ONLY)",
-        Math.floorDiv(before.getEpochSecond(), 60),
-        batchSize);
+    long minute = Math.floorDiv(before.getEpochSecond(), 60);
+    int minutes =
+        purge(
+            "DELETE FROM transaction_rollups WHERE (epoch_minute, api, application, status) IN"
+                + " (SELECT epoch_minute, api, application, status FROM transaction_rollups"
+                + " WHERE epoch_minute < ? FETCH FIRST ? ROWS ONLY)",
+            minute,
+            batchSize);
+    if (minutes >= batchSize) return minutes;
+    // An hour goes once all of its minutes are older than the cut.
+    return minutes
+        + purge(
+            "DELETE FROM transaction_rollups_hourly WHERE (epoch_hour, api, application, status)"
+                + " IN (SELECT epoch_hour, api, application, status FROM"
+                + " transaction_rollups_hourly WHERE epoch_hour < ? FETCH FIRST ? ROWS ONLY)",
+            Math.floorDiv(minute, 60),
+            batchSize - minutes);
   }
 
   private int purge(String sql, Object before, int batchSize) {
@@ -384,6 +431,39 @@ public final class JdbcTransactionRepository implements TransactionRepository {
           });
     } catch (SQLException e) {
       throw new StoreException("transactions: purging failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the rows of a query. */
+  private interface Rows<R> {
+    R read(ResultSet rs) throws SQLException;
+  }
+
+  private <R> R query(String table, String sql, List<Object> args, Rows<R> rows) {
+    try {
+      return transactions.read(
+          c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+              bind(s, args);
+              try (ResultSet rs = s.executeQuery()) {
+                return rows.read(rs);
+              }
+            }
+          });
+    } catch (SQLException e) {
+      throw new StoreException(table + ": query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void whereApiAndApplication(
+      StringBuilder sql, List<Object> args, TransactionFilter filter) {
+    if (filter.api() != null) {
+      sql.append(" AND api = ?");
+      args.add(filter.api());
+    }
+    if (filter.application() != null) {
+      sql.append(" AND application = ?");
+      args.add(filter.application());
     }
   }
 

@@ -65,6 +65,7 @@ abstract class JdbcTransactionRepositoryContract {
         Statement statement = connection.createStatement()) {
       statement.executeUpdate("DELETE FROM transactions");
       statement.executeUpdate("DELETE FROM transaction_rollups");
+      statement.executeUpdate("DELETE FROM transaction_rollups_hourly");
     }
   }
 
@@ -246,8 +247,15 @@ abstract class JdbcTransactionRepositoryContract {
     assertThat(repository.find(all(), null, 100).items())
         .extracting(StoredTransaction::id)
         .containsExactlyInAnyOrder("new0", "new1", "new2");
+    // The old minute goes; its hour (09:00-10:00) is not wholly past the cut, so it stays.
     assertThat(repository.purgeRollups(T0.minusSeconds(60), 10)).isEqualTo(1);
-    assertThat(repository.aggregate(all(), Grouping.NONE).get(0).requests()).isEqualTo(3);
+    assertThat(repository.aggregate(all(), Grouping.MINUTE))
+        .singleElement()
+        .satisfies(t -> assertThat(t.requests()).isEqualTo(3));
+    assertThat(repository.aggregate(all(), Grouping.NONE).get(0).requests()).isEqualTo(13);
+    assertThat(repository.purgeRollups(T0.plusSeconds(60), 10)).isEqualTo(2);
+    assertThat(repository.purgeRollups(T0.plusSeconds(3_600), 10)).isEqualTo(1);
+    assertThat(repository.aggregate(all(), Grouping.NONE)).isEmpty();
   }
 
   @Test
@@ -273,5 +281,37 @@ abstract class JdbcTransactionRepositoryContract {
                 + records.dropped().get(TransactionRecords.STORE_FAILED))
         .isEqualTo(50);
     assertThat(records.dropped().get(TransactionRecords.STORE_FAILED)).isPositive();
+  }
+
+  @Test
+  void aggregateWhenRangeSpansWholeAndPartialHoursThenSameAsMinuteByMinute() {
+    List<TransactionEvent> events = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      events.add(
+          event(
+              "s" + i,
+              T0.plusSeconds(i * 37L),
+              i % 2 == 0 ? "a/v1" : "b/v1",
+              200 + (i % 3),
+              i * 13L));
+    }
+    TransactionRepository repository = repository(first);
+    repository.write("node-a", events, TransactionRecords.rollups(events));
+    TransactionFilter range =
+        new TransactionFilter(T0.plusSeconds(1_234), T0.plusSeconds(19_876), null, null, null);
+
+    Totals byMinute = Totals.empty(null);
+    for (Totals t : repository.aggregate(range, Grouping.MINUTE)) byMinute = byMinute.plus(t);
+    Totals byHour = Totals.empty(null);
+    for (Totals t : repository.aggregate(range, Grouping.HOUR)) byHour = byHour.plus(t);
+
+    assertThat(repository.aggregate(range, Grouping.NONE)).containsExactly(byMinute);
+    assertThat(byHour.withKey(null)).isEqualTo(byMinute);
+    assertThat(repository.aggregate(range, Grouping.API))
+        .extracting(Totals::key)
+        .containsExactly("a/v1", "b/v1");
+    assertThat(repository.aggregate(range, Grouping.STATUS))
+        .extracting(Totals::key)
+        .containsExactly("200", "201", "202");
   }
 }
