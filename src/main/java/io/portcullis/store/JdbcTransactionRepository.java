@@ -133,7 +133,15 @@ public final class JdbcTransactionRepository implements TransactionRepository {
             return null;
           });
     } catch (SQLException e) {
-      throw new StoreException("transactions: writing " + records.size() + " failed: " + e, e);
+      // Not the driver's message: a failed batch quotes the statement with the records' values.
+      throw new StoreException(
+          "transactions: writing "
+              + records.size()
+              + " records failed: SQLState "
+              + e.getSQLState()
+              + ", "
+              + e.getClass().getSimpleName(),
+          e);
     }
   }
 
