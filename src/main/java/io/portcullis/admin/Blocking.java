@@ -1,5 +1,6 @@
 package io.portcullis.admin;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
@@ -13,6 +14,17 @@ final class Blocking {
 
   Blocking(WorkerExecutor workers) {
     this.workers = workers;
+  }
+
+  /** As {@link #reply}, on Vert.x's own worker pool: for routes mounted as extensions. */
+  static void reply(Vertx vertx, RoutingContext ctx, Callable<Reply> work) {
+    vertx
+        .executeBlocking(work, false)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) done.result().send(ctx);
+              else ctx.fail(done.cause());
+            });
   }
 
   void reply(RoutingContext ctx, Callable<Reply> work) {

@@ -7,12 +7,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.admin.AdminMetrics;
 import io.portcullis.admin.AdminServer;
 import io.portcullis.admin.AdminSettings;
+import io.portcullis.admin.AnalyticsRoutes;
 import io.portcullis.admin.KeyRoutes;
 import io.portcullis.admin.Readiness;
 import io.portcullis.admin.TokenRoutes;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.ConfigWriter;
 import io.portcullis.config.LoadedConfig;
+import io.portcullis.config.MonitoringConfig;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.RegistryCodec;
 import io.portcullis.control.ControlPlane;
@@ -33,6 +35,9 @@ import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
+import io.portcullis.monitor.TransactionRecorder;
+import io.portcullis.monitor.TransactionRecorders;
+import io.portcullis.monitor.TransactionRecords;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
 import io.portcullis.oauth.TokenServices;
 import io.portcullis.registry.AuthorizationServer;
@@ -45,6 +50,7 @@ import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
 import io.portcullis.store.JdbcSigningKeyRepository;
 import io.portcullis.store.JdbcTokenStore;
+import io.portcullis.store.JdbcTransactionRepository;
 import io.portcullis.store.JdbcTransactions;
 import io.portcullis.store.StoreConflictException;
 import io.portcullis.store.StoreException;
@@ -55,6 +61,7 @@ import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
 import io.portcullis.token.store.CachingTokenStore;
 import io.portcullis.token.store.InMemoryTokenStore;
+import io.portcullis.token.store.Purgeable;
 import io.portcullis.token.store.RevokedJwtStore;
 import io.portcullis.token.store.TokenPurger;
 import io.portcullis.token.store.TokenStores;
@@ -68,12 +75,15 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +108,8 @@ public final class PortcullisNode implements AutoCloseable {
   private SnapshotHolder snapshots;
   private SigningKeys signingKeys;
   private TokenStores tokenStores;
+  private JdbcTransactionRepository transactionRepository;
+  private TransactionRecords transactionRecords;
   private PortcullisConfig config;
   private io.portcullis.registry.OutboundPolicy outbound;
   private int gatewayPort;
@@ -219,6 +231,7 @@ public final class PortcullisNode implements AutoCloseable {
         snapshots.get().authorizationServer(AuthorizationServer.LOCAL).orElseThrow();
     signingKeys.load(local.jwt().algorithm(), retention(local));
 
+    startRecords();
     JdbcRevokedJwtRepository revokedJwtRows =
         new JdbcRevokedJwtRepository(database.dataSource(), clock, notifier);
     RevokedJwtStore revokedJwts = new RevokedJwtStore(revokedJwtRows, clock);
@@ -234,11 +247,12 @@ public final class PortcullisNode implements AutoCloseable {
             databaseTokens,
             databaseTokens::revokeAll,
             InMemoryTokenStore::new,
-            Map.of(
-                "used_jtis",
-                new JdbcJtiReplayCache(database.dataSource(), clock),
-                "revoked_jwts",
-                revokedJwtRows),
+            purgeTargets(
+                Map.of(
+                    "used_jtis",
+                    new JdbcJtiReplayCache(database.dataSource(), clock),
+                    "revoked_jwts",
+                    revokedJwtRows)),
             clock,
             CachingTokenStore.Settings.DEFAULT,
             TokenPurger.DEFAULT_BATCH_SIZE,
@@ -294,7 +308,7 @@ public final class PortcullisNode implements AutoCloseable {
                     new JwtIdentifier(verifier, revokedJwts::isRevoked),
                     new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock))),
             new PolicyAuthorizer(),
-            new MicrometerTransactionRecorder(registry),
+            recorder(registry),
             new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
                 .plus(
                     config.gateway().healthPath(),
@@ -302,7 +316,9 @@ public final class PortcullisNode implements AutoCloseable {
             clock);
     gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
 
-    AdminMetrics metrics = new AdminMetrics(registry, List.of());
+    AdminMetrics metrics =
+        new AdminMetrics(
+            registry, transactionRecords == null ? List.of() : List.of(transactionRecords));
     closeables.add(metrics);
     admin =
         new AdminServer(
@@ -317,7 +333,8 @@ public final class PortcullisNode implements AutoCloseable {
             PortcullisNode::translateStoreFailure,
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
-                new TokenRoutes(vertx, snapshots, tokenStores, clock)));
+                new TokenRoutes(vertx, snapshots, tokenStores, clock),
+                new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock)));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
 
@@ -336,6 +353,58 @@ public final class PortcullisNode implements AutoCloseable {
                     },
                     false)
                 .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing keys failed")));
+  }
+
+  /**
+   * Transaction records (docs/MONITORING.md): the writer thread starts with the store and is closed
+   * before it, so that what is queued at shutdown is written.
+   */
+  private void startRecords() {
+    MonitoringConfig monitoring = config.monitoring();
+    transactionRepository =
+        new JdbcTransactionRepository(database.dataSource(), database.dialect());
+    if (!monitoring.recordsEnabled() && !monitoring.accessLog()) return;
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    String nodeHost = host;
+    transactionRecords =
+        new TransactionRecords(
+            transactionRepository,
+            () -> nodeHost + ":" + gatewayPort,
+            TransactionRecords.Settings.DEFAULT.withStore(
+                monitoring.recordsEnabled(), monitoring.accessLog()));
+    closeables.add(transactionRecords);
+  }
+
+  /** Metrics for every call, and records when the node keeps them. */
+  private TransactionRecorder recorder(PrometheusMeterRegistry registry) {
+    TransactionRecorder metrics = new MicrometerTransactionRecorder(registry);
+    if (transactionRecords == null) return metrics;
+    return TransactionRecorders.of(List.of(metrics, transactionRecords));
+  }
+
+  /** The token purge's targets and, on the same schedule, old records and rollups. */
+  private Map<String, Purgeable> purgeTargets(Map<String, Purgeable> tokenTargets) {
+    Map<String, Purgeable> targets = new LinkedHashMap<>(tokenTargets);
+    MonitoringConfig monitoring = config.monitoring();
+    Duration records = Duration.ofDays(monitoring.retentionDays());
+    Duration rollups = Duration.ofDays(monitoring.rollupRetentionDays());
+    targets.put(
+        "transactions",
+        (now, batch) -> transactionRepository.purgeRecords(now.minus(records), batch));
+    targets.put(
+        "transaction_rollups",
+        (now, batch) -> transactionRepository.purgeRollups(now.minus(rollups), batch));
+    return targets;
+  }
+
+  /** The node's transaction records writer; null when records and the access log are off. */
+  public TransactionRecords transactionRecords() {
+    return transactionRecords;
   }
 
   /**

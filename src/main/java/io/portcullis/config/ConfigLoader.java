@@ -53,7 +53,7 @@ import java.util.stream.Stream;
 public final class ConfigLoader {
   /** The top-level sections that configure this process rather than the registry. */
   public static final List<String> SERVER_SECTIONS =
-      List.of("gateway", "admin", "store", "demo", "files");
+      List.of("gateway", "admin", "store", "demo", "files", "monitoring");
 
   static final List<String> GATEWAY_FIELDS =
       List.of(
@@ -140,6 +140,7 @@ public final class ConfigLoader {
     AdminConfig admin = readAdmin(r.get("admin"), violations);
     StoreConfig store = readStore(r.get("store"), violations);
     DemoConfig demo = readDemo(r.get("demo"), violations);
+    MonitoringConfig monitoring = MonitoringConfig.read(r.get("monitoring"), violations);
     checkPorts(gateway, admin, demo, violations);
     OutboundConfig outbound = readOutbound(r.get("gateway"), r.get("files"), violations);
 
@@ -176,7 +177,7 @@ public final class ConfigLoader {
         entries.servers().stream()
             .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content, outbound),
+        new PortcullisConfig(gateway, admin, store, demo, content, outbound, monitoring),
         sourceName,
         lines,
         declaresLocal);

@@ -15,6 +15,7 @@ import java.util.List;
  *     server
  * @param outbound {@code gateway.outbound} and {@code files}: what upstreams, JWKS URIs and
  *     certificate files may reach beyond the defaults
+ * @param monitoring transaction records, rollups and the access log
  */
 public record PortcullisConfig(
     GatewayConfig gateway,
@@ -22,24 +23,26 @@ public record PortcullisConfig(
     StoreConfig store,
     DemoConfig demo,
     RegistryContent content,
-    OutboundConfig outbound) {
+    OutboundConfig outbound,
+    MonitoringConfig monitoring) {
 
-  /** A configuration with the default {@link OutboundConfig}. */
+  public PortcullisConfig {
+    outbound = outbound == null ? OutboundConfig.DEFAULT : outbound;
+    monitoring = monitoring == null ? MonitoringConfig.DEFAULT : monitoring;
+    gateway = gateway == null ? GatewayConfig.DEFAULT : gateway;
+    admin = admin == null ? AdminConfig.DEFAULT : admin;
+    store = store == null ? StoreConfig.DEFAULT : store;
+    content = content == null ? RegistryContent.EMPTY : content;
+  }
+
+  /** A configuration with the default {@code outbound} and {@code monitoring} sections. */
   public PortcullisConfig(
       GatewayConfig gateway,
       AdminConfig admin,
       StoreConfig store,
       DemoConfig demo,
       RegistryContent content) {
-    this(gateway, admin, store, demo, content, null);
-  }
-
-  public PortcullisConfig {
-    outbound = outbound == null ? OutboundConfig.DEFAULT : outbound;
-    gateway = gateway == null ? GatewayConfig.DEFAULT : gateway;
-    admin = admin == null ? AdminConfig.DEFAULT : admin;
-    store = store == null ? StoreConfig.DEFAULT : store;
-    content = content == null ? RegistryContent.EMPTY : content;
+    this(gateway, admin, store, demo, content, OutboundConfig.DEFAULT, MonitoringConfig.DEFAULT);
   }
 
   /**

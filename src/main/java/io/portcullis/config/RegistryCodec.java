@@ -11,6 +11,7 @@ import io.portcullis.control.RegistryContent;
 import io.portcullis.control.UserSpec;
 import io.portcullis.control.Violation;
 import io.portcullis.registry.Api;
+import io.portcullis.registry.ApiMonitoring;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.ApplicationLookup;
@@ -79,7 +80,9 @@ public final class RegistryCodec {
           "upstream",
           "active",
           "timeouts",
-          "identifyAndAuthorize");
+          "identifyAndAuthorize",
+          "monitoring");
+  static final List<String> API_MONITORING_FIELDS = List.of("records");
   static final List<String> TIMEOUT_FIELDS = List.of("connect", "response", "idle");
   static final List<String> POLICY_FIELDS =
       List.of(
@@ -273,6 +276,7 @@ public final class RegistryCodec {
     List<URI> upstreams = readUpstreams(r, out);
     Boolean active = r.bool("active");
     Timeouts timeouts = readTimeouts(r.get("timeouts"), r.at("timeouts"), out);
+    ApiMonitoring monitoring = readApiMonitoring(r.get("monitoring"), r.at("monitoring"), out);
     IdentifyAndAuthorize policy = IdentifyAndAuthorize.OPEN;
     if (node.has("identifyAndAuthorize")) {
       // A policy that is written down but empty (a key with nothing after it) fails closed.
@@ -289,7 +293,17 @@ public final class RegistryCodec {
         upstreams,
         active == null || active,
         timeouts,
-        policy);
+        policy,
+        monitoring);
+  }
+
+  private static ApiMonitoring readApiMonitoring(JsonNode node, String path, List<Violation> out) {
+    if (node == null) return ApiMonitoring.DEFAULT;
+    FieldReader r =
+        FieldReader.open(node, path, out, API_MONITORING_FIELDS, "the API's monitoring settings");
+    if (r == null) return ApiMonitoring.DEFAULT;
+    Boolean records = r.bool("records");
+    return records == null ? ApiMonitoring.DEFAULT : new ApiMonitoring(records);
   }
 
   private List<URI> readUpstreams(FieldReader r, List<Violation> out) {
@@ -389,6 +403,7 @@ public final class RegistryCodec {
     texts(policy.putArray("scopes"), p.scopes());
     policy.put("forwardAuthorization", p.forwardAuthorization());
     if (!p.claimHeaders().isEmpty()) policy.set("claimHeaders", textMap(p.claimHeaders()));
+    o.putObject("monitoring").put("records", api.monitoring().records());
     return o;
   }
 

@@ -104,7 +104,8 @@ final class YamlDocument {
               new Problem(
                   b.lines.lineOf(""),
                   "",
-                  "expected a mapping of sections (gateway, admin, store, demo, files, users,"
+                  "expected a mapping of sections (gateway, admin, store, demo, files,"
+                      + " monitoring, users,"
                       + " authorizationServers, scopes, apis, applications); was "
                       + FieldReader.kind(value)));
         }

@@ -36,6 +36,7 @@ public final class GatewayServer {
   private final TransactionRecorder recorder;
   private final LocalRoutes localRoutes;
   private final Clock clock;
+  private final RequestIds requestIds = new RequestIds();
   private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private volatile int port = -1;
@@ -125,7 +126,8 @@ public final class GatewayServer {
                       authorizer,
                       recorder,
                       localRoutes,
-                      clock);
+                      clock,
+                      requestIds);
               verticles.add(verticle);
               return verticle;
             },

@@ -36,6 +36,7 @@ final class GatewayVerticle extends VerticleBase {
   private final TransactionRecorder recorder;
   private final LocalRoutes localRoutes;
   private final Clock clock;
+  private final RequestIds requestIds;
 
   private HttpServer server;
   private HttpClientAgent client;
@@ -49,7 +50,8 @@ final class GatewayVerticle extends VerticleBase {
       Authorizer authorizer,
       TransactionRecorder recorder,
       LocalRoutes localRoutes,
-      Clock clock) {
+      Clock clock,
+      RequestIds requestIds) {
     this.settings = settings;
     this.port = port;
     this.snapshots = snapshots;
@@ -58,6 +60,7 @@ final class GatewayVerticle extends VerticleBase {
     this.recorder = recorder;
     this.localRoutes = localRoutes;
     this.clock = clock;
+    this.requestIds = requestIds;
   }
 
   @Override
@@ -89,7 +92,8 @@ final class GatewayVerticle extends VerticleBase {
                 settings.bodyBuffer(),
                 settings.upstreamPoolSize()),
             recorder,
-            clock);
+            clock,
+            requestIds);
     connectionTimeouts = new ConnectionTimeouts(vertx, settings.clientTimeouts());
     connectionTimeouts.start();
     server =
@@ -104,7 +108,7 @@ final class GatewayVerticle extends VerticleBase {
   private void route(HttpServerRequest request, RequestPipeline pipeline) {
     connectionTimeouts.requestArrived(request);
     if (localRoutes.claims(request.path())) {
-      localRoutes.handler().handle(request);
+      pipeline.handleLocal(request, localRoutes.handler());
     } else {
       pipeline.handle(request);
     }

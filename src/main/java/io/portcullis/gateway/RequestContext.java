@@ -33,6 +33,8 @@ public final class RequestContext {
   private int keptPrefix = Integer.MAX_VALUE;
   private Api api;
   private Identified identity;
+  private String requestId;
+  private String refusal;
   private long upstreamStartNanos = -1;
   private long upstreamResponseNanos = -1;
   private boolean finished;
@@ -138,6 +140,29 @@ public final class RequestContext {
   /** The API the request was routed to; null before routing or when none matched. */
   public Api api() {
     return api;
+  }
+
+  /** The request's id ({@code X-Request-Id}); null before the pipeline chose it. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Records the request's id. */
+  public void requestId(String id) {
+    this.requestId = id;
+  }
+
+  /**
+   * The check that refused the request ({@code invalid_token: expired}); null when the gateway did
+   * not refuse it.
+   */
+  public String refusal() {
+    return refusal;
+  }
+
+  /** Records why the gateway refused the request: the error code and the check that failed. */
+  public void refused(String reason) {
+    this.refusal = reason;
   }
 
   /** Records the API the route table chose. */

@@ -19,8 +19,10 @@ import io.portcullis.registry.Application;
 import io.portcullis.registry.RouteTable;
 import io.portcullis.registry.Snapshot;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestPipeline {
   private static final Logger log = LoggerFactory.getLogger(RequestPipeline.class);
+  private static final int MAX_REASON = 255;
+
+  /** The reason recorded for a response cut short after its head was sent. */
+  private static final String ABORTED = "aborted: the response was cut short";
 
   private final Supplier<Snapshot> snapshots;
   private final RequestLimits limits;
@@ -45,6 +51,7 @@ public final class RequestPipeline {
   private final UpstreamProxy proxy;
   private final TransactionRecorder recorder;
   private final Clock clock;
+  private final RequestIds requestIds;
 
   public RequestPipeline(
       Supplier<Snapshot> snapshots,
@@ -54,7 +61,8 @@ public final class RequestPipeline {
       RequestTransformer transformer,
       UpstreamProxy proxy,
       TransactionRecorder recorder,
-      Clock clock) {
+      Clock clock,
+      RequestIds requestIds) {
     this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.identification = Objects.requireNonNull(identification, "identification");
@@ -63,11 +71,12 @@ public final class RequestPipeline {
     this.proxy = Objects.requireNonNull(proxy, "proxy");
     this.recorder = Objects.requireNonNull(recorder, "recorder");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
   }
 
   /** Handles one client request; called on its event loop. */
   public void handle(HttpServerRequest request) {
-    RequestContext ctx = begin(request);
+    RequestContext ctx = begin(request, false);
     Optional<HttpError> badTarget = limits.checkTarget(ctx);
     if (badTarget.isEmpty()) badTarget = limits.checkFraming(request);
     if (badTarget.isPresent()) {
@@ -105,8 +114,17 @@ public final class RequestPipeline {
 
   /** Answers a request Netty could not parse: 414, 431 or 400, then closes the connection. */
   public void handleInvalid(HttpServerRequest request) {
-    RequestContext ctx = begin(request);
+    RequestContext ctx = begin(request, false);
     refuse(ctx, limits.invalid(request), null);
+  }
+
+  /**
+   * Hands a request to one of the gateway's own endpoints (the authorization server's), recorded
+   * like every other call: with a request id, as a call that matched no API.
+   */
+  public void handleLocal(HttpServerRequest request, Handler<HttpServerRequest> endpoint) {
+    begin(request, true);
+    endpoint.handle(request);
   }
 
   private void authorizeAndForward(RequestContext ctx, AsyncResult<Identification> identified) {
@@ -128,48 +146,76 @@ public final class RequestPipeline {
       return;
     }
     proxy
-        .forward(ctx, upstreamHeaders -> transformer.transform(ctx, upstreamHeaders))
+        .forward(
+            ctx,
+            upstreamHeaders -> {
+              transformer.transform(ctx, upstreamHeaders);
+              upstreamHeaders.set(RequestIds.HEADER, ctx.requestId());
+            })
         .onSuccess(failure -> failure.ifPresent(error -> refuse(ctx, error, null)));
   }
 
   /** Starts the context and arranges for the request to be recorded once, however it ends. */
-  private RequestContext begin(HttpServerRequest request) {
+  private RequestContext begin(HttpServerRequest request, boolean local) {
     // Nothing of the body may be read before the request is authorized and an upstream is ready.
-    request.pause();
+    if (!local) request.pause();
     RequestContext ctx =
         RequestContext.of(snapshots.get(), request, clock.instant(), System.nanoTime());
+    String id = requestIds.choose(request.getHeader(RequestIds.HEADER));
+    ctx.requestId(id);
     HttpServerResponse response = request.response();
-    response.endHandler(ended -> record(ctx));
-    response.closeHandler(closed -> clientGone(ctx));
-    response.exceptionHandler(failure -> clientGone(ctx));
-    request.exceptionHandler(failure -> clientGone(ctx));
+    if (local) {
+      // The local endpoints' router takes the response's headers-end handler for itself.
+      response.putHeader(RequestIds.HEADER, id);
+    } else {
+      // Set as the head is written, so that an upstream's own X-Request-Id does not stand beside
+      // it.
+      response.headersEndHandler(head -> response.headers().set(RequestIds.HEADER, id));
+    }
+    response.endHandler(ended -> record(ctx, local));
+    response.closeHandler(closed -> clientGone(ctx, local));
+    response.exceptionHandler(failure -> clientGone(ctx, local));
+    if (!local) request.exceptionHandler(failure -> clientGone(ctx, local));
     return ctx;
   }
 
-  private void clientGone(RequestContext ctx) {
+  private void clientGone(RequestContext ctx, boolean local) {
     ctx.clientGone();
-    record(ctx);
+    record(ctx, local);
   }
 
-  private void record(RequestContext ctx) {
+  private void record(RequestContext ctx, boolean local) {
     if (!ctx.finish()) return;
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = request.response();
     // 499, as nginx logs it: the client went away before any response was sent.
     int status = response.ended() || response.headWritten() ? response.getStatusCode() : 499;
     Application application = ctx.application();
+    Api api = ctx.api();
+    long upstreamStart = ctx.upstreamStartNanos();
+    long upstreamResponse = ctx.upstreamResponseNanos();
+    SocketAddress client = request.remoteAddress();
     try {
       recorder.record(
           new TransactionEvent(
+              ctx.requestId(),
               ctx.startTime(),
-              ctx.api() == null ? null : ctx.api().key(),
+              request.method().name(),
+              request.path(),
+              client == null ? null : client.hostAddress(),
+              api == null ? null : api.key(),
               application == null ? null : application.name(),
+              ctx.subject(),
               ctx.method(),
               status,
+              ctx.refusal() == null && ctx.aborted() ? ABORTED : ctx.refusal(),
               System.nanoTime() - ctx.startNanos(),
+              upstreamStart >= 0 && upstreamResponse >= 0 ? upstreamResponse - upstreamStart : -1,
               request.bytesRead(),
               response.bytesWritten(),
-              ctx.aborted()));
+              ctx.aborted(),
+              local,
+              api == null || api.monitoring().records()));
     } catch (RuntimeException e) {
       log.warn("transaction recorder {} failed", recorder.getClass().getName(), e);
     }
@@ -186,6 +232,7 @@ public final class RequestPipeline {
   }
 
   private void refuse(RequestContext ctx, HttpError error, BearerChallenge challenge) {
+    ctx.refused(reason(error));
     HttpServerRequest request = ctx.request();
     if (challenge != null) {
       request.response().putHeader(BearerChallenge.HEADER, challenge.toHeaderValue());
@@ -194,6 +241,13 @@ public final class RequestPipeline {
     ErrorResponder responder = ErrorResponder.forSoap(api != null && api.type() == ApiType.SOAP);
     boolean close = limits.prepareRefusal(request, error);
     responder.respond(request, error).onComplete(written -> limits.settleBody(request, close));
+  }
+
+  /** The refusal as a record says it: the error code, if any, and the check that failed. */
+  private static String reason(HttpError error) {
+    String detail = error.detail() == null ? error.title() : error.detail();
+    String reason = error.errorCode() == null ? detail : error.errorCode() + ": " + detail;
+    return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON - 1) + "…";
   }
 
   private static String shorten(String path) {

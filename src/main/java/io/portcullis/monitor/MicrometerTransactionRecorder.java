@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  *       portcullis_request_bytes_total}, {@code portcullis_response_bytes_total}] by {@code api}.
  * </ul>
  *
- * <p>Calls that matched no API are tagged {@code api="none"}: tagging them by path would let any
- * client create unbounded series. Meters are looked up once per tag set and then cached, so that
- * recording is a few lock-free increments.
+ * <p>Calls answered by the authorization server's endpoints (token issuance and refusals,
+ * introspection, revocation, JWKS …) are tagged {@code api="authorization-server"}. Calls that
+ * matched no API are tagged {@code api="none"}: tagging them by path would let any client create
+ * unbounded series. Meters are looked up once per tag set and then cached, so that recording is a
+ * few lock-free increments.
  */
 public final class MicrometerTransactionRecorder implements TransactionRecorder {
 
@@ -31,6 +33,7 @@ public final class MicrometerTransactionRecorder implements TransactionRecorder 
   public static final String BYTES_IN = "portcullis.request.bytes";
   public static final String BYTES_OUT = "portcullis.response.bytes";
   public static final String NO_API = "none";
+  public static final String LOCAL_API = "authorization-server";
 
   private final MeterRegistry registry;
   private final Map<String, Meters> metersByApiAndStatus = new ConcurrentHashMap<>();
@@ -41,7 +44,7 @@ public final class MicrometerTransactionRecorder implements TransactionRecorder 
 
   @Override
   public void record(TransactionEvent event) {
-    String api = event.api() == null ? NO_API : event.api();
+    String api = event.api() != null ? event.api() : event.local() ? LOCAL_API : NO_API;
     String status = event.statusClass();
     Meters meters =
         metersByApiAndStatus.computeIfAbsent(api + ' ' + status, key -> register(api, status));

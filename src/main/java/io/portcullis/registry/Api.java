@@ -15,6 +15,8 @@ import java.util.List;
  * @param active whether consumers can reach it; an inactive API answers as if it did not exist
  * @param timeouts upstream timeouts
  * @param identifyAndAuthorize the Identify &amp; Authorize policy
+ * @param monitoring whether its calls are stored as transaction records; {@link
+ *     ApiMonitoring#DEFAULT} when null
  */
 public record Api(
     String name,
@@ -24,7 +26,8 @@ public record Api(
     List<URI> upstreams,
     boolean active,
     Timeouts timeouts,
-    IdentifyAndAuthorize identifyAndAuthorize) {
+    IdentifyAndAuthorize identifyAndAuthorize,
+    ApiMonitoring monitoring) {
 
   public Api {
     upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
@@ -32,6 +35,29 @@ public record Api(
     timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
     identifyAndAuthorize =
         identifyAndAuthorize == null ? IdentifyAndAuthorize.OPEN : identifyAndAuthorize;
+    monitoring = monitoring == null ? ApiMonitoring.DEFAULT : monitoring;
+  }
+
+  /** An API with the default monitoring settings (records on). */
+  public Api(
+      String name,
+      String version,
+      ApiType type,
+      String basePath,
+      List<URI> upstreams,
+      boolean active,
+      Timeouts timeouts,
+      IdentifyAndAuthorize identifyAndAuthorize) {
+    this(
+        name,
+        version,
+        type,
+        basePath,
+        upstreams,
+        active,
+        timeouts,
+        identifyAndAuthorize,
+        ApiMonitoring.DEFAULT);
   }
 
   /** The key that names this API in references: {@code name/version}. */
@@ -45,6 +71,14 @@ public record Api(
 
   public Api withActive(boolean newActive) {
     return new Api(
-        name, version, type, basePath, upstreams, newActive, timeouts, identifyAndAuthorize);
+        name,
+        version,
+        type,
+        basePath,
+        upstreams,
+        newActive,
+        timeouts,
+        identifyAndAuthorize,
+        monitoring);
   }
 }

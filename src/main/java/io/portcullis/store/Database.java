@@ -190,7 +190,9 @@ public final class Database implements AutoCloseable {
       return withDefault(withDefault(owned, "DB_CLOSE_ON_EXIT", "FALSE"), "WRITE_DELAY", "0");
     }
     if (lower.startsWith(H2_MEM)) return withDefault(url, "DB_CLOSE_DELAY", "-1");
-    return url;
+    // One multi-row INSERT per JDBC batch instead of a statement per row (transaction records).
+    if (lower.contains("rewritebatchedinserts=")) return url;
+    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
   private static String withDefault(String h2Url, String setting, String value) {

@@ -638,7 +638,7 @@ class ConfigLoaderTest {
             "test.yaml:2: apis[0].upstream: is required: the upstream URL, such as"
                 + " http://127.0.0.1:9000, or a list of them",
             "test.yaml:5: apis[0].upstreams: unknown field; expected one of name, version, type,"
-                + " basePath, upstream, active, timeouts, identifyAndAuthorize");
+                + " basePath, upstream, active, timeouts, identifyAndAuthorize, monitoring");
   }
 
   @Test
@@ -646,7 +646,7 @@ class ConfigLoaderTest {
     assertThat(problems("gateway: {}\nroutes: []\n"))
         .containsExactly(
             "test.yaml:2: routes: unknown field; expected one of gateway, admin, store, demo,"
-                + " files, users, authorizationServers, scopes, apis, applications");
+                + " files, monitoring, users, authorizationServers, scopes, apis, applications");
   }
 
   @Test
@@ -843,7 +843,8 @@ class ConfigLoaderTest {
   void loadWhenRootIsNotAMappingThenSaysWhatIsExpected() {
     assertThat(problems("- a\n- b\n"))
         .containsExactly(
-            "test.yaml:1: expected a mapping of sections (gateway, admin, store, demo, files, users,"
+            "test.yaml:1: expected a mapping of sections (gateway, admin, store, demo, files,"
+                + " monitoring, users,"
                 + " authorizationServers, scopes, apis, applications); was a list");
   }
 

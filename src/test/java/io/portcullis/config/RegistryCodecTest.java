@@ -97,7 +97,7 @@ class RegistryCodecTest {
             new Violation(
                 "extra",
                 "unknown field; expected one of name, version, type, basePath, upstream, active,"
-                    + " timeouts, identifyAndAuthorize"),
+                    + " timeouts, identifyAndAuthorize, monitoring"),
             new Violation(
                 "upstream[1]",
                 "expected an absolute http or https URL; was \"http://bad host\" (Illegal character"
@@ -117,7 +117,7 @@ class RegistryCodecTest {
             new Violation(
                 "apis[3]",
                 "expected an API as an object with the fields name, version, type, basePath,"
-                    + " upstream, active, timeouts, identifyAndAuthorize; was a list"));
+                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring; was a list"));
   }
 
   @Test

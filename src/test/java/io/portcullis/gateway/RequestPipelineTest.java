@@ -310,7 +310,7 @@ class RequestPipelineTest {
                         event -> {
                           assertThat(event.api()).isEqualTo("photos/v1");
                           assertThat(event.application()).isEqualTo("photo-app");
-                          assertThat(event.method()).isEqualTo(IdentificationMethod.JWT);
+                          assertThat(event.identification()).isEqualTo(IdentificationMethod.JWT);
                           assertThat(event.status()).isEqualTo(200);
                           assertThat(event.bytesOut()).isEqualTo(response.body().length());
                           assertThat(event.latencyNanos()).isPositive();

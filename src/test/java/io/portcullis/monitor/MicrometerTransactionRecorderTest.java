@@ -14,15 +14,24 @@ class MicrometerTransactionRecorderTest {
 
   private static TransactionEvent event(String api, int status, long millis, long in, long out) {
     return new TransactionEvent(
+        "id-1",
         Instant.EPOCH,
+        "GET",
+        "/pets",
+        "127.0.0.1",
         api,
         "photo-app",
+        "alice",
         IdentificationMethod.JWT,
         status,
+        null,
         TimeUnit.MILLISECONDS.toNanos(millis),
+        -1,
         in,
         out,
-        false);
+        false,
+        false,
+        true);
   }
 
   @Test
@@ -32,7 +41,24 @@ class MicrometerTransactionRecorderTest {
 
     recorder.record(
         new TransactionEvent(
-            Instant.EPOCH, "petstore/v1", null, null, 200, 1_000_000, 0, 10, true));
+            "id-2",
+            Instant.EPOCH,
+            "GET",
+            "/pets",
+            "127.0.0.1",
+            "petstore/v1",
+            null,
+            null,
+            null,
+            200,
+            null,
+            1_000_000,
+            0,
+            0,
+            10,
+            true,
+            false,
+            true));
 
     assertThat(
             registry

@@ -1,0 +1,93 @@
+package io.portcullis.monitor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where transaction records and their per-minute rollups are kept (the store implements it on H2
+ * and PostgreSQL). Every method blocks: call it off the event loop.
+ */
+public interface TransactionRepository {
+
+  /** How {@link #aggregate} groups the rollups. */
+  enum Grouping {
+    /** One group of everything; its key is null. */
+    NONE,
+    /** By minute; the key is the minute since the epoch. */
+    MINUTE,
+    /** By hour (UTC); the key is the hour since the epoch. */
+    HOUR,
+    /** By day (UTC); the key is the day since the epoch. */
+    DAY,
+    /** By API key; calls that matched no API are left out. */
+    API,
+    /** By application name; calls without one are left out. */
+    APPLICATION,
+    /** By HTTP status; the key is the status, such as {@code 200}. */
+    STATUS
+  }
+
+  /**
+   * One page of records, newest first.
+   *
+   * @param items the records
+   * @param next where the next page starts, or null when this is the last one
+   */
+  record Page(List<StoredTransaction> items, Cursor next) {}
+
+  /**
+   * A place in the newest-first order: the page after it starts with the record just older.
+   *
+   * @param time the time of the last record returned
+   * @param seq the store's sequence number of that record (ties of time)
+   */
+  record Cursor(Instant time, long seq) {}
+
+  /**
+   * Stores the records and adds the rollups into the stored ones (creating rows that are not there
+   * yet), all in one transaction: either everything is written or nothing is, so a retry never
+   * counts twice.
+   *
+   * @param node the name of the node that handled the calls
+   */
+  void write(String node, List<TransactionEvent> records, List<Rollup> rollups);
+
+  /**
+   * The records that match, newest first, after {@code after}.
+   *
+   * @param after null for the first page
+   * @param limit the most records on the page, at least 1
+   */
+  Page find(TransactionFilter filter, Cursor after, int limit);
+
+  /** Hands every matching record, newest first, to {@code pages} a page at a time. */
+  void forEach(TransactionFilter filter, int pageSize, Consumer<List<StoredTransaction>> pages);
+
+  /**
+   * The rollups of the minutes that the filter's range touches, of its API and application, added
+   * up by {@code grouping}, in order of their keys ({@link Grouping#MINUTE}, {@link Grouping#HOUR}
+   * and {@link Grouping#DAY} by time). The filter's status is not used.
+   */
+  List<Totals> aggregate(TransactionFilter filter, Grouping grouping);
+
+  /**
+   * The reasons calls in the range were refused, from the raw records, most frequent first, with
+   * the count of calls (requests) and errors of each.
+   */
+  List<Totals> topReasons(TransactionFilter filter, int limit);
+
+  /**
+   * Deletes at most {@code batchSize} records older than {@code before}.
+   *
+   * @return how many were deleted; less than {@code batchSize} means none is left
+   */
+  int purgeRecords(Instant before, int batchSize);
+
+  /**
+   * Deletes at most {@code batchSize} rollup rows of minutes before {@code before}.
+   *
+   * @return how many were deleted; less than {@code batchSize} means none is left
+   */
+  int purgeRollups(Instant before, int batchSize);
+}
