@@ -29,6 +29,7 @@ import io.portcullis.gateway.identify.Identifiers;
 import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
+import io.portcullis.manager.ManagerPages;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
 import io.portcullis.oauth.TokenServices;
@@ -270,7 +271,15 @@ public final class PortcullisNode implements AutoCloseable {
             PortcullisNode::translateStoreFailure,
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
-                new TokenRoutes(vertx, snapshots, tokenStores, clock)));
+                new TokenRoutes(vertx, snapshots, tokenStores, clock)),
+            List.of(
+                new ManagerPages(
+                    vertx,
+                    control,
+                    authenticator,
+                    ManagerPages.defaultSessions(),
+                    ManagerPages.defaultThrottle(),
+                    ManagerPages.describeStore(url))));
     admin.start().await();
     adminPort = admin.port();
 
