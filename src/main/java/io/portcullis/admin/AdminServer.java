@@ -208,6 +208,7 @@ public final class AdminServer {
                   .authenticate(ctx.request())
                   .onSuccess(
                       admin -> {
+                        ctx.put(Blocking.ACTOR, admin);
                         audit(ctx, admin);
                         ctx.next();
                       })
@@ -224,6 +225,7 @@ public final class AdminServer {
                         blocking.reply(
                             ctx, () -> Reply.text(AdminMetrics.CONTENT_TYPE, metrics.scrape()))));
     new RegistryRoutes(control, codec, writer, bodies, blocking).mount(router);
+    new AuditRoutes(control, bodies, blocking).mount(router);
     extensions.forEach(extension -> extension.mount(router));
     return router;
   }

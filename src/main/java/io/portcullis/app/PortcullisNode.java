@@ -15,6 +15,7 @@ import io.portcullis.config.ConfigWriter;
 import io.portcullis.config.LoadedConfig;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.RegistryCodec;
+import io.portcullis.control.Actor;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.RegistryContent;
 import io.portcullis.control.ValidationException;
@@ -152,7 +153,12 @@ public final class PortcullisNode implements AutoCloseable {
     control.reload();
     RegistryContent content = withoutDefaultedLocal(config.content());
     try {
-      control.apply(content);
+      Actor.as(
+          Actor.CONFIG_FILE,
+          () -> {
+            control.apply(content);
+            return null;
+          });
     } catch (ValidationException e) {
       if (loaded != null) throw loaded.describe(e);
       throw e;

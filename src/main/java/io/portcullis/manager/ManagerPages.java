@@ -3,6 +3,7 @@ package io.portcullis.manager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.admin.AdminServer;
 import io.portcullis.config.RegistryCodec;
+import io.portcullis.control.Actor;
 import io.portcullis.control.ConflictException;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.NotFoundException;
@@ -19,6 +20,7 @@ import io.portcullis.manager.Views.ListPage;
 import io.portcullis.manager.Views.LoginPage;
 import io.portcullis.manager.Views.MessagePage;
 import io.portcullis.manager.Views.Option;
+import io.portcullis.registry.AuditLog;
 import io.portcullis.registry.User;
 import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormDocument;
@@ -148,6 +150,7 @@ public final class ManagerPages implements AdminServer.Extension {
     // Every /ui route needs a session; every POST its CSRF token and, but for the theme, an admin.
     router.route("/ui/*").handler(this::guard);
     router.post("/ui/theme").handler(this::theme);
+    router.get("/ui/audit").handler(this::audit);
     router.get("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> newForm(ctx, kind)));
     router.post("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> create(ctx, kind)));
     router.getWithRegex("/ui/([a-z-]+)").handler(ctx -> withKind(ctx, kind -> list(ctx, kind)));
@@ -352,6 +355,48 @@ public final class ManagerPages implements AdminServer.Extension {
                           empty,
                           create));
         });
+  }
+
+  private void audit(RoutingContext ctx) {
+    String actor = blank(ctx.queryParams().get("actor"));
+    String entity = blank(ctx.queryParams().get("entity"));
+    Long cursor;
+    try {
+      String c = ctx.queryParams().get("cursor");
+      cursor = c == null || c.isBlank() ? null : Long.parseLong(c);
+    } catch (NumberFormatException e) {
+      message(ctx, 400, "Refused", "The cursor must be a whole number.");
+      return;
+    }
+    AuditLog.Query query = new AuditLog.Query(null, null, actor, entity, cursor, 25);
+    blocking(
+        ctx,
+        () -> {
+          AuditLog.Page page = control.audit(query);
+          List<AuditView.Entry> entries = page.items().stream().map(AuditView::of).toList();
+          String next =
+              page.next() == null
+                  ? ""
+                  : "/ui/audit?cursor="
+                      + page.next()
+                      + (actor == null ? "" : "&actor=" + Kinds.enc(actor))
+                      + (entity == null ? "" : "&entity=" + Kinds.enc(entity));
+          return () ->
+              templates.send(
+                  ctx,
+                  200,
+                  "manager/audit.jte",
+                  new Views.AuditPage(
+                      chrome(ctx, "Audit log", "audit", ""),
+                      actor == null ? "" : actor,
+                      entity == null ? "" : entity,
+                      entries,
+                      next));
+        });
+  }
+
+  private static String blank(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
   }
 
   private void newForm(RoutingContext ctx, Kind kind) {
@@ -710,6 +755,16 @@ public final class ManagerPages implements AdminServer.Extension {
             actions));
   }
 
+  private static Runnable call(Callable<Runnable> work) {
+    try {
+      return work.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Violations by the form field they name; the validator's "apis[key]." prefix is dropped. */
   static Map<String, List<String>> errorsByField(
       List<FormField> fields, List<Violation> violations) {
@@ -814,8 +869,10 @@ public final class ManagerPages implements AdminServer.Extension {
 
   /** Runs the control-plane work on a worker, then the returned rendering on the event loop. */
   private void blocking(RoutingContext ctx, Callable<Runnable> work) {
+    // The control plane's writes record the signed-in user as their actor (audit log).
+    String actor = user(ctx);
     vertx
-        .executeBlocking(work, false)
+        .executeBlocking(() -> Actor.as(actor, () -> call(work)), false)
         .onSuccess(Runnable::run)
         .onFailure(
             failure -> {

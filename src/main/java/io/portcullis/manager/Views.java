@@ -34,7 +34,8 @@ public final class Views {
           List.of("applications", "Applications"),
           List.of("authorization-servers", "Authorization servers"),
           List.of("users", "Users"),
-          List.of("scopes", "Scopes"));
+          List.of("scopes", "Scopes"),
+          List.of("audit", "Audit log"));
     }
   }
 
@@ -102,6 +103,10 @@ public final class Views {
       long version,
       String button,
       String cancel) {}
+
+  /** The audit log with its filters; {@code next} is the link to the older page, empty if none. */
+  public record AuditPage(
+      Chrome chrome, String actor, String entity, List<AuditView.Entry> entries, String next) {}
 
   /** A page with only a message (not found, refused). */
   public record MessagePage(Chrome chrome, String heading, String message) {}

@@ -264,7 +264,8 @@ class ManagerBrowserE2ETest {
             "/ui/authorization-servers/local",
             "/ui/authorization-servers/partner-idp",
             "/ui/users",
-            "/ui/scopes");
+            "/ui/scopes",
+            "/ui/audit");
     // The theme switch in the top bar, then the cookie it sets for the rest.
     browser.open("/ui/apis");
     browser.find("#theme-choice").sendKeys("Dark");
@@ -285,6 +286,58 @@ class ManagerBrowserE2ETest {
 
   @Test
   @Order(9)
+  void auditLogWhenChangesWereMadeThenShowsWhoChangedWhatBeforeAndAfter() {
+    browser.driver().manage().addCookie(new Cookie("portcullis_theme", "light", "/"));
+    browser.open("/ui/audit?entity=apis/photos/v1");
+    String table = browser.find("table.audit").getText();
+    assertThat(table).contains("admin", "update", "apis/photos/v1", "timeouts.response", "12345");
+    assertThat(table).contains("create");
+    shoot("audit", "light");
+    browser.driver().manage().addCookie(new Cookie("portcullis_theme", "dark", "/"));
+    browser.open("/ui/audit");
+    shoot("audit", "dark");
+
+    // The same log in the admin API: every door, secrets masked.
+    JsonNode all = json(node.admin("GET", "/audit?limit=500", null).body());
+    List<JsonNode> items = new ArrayList<>();
+    all.get("items").forEach(items::add);
+    assertThat(items)
+        .anySatisfy(
+            i -> {
+              assertThat(i.get("actor").asText()).isEqualTo("config-file");
+              assertThat(i.get("entity").asText()).isEqualTo("users/vera");
+              assertThat(i.at("/after/passwordHash").asText()).isEqualTo("***");
+            });
+    assertThat(items)
+        .anySatisfy(
+            i -> {
+              assertThat(i.get("entity").asText()).isEqualTo("applications/photo-app");
+              assertThat(i.get("action").asText()).isEqualTo("create");
+              assertThat(i.get("actor").asText()).isEqualTo("admin");
+              assertThat(i.at("/after/clientSecretHash").asText()).isEqualTo("***");
+            });
+    assertThat(all.toString()).doesNotContain("pbkdf2");
+    JsonNode page =
+        json(node.admin("GET", "/audit?entity=apis/photos/v1&actor=admin&limit=1", null).body());
+    assertThat(page.get("items")).hasSize(1);
+    assertThat(page.get("next").asText()).isNotBlank();
+    JsonNode older =
+        json(
+            node.admin(
+                    "GET",
+                    "/audit?entity=apis/photos/v1&actor=admin&limit=1&cursor="
+                        + page.get("next").asText(),
+                    null)
+                .body());
+    assertThat(older.at("/items/0/time").asText())
+        .isLessThanOrEqualTo(page.at("/items/0/time").asText());
+    HttpResponse<String> bad = node.admin("GET", "/audit?from=yesterday", null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("from");
+  }
+
+  @Test
+  @Order(10)
   void signOutWhenDoneThenTheSessionNoLongerOpensPages() {
     browser.find("form[action='/logout'] button").click();
     browser.waitForPath("/login");
