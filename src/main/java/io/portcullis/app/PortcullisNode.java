@@ -285,6 +285,7 @@ public final class PortcullisNode implements AutoCloseable {
                     authenticator,
                     ManagerPages.defaultSessions(),
                     ManagerPages.defaultThrottle(),
+                    new ManagerKeys(snapshots, signingKeys, jwtVerifier),
                     ManagerPages.describeStore(url))));
     admin.start().await();
     adminPort = admin.port();

@@ -70,12 +70,14 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
   private static final int FORM_LIMIT = 256 * 1024;
+  private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
 
   private final Vertx vertx;
   private final ControlPlane control;
   private final Authenticator authenticator;
   private final Sessions sessions;
   private final LoginThrottle throttle;
+  private final KeyOperations keys;
   private final Templates templates = new Templates();
   private final Map<String, Kind> kinds = new LinkedHashMap<>();
   private final String store;
@@ -86,6 +88,7 @@ public final class ManagerPages implements AdminServer.Extension {
    * @param authenticator checks sign-in passwords
    * @param sessions the browser sessions
    * @param throttle refuses sign-ins after repeated failures
+   * @param keys signing-key rotation and issuers' key-set flush
    * @param store what the top bar names as the store (a JDBC URL without credentials)
    */
   public ManagerPages(
@@ -94,12 +97,14 @@ public final class ManagerPages implements AdminServer.Extension {
       Authenticator authenticator,
       Sessions sessions,
       LoginThrottle throttle,
+      KeyOperations keys,
       String store) {
     this.vertx = vertx;
     this.control = control;
     this.authenticator = authenticator;
     this.sessions = sessions;
     this.throttle = throttle;
+    this.keys = keys;
     this.store = store;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
   }
@@ -416,6 +421,7 @@ public final class ManagerPages implements AdminServer.Extension {
           if (confirm != null) return () -> confirm(ctx, kind, key, stored, confirm);
           String variant = kind.variant(stored.value());
           Map<String, String> values = FormDocument.values(kind.fields(variant), stored.value());
+          ctx.put(SIGNING_KEYS, "internal".equals(variant) ? keys.signingKeys() : List.of());
           return () ->
               sendForm(
                   ctx, 200, kind, key, variant, stored.version(), values, Map.of(), List.of(), "");
@@ -516,6 +522,28 @@ public final class ManagerPages implements AdminServer.Extension {
                     .addKeyValue("operation", operation)
                     .log("API activation changed in the Manager");
                 return () -> redirect(ctx, href(kind, key) + "?saved=" + operation + "d");
+              });
+      case "rotate", "flush" ->
+          blocking(
+              ctx,
+              () -> {
+                if (!(kind instanceof Kinds.Servers))
+                  throw new NotFoundException("operation", operation);
+                String done;
+                if (operation.equals("rotate")) {
+                  done = "Rotated: the new active signing key is " + keys.rotate(key);
+                } else {
+                  done =
+                      keys.flush(key)
+                          ? "Flushed: the next token from " + key + " fetches its keys again"
+                          : "Nothing to flush: no key set of " + key + " was cached";
+                }
+                LOG.atInfo()
+                    .addKeyValue("user", user(ctx))
+                    .addKeyValue("server", key)
+                    .addKeyValue("operation", operation)
+                    .log("key operation in the Manager");
+                return () -> redirect(ctx, href(kind, key) + "?done=" + Kinds.enc(done));
               });
       default -> save(ctx, kind, key, form, expected);
     }
@@ -633,6 +661,22 @@ public final class ManagerPages implements AdminServer.Extension {
                     + String.join(", ", apps));
         button = op.equals("activate") ? "Activate" : "Deactivate";
       }
+      case "rotate", "flush" -> {
+        if (!(kind instanceof Kinds.Servers)) {
+          message(ctx, 404, "Not found", "There is no such page.");
+          return;
+        }
+        heading =
+            op.equals("rotate")
+                ? "Rotate the signing key of " + key + "?"
+                : "Flush the cached keys of " + key + "?";
+        message =
+            op.equals("rotate")
+                ? "A new key signs every token from now on; the current key stays published until"
+                    + " the tokens it signed have expired, so they keep working."
+                : "The next token from this issuer fetches its key set again.";
+        button = op.equals("rotate") ? "Rotate" : "Flush";
+      }
       case "delete" -> {
         heading = "Delete " + kind.singular() + " " + key + "?";
         message = "This cannot be undone.";
@@ -718,19 +762,31 @@ public final class ManagerPages implements AdminServer.Extension {
                   href(kind, key) + "?confirm=" + (active ? "deactivate" : "activate"),
                   active ? "Deactivate…" : "Activate…"));
       }
+      if (kind instanceof Kinds.Servers && canChange) {
+        actions.add(
+            "internal".equals(variant)
+                ? List.of(href(kind, key) + "?confirm=rotate", "Rotate signing key…")
+                : List.of(href(kind, key) + "?confirm=flush", "Flush JWKS…"));
+      }
       if (canChange) actions.add(List.of(href(kind, key) + "?confirm=delete", "Delete…"));
     }
     String saved = ctx.queryParams().get("saved");
+    String done = ctx.queryParams().get("done");
     String flash =
-        saved == null || !saved.matches("[a-z]+")
-            ? ""
-            : Character.toUpperCase(saved.charAt(0))
-                + saved.substring(1)
-                + ": "
-                + kind.singular()
-                + " "
-                + key
-                + (version == null ? "" : " (version " + version + ")");
+        done != null
+                && (done.startsWith("Rotated: ")
+                    || done.startsWith("Flushed: ")
+                    || done.startsWith("Nothing to flush: "))
+            ? done
+            : saved == null || !saved.matches("[a-z]+")
+                ? ""
+                : Character.toUpperCase(saved.charAt(0))
+                    + saved.substring(1)
+                    + ": "
+                    + kind.singular()
+                    + " "
+                    + key
+                    + (version == null ? "" : " (version " + version + ")");
     String heading =
         key == null
             ? "New " + kind.singular()
@@ -752,7 +808,8 @@ public final class ManagerPages implements AdminServer.Extension {
             conflict,
             chip,
             chipOk,
-            actions));
+            actions,
+            signingKeys(ctx)));
   }
 
   private static Runnable call(Callable<Runnable> work) {
@@ -763,6 +820,11 @@ public final class ManagerPages implements AdminServer.Extension {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static List<KeyOperations.SigningKey> signingKeys(RoutingContext ctx) {
+    List<KeyOperations.SigningKey> list = ctx.get(SIGNING_KEYS);
+    return list == null ? List.of() : list;
   }
 
   /** Violations by the form field they name; the validator's "apis[key]." prefix is dropped. */

@@ -90,7 +90,8 @@ public final class Views {
       String conflict,
       String chip,
       boolean chipOk,
-      List<List<String>> actions) {}
+      List<List<String>> actions,
+      List<KeyOperations.SigningKey> signingKeys) {}
 
   /** A question before a change that cannot be undone or that affects others. */
   public record ConfirmPage(

@@ -74,11 +74,7 @@ public final class Sessions {
       String username,
       String role,
       boolean canChange) {
-    sweep();
-    Instant now = clock.instant();
-    WebSession session =
-        new WebSession(randomToken(), username, role, canChange, randomToken(), now);
-    sessions.put(session.id(), new Entry(session, now));
+    WebSession session = create(username, role, canChange);
     response.addCookie(cookie(request, COOKIE, session.id(), absolute));
     return session;
   }
@@ -86,23 +82,42 @@ public final class Sessions {
   /** The live session of the request's cookie, refreshing its idle time; empty when none. */
   public Optional<WebSession> find(HttpServerRequest request) {
     Cookie cookie = request.getCookie(COOKIE);
-    if (cookie == null) return Optional.empty();
-    Entry entry = sessions.get(cookie.getValue());
+    return cookie == null ? Optional.empty() : lookup(cookie.getValue());
+  }
+
+  /** Ends the request's session, if any, and clears its cookie. */
+  public void end(HttpServerRequest request, HttpServerResponse response) {
+    Cookie cookie = request.getCookie(COOKIE);
+    if (cookie != null) remove(cookie.getValue());
+    response.addCookie(cookie(request, COOKIE, "", Duration.ZERO));
+  }
+
+  /** Creates a session (and forgets expired ones). */
+  WebSession create(String username, String role, boolean canChange) {
+    sweep();
+    Instant now = clock.instant();
+    WebSession session =
+        new WebSession(randomToken(), username, role, canChange, randomToken(), now);
+    sessions.put(session.id(), new Entry(session, now));
+    return session;
+  }
+
+  /** The live session with this id, refreshing its idle time; empty when unknown or expired. */
+  Optional<WebSession> lookup(String id) {
+    Entry entry = sessions.get(id);
     if (entry == null) return Optional.empty();
     Instant now = clock.instant();
     if (expired(entry, now)) {
-      sessions.remove(cookie.getValue());
+      sessions.remove(id);
       return Optional.empty();
     }
     entry.lastSeen = now;
     return Optional.of(entry.session);
   }
 
-  /** Ends the request's session, if any, and clears its cookie. */
-  public void end(HttpServerRequest request, HttpServerResponse response) {
-    Cookie cookie = request.getCookie(COOKIE);
-    if (cookie != null) sessions.remove(cookie.getValue());
-    response.addCookie(cookie(request, COOKIE, "", Duration.ZERO));
+  /** Ends the session with this id. */
+  void remove(String id) {
+    sessions.remove(id);
   }
 
   /** A cookie with this class's attributes: HttpOnly, SameSite=Strict, Path=/, Secure on HTTPS. */

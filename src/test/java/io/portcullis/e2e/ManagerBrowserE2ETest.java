@@ -252,7 +252,31 @@ class ManagerBrowserE2ETest {
   }
 
   @Test
-  @Order(8)
+  @Order(70)
+  void rotateWhenConfirmedThenANewActiveKeyAndTheOldOneStillPublished() {
+    browser.open("/ui/authorization-servers/local");
+    assertThat(browser.all("#signing-keys tbody tr")).hasSize(1);
+    String before = browser.find("#signing-keys tbody tr code").getText();
+    browser.find("a[href$='confirm=rotate']").click();
+    browser.waitFor(".dialog");
+    assertThat(browser.text()).contains("Rotate the signing key of local?");
+    shoot("authorization-server-rotate-confirm");
+    browser.find("button[value='rotate']").click();
+    browser.waitFor(".flash");
+    assertThat(browser.find(".flash").getText()).startsWith("Rotated: the new active signing key");
+    assertThat(browser.all("#signing-keys tbody tr")).hasSize(2);
+    assertThat(browser.find("#signing-keys tbody tr code").getText()).isNotEqualTo(before);
+    HttpResponse<String> jwks = node.get("/oauth2/jwks");
+    assertThat(json(jwks.body()).get("keys")).hasSize(2);
+
+    browser.open("/ui/authorization-servers/partner-idp?confirm=flush");
+    browser.find("button[value='flush']").click();
+    browser.waitFor(".flash");
+    assertThat(browser.find(".flash").getText()).containsAnyOf("Flushed", "Nothing to flush");
+  }
+
+  @Test
+  @Order(80)
   void everyScreenWhenShownInBothThemesThenNoConsoleErrors() {
     List<String> screens =
         List.of(
@@ -285,7 +309,7 @@ class ManagerBrowserE2ETest {
   }
 
   @Test
-  @Order(9)
+  @Order(90)
   void auditLogWhenChangesWereMadeThenShowsWhoChangedWhatBeforeAndAfter() {
     browser.driver().manage().addCookie(new Cookie("portcullis_theme", "light", "/"));
     browser.open("/ui/audit?entity=apis/photos/v1");
@@ -337,13 +361,26 @@ class ManagerBrowserE2ETest {
   }
 
   @Test
-  @Order(10)
+  @Order(100)
   void signOutWhenDoneThenTheSessionNoLongerOpensPages() {
     browser.find("form[action='/logout'] button").click();
     browser.waitForPath("/login");
     browser.open("/ui/apis");
     browser.waitForPath("/login");
     assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  @Order(110)
+  void signInWhenFailedFiveTimesThenRefusedEvenWithTheRightPassword() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(FormSession.attempt(node, "vera", "wrong-" + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> throttled = FormSession.attempt(node, "vera", VIEWER_PASSWORD);
+    assertThat(throttled.statusCode()).isEqualTo(429);
+    assertThat(throttled.body()).contains("Too many failed sign-ins");
+    assertThat(throttled.headers().allValues("Set-Cookie"))
+        .noneMatch(c -> c.startsWith("portcullis_session="));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -397,6 +434,13 @@ class ManagerBrowserE2ETest {
     }
 
     static FormSession signIn(RunningNode node, String user, String password) {
+      HttpResponse<String> answer = attempt(node, user, password);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+      return new FormSession(node, "portcullis_session=" + cookieOf(answer, "portcullis_session"));
+    }
+
+    /** One sign-in through the form: the page, its token and cookie, then the POST. */
+    static HttpResponse<String> attempt(RunningNode node, String user, String password) {
       HttpResponse<String> page =
           RunningNode.send(HttpRequest.newBuilder(node.adminUri("/login")).GET().build());
       String login = cookieOf(page, "portcullis_login");
@@ -414,8 +458,7 @@ class ManagerBrowserE2ETest {
                   .timeout(Duration.ofSeconds(30))
                   .POST(BodyPublishers.ofString(encode(form)))
                   .build());
-      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
-      return new FormSession(node, "portcullis_session=" + cookieOf(answer, "portcullis_session"));
+      return answer;
     }
 
     HttpResponse<String> get(String path) {
