@@ -738,7 +738,7 @@ public final class ManagerPages implements AdminServer.Extension {
       boolean readOnly =
           !canChange
               || (key != null && kind.keyFields().contains(f.path()))
-              || (key == null && f.path().equals("type") && variant != null);
+              || (key == null && f.path().equals("type") && kind instanceof Kinds.Servers);
       views.add(
           new FieldView(
               f,

@@ -79,7 +79,7 @@ class ManagerBrowserE2ETest {
     browser.waitForPath("/login");
     shoot("login");
     signIn("admin", "not-the-password");
-    assertThat(browser.find("#login-error").getText()).contains("username or password is wrong");
+    assertThat(browser.waitFor("#login-error").getText()).contains("username or password is wrong");
     assertThat(browser.path()).startsWith("/login");
     assertThat(browser.driver().manage().getCookieNamed("portcullis_session")).isNull();
     assertOnlyRefusalsLogged(401);
