@@ -24,21 +24,11 @@ final class Blocking {
     // The control plane's writes record the authenticated admin as their actor (audit log).
     String actor = ctx.get(ACTOR);
     workers
-        .executeBlocking(() -> Actor.as(actor, () -> call(work)), false)
+        .executeBlocking(() -> Actor.call(actor, work), false)
         .onComplete(
             done -> {
               if (done.succeeded()) done.result().send(ctx);
               else ctx.fail(done.cause());
             });
-  }
-
-  private static Reply call(Callable<Reply> work) {
-    try {
-      return work.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

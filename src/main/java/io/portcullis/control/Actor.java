@@ -22,10 +22,21 @@ public final class Actor {
 
   /** Runs the work with {@code actor} as the actor of its writes, then restores the previous. */
   public static <R> R as(String actor, Supplier<R> work) {
+    try {
+      return call(actor, work::get);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // a Supplier throws no checked exception
+    }
+  }
+
+  /** As {@link #as}, for work that may throw a checked exception. */
+  public static <R> R call(String actor, java.util.concurrent.Callable<R> work) throws Exception {
     String previous = CURRENT.get();
     CURRENT.set(actor == null || actor.isBlank() ? SYSTEM : actor);
     try {
-      return work.get();
+      return work.call();
     } finally {
       if (previous == null) CURRENT.remove();
       else CURRENT.set(previous);

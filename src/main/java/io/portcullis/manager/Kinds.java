@@ -81,30 +81,80 @@ final class Kinds {
     return new Kind.Stored(key, saved.version());
   }
 
-  // ---------------------------------------------------------------- APIs
+  /** What every kind has: its names, key fields, columns and statuses, and the doors it uses. */
+  abstract static class Base implements Kind {
+    final ControlPlane control;
+    final RegistryCodec codec;
+    private final String path;
+    private final String title;
+    private final String singular;
+    private final List<String> keyFields;
+    private final List<String> columns;
+    private final List<String> statuses;
 
-  static final class Apis implements Kind {
-    private final ControlPlane control;
-    private final RegistryCodec codec;
-
-    Apis(ControlPlane control, RegistryCodec codec) {
+    Base(
+        ControlPlane control,
+        RegistryCodec codec,
+        String path,
+        String title,
+        String singular,
+        List<String> keyFields,
+        List<String> columns,
+        List<String> statuses) {
       this.control = control;
       this.codec = codec;
+      this.path = path;
+      this.title = title;
+      this.singular = singular;
+      this.keyFields = keyFields;
+      this.columns = columns;
+      this.statuses = statuses;
     }
 
     @Override
     public String path() {
-      return "apis";
+      return path;
     }
 
     @Override
     public String title() {
-      return "APIs";
+      return title;
     }
 
     @Override
     public String singular() {
-      return "API";
+      return singular;
+    }
+
+    @Override
+    public List<String> keyFields() {
+      return keyFields;
+    }
+
+    @Override
+    public List<String> columns() {
+      return columns;
+    }
+
+    @Override
+    public List<String> statuses() {
+      return statuses;
+    }
+  }
+
+  // ---------------------------------------------------------------- APIs
+
+  static final class Apis extends Base {
+    Apis(ControlPlane control, RegistryCodec codec) {
+      super(
+          control,
+          codec,
+          "apis",
+          "APIs",
+          "API",
+          List.of("name", "version"),
+          List.of("Name", "Version", "Base path", "Upstream", "Identify by"),
+          List.of("active", "inactive"));
     }
 
     @Override
@@ -145,21 +195,6 @@ final class Kinds {
       doc.remove("basePath");
       doc.remove("upstream");
       return doc;
-    }
-
-    @Override
-    public List<String> keyFields() {
-      return List.of("name", "version");
-    }
-
-    @Override
-    public List<String> columns() {
-      return List.of("Name", "Version", "Base path", "Upstream", "Identify by");
-    }
-
-    @Override
-    public List<String> statuses() {
-      return List.of("active", "inactive");
     }
 
     @Override
@@ -223,28 +258,17 @@ final class Kinds {
 
   // ---------------------------------------------------------------- applications
 
-  static final class Applications implements Kind {
-    private final ControlPlane control;
-    private final RegistryCodec codec;
-
+  static final class Applications extends Base {
     Applications(ControlPlane control, RegistryCodec codec) {
-      this.control = control;
-      this.codec = codec;
-    }
-
-    @Override
-    public String path() {
-      return "applications";
-    }
-
-    @Override
-    public String title() {
-      return "Applications";
-    }
-
-    @Override
-    public String singular() {
-      return "application";
+      super(
+          control,
+          codec,
+          "applications",
+          "Applications",
+          "application",
+          List.of("name"),
+          List.of("Name", "Identifiers", "APIs", "Client id"),
+          List.of("enabled", "disabled"));
     }
 
     @Override
@@ -274,21 +298,6 @@ final class Kinds {
     @Override
     public ObjectNode template(String variant) {
       return JsonNodeFactory.instance.objectNode().put("enabled", true);
-    }
-
-    @Override
-    public List<String> keyFields() {
-      return List.of("name");
-    }
-
-    @Override
-    public List<String> columns() {
-      return List.of("Name", "Identifiers", "APIs", "Client id");
-    }
-
-    @Override
-    public List<String> statuses() {
-      return List.of("enabled", "disabled");
     }
 
     @Override
@@ -345,28 +354,17 @@ final class Kinds {
 
   // ---------------------------------------------------------------- authorization servers
 
-  static final class Servers implements Kind {
-    private final ControlPlane control;
-    private final RegistryCodec codec;
-
+  static final class Servers extends Base {
     Servers(ControlPlane control, RegistryCodec codec) {
-      this.control = control;
-      this.codec = codec;
-    }
-
-    @Override
-    public String path() {
-      return "authorization-servers";
-    }
-
-    @Override
-    public String title() {
-      return "Authorization servers";
-    }
-
-    @Override
-    public String singular() {
-      return "authorization server";
+      super(
+          control,
+          codec,
+          "authorization-servers",
+          "Authorization servers",
+          "authorization server",
+          List.of("alias", "type"),
+          List.of("Alias", "Type", "Issuer"),
+          List.of());
     }
 
     @Override
@@ -412,21 +410,6 @@ final class Kinds {
     @Override
     public String variant(JsonNode document) {
       return document.path("type").asText("external");
-    }
-
-    @Override
-    public List<String> keyFields() {
-      return List.of("alias", "type");
-    }
-
-    @Override
-    public List<String> columns() {
-      return List.of("Alias", "Type", "Issuer");
-    }
-
-    @Override
-    public List<String> statuses() {
-      return List.of();
     }
 
     @Override
@@ -478,28 +461,17 @@ final class Kinds {
 
   // ---------------------------------------------------------------- users
 
-  static final class Users implements Kind {
-    private final ControlPlane control;
-    private final RegistryCodec codec;
-
+  static final class Users extends Base {
     Users(ControlPlane control, RegistryCodec codec) {
-      this.control = control;
-      this.codec = codec;
-    }
-
-    @Override
-    public String path() {
-      return "users";
-    }
-
-    @Override
-    public String title() {
-      return "Users";
-    }
-
-    @Override
-    public String singular() {
-      return "user";
+      super(
+          control,
+          codec,
+          "users",
+          "Users",
+          "user",
+          List.of("username"),
+          List.of("Username", "Roles"),
+          List.of("enabled", "disabled"));
     }
 
     @Override
@@ -519,21 +491,6 @@ final class Kinds {
     @Override
     public ObjectNode template(String variant) {
       return JsonNodeFactory.instance.objectNode().put("enabled", true);
-    }
-
-    @Override
-    public List<String> keyFields() {
-      return List.of("username");
-    }
-
-    @Override
-    public List<String> columns() {
-      return List.of("Username", "Roles");
-    }
-
-    @Override
-    public List<String> statuses() {
-      return List.of("enabled", "disabled");
     }
 
     @Override
@@ -578,28 +535,17 @@ final class Kinds {
 
   // ---------------------------------------------------------------- scopes
 
-  static final class Scopes implements Kind {
-    private final ControlPlane control;
-    private final RegistryCodec codec;
-
+  static final class Scopes extends Base {
     Scopes(ControlPlane control, RegistryCodec codec) {
-      this.control = control;
-      this.codec = codec;
-    }
-
-    @Override
-    public String path() {
-      return "scopes";
-    }
-
-    @Override
-    public String title() {
-      return "Scopes";
-    }
-
-    @Override
-    public String singular() {
-      return "scope";
+      super(
+          control,
+          codec,
+          "scopes",
+          "Scopes",
+          "scope",
+          List.of("name"),
+          List.of("Name", "Description"),
+          List.of());
     }
 
     @Override
@@ -612,21 +558,6 @@ final class Kinds {
     @Override
     public ObjectNode template(String variant) {
       return JsonNodeFactory.instance.objectNode();
-    }
-
-    @Override
-    public List<String> keyFields() {
-      return List.of("name");
-    }
-
-    @Override
-    public List<String> columns() {
-      return List.of("Name", "Description");
-    }
-
-    @Override
-    public List<String> statuses() {
-      return List.of();
     }
 
     @Override

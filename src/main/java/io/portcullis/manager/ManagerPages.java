@@ -812,16 +812,6 @@ public final class ManagerPages implements AdminServer.Extension {
             signingKeys(ctx)));
   }
 
-  private static Runnable call(Callable<Runnable> work) {
-    try {
-      return work.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static List<KeyOperations.SigningKey> signingKeys(RoutingContext ctx) {
     List<KeyOperations.SigningKey> list = ctx.get(SIGNING_KEYS);
     return list == null ? List.of() : list;
@@ -934,7 +924,7 @@ public final class ManagerPages implements AdminServer.Extension {
     // The control plane's writes record the signed-in user as their actor (audit log).
     String actor = user(ctx);
     vertx
-        .executeBlocking(() -> Actor.as(actor, () -> call(work)), false)
+        .executeBlocking(() -> Actor.call(actor, work), false)
         .onSuccess(Runnable::run)
         .onFailure(
             failure -> {
