@@ -305,6 +305,11 @@ class ManagerBrowserE2ETest {
     }
     browser.open("/ui/apis?q=pho&status=active");
     assertThat(browser.find("table.list").getText()).contains("photos");
+    // The search box filters as one types (htmx, under the CSP) and keeps the filter in the URL.
+    browser.type("#q", "zzz");
+    browser.waitFor("#rows .empty");
+    assertThat(browser.find("#rows .empty").getText()).contains("Nothing matches this search");
+    browser.waitForPath("/ui/apis?q=zzz");
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
