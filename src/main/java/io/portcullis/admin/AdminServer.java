@@ -59,6 +59,7 @@ public final class AdminServer {
   private final Readiness readiness;
   private final FailureTranslator failures;
   private final List<Extension> extensions;
+  private final List<Extension> pages;
   private WorkerExecutor workers;
   private HttpServer server;
 
@@ -86,6 +87,40 @@ public final class AdminServer {
       Readiness readiness,
       FailureTranslator failures,
       List<Extension> extensions) {
+    this(
+        vertx,
+        settings,
+        control,
+        authenticator,
+        codec,
+        writer,
+        metrics,
+        readiness,
+        failures,
+        extensions,
+        List.of());
+  }
+
+  /**
+   * As above, with pages that have their own authentication (the Manager's sign-in and session):
+   * mounted before the admin API's Basic authentication, so their routes never ask for it. Their
+   * paths must not be admin API paths.
+   *
+   * @param pages routes with their own authentication, mounted first; may be empty
+   */
+  public AdminServer(
+      Vertx vertx,
+      AdminSettings settings,
+      ControlPlane control,
+      Authenticator authenticator,
+      RegistryCodec codec,
+      ConfigWriter writer,
+      AdminMetrics metrics,
+      Readiness readiness,
+      FailureTranslator failures,
+      List<Extension> extensions,
+      List<Extension> pages) {
+    this.pages = List.copyOf(pages);
     this.vertx = vertx;
     this.settings = settings;
     this.control = control;
@@ -152,6 +187,8 @@ public final class AdminServer {
     router.errorHandler(404, answers);
     router.errorHandler(405, answers);
 
+    pages.forEach(page -> page.mount(router));
+
     // Open, so that orchestrators and load balancers can probe without credentials.
     router
         .route("/health/live")
@@ -173,6 +210,7 @@ public final class AdminServer {
                   .authenticate(ctx.request())
                   .onSuccess(
                       admin -> {
+                        ctx.put(Blocking.ACTOR, admin);
                         audit(ctx, admin);
                         ctx.next();
                       })
@@ -189,6 +227,7 @@ public final class AdminServer {
                         blocking.reply(
                             ctx, () -> Reply.text(AdminMetrics.CONTENT_TYPE, metrics.scrape()))));
     new RegistryRoutes(control, codec, writer, bodies, blocking).mount(router);
+    new AuditRoutes(control, bodies, blocking).mount(router);
     extensions.forEach(extension -> extension.mount(router));
     return router;
   }

@@ -1,5 +1,6 @@
 package io.portcullis.admin;
 
+import io.portcullis.control.Actor;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
@@ -10,6 +11,9 @@ import java.util.concurrent.Callable;
  * admin worker pool and sends its reply on the event loop; a failure goes to the failure handler.
  */
 final class Blocking {
+  /** The context key under which the authentication leaves the admin's username. */
+  static final String ACTOR = "portcullis.admin.user";
+
   private final WorkerExecutor workers;
 
   Blocking(WorkerExecutor workers) {
@@ -29,8 +33,10 @@ final class Blocking {
 
   void reply(RoutingContext ctx, Callable<Reply> work) {
     // Unordered: calls of one connection's context need not wait for each other.
+    // The control plane's writes record the authenticated admin as their actor (audit log).
+    String actor = ctx.get(ACTOR);
     workers
-        .executeBlocking(work, false)
+        .executeBlocking(() -> Actor.call(actor, work), false)
         .onComplete(
             done -> {
               if (done.succeeded()) done.result().send(ctx);

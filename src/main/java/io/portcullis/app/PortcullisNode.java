@@ -17,6 +17,7 @@ import io.portcullis.config.LoadedConfig;
 import io.portcullis.config.MonitoringConfig;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.RegistryCodec;
+import io.portcullis.control.Actor;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.RegistryContent;
 import io.portcullis.control.ValidationException;
@@ -34,6 +35,7 @@ import io.portcullis.gateway.identify.Identifiers;
 import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
+import io.portcullis.manager.ManagerPages;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.monitor.TransactionRecorder;
 import io.portcullis.monitor.TransactionRecorders;
@@ -191,7 +193,12 @@ public final class PortcullisNode implements AutoCloseable {
               ? config.content()
               : withoutDefaultedLocal(config.content());
       try {
-        control.apply(content);
+        Actor.as(
+            Actor.CONFIG_FILE,
+            () -> {
+              control.apply(content);
+              return null;
+            });
       } catch (ValidationException e) {
         if (loaded != null) throw loaded.describe(e);
         throw e;
@@ -334,7 +341,16 @@ public final class PortcullisNode implements AutoCloseable {
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
                 new TokenRoutes(vertx, snapshots, tokenStores, clock),
-                new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock)));
+                new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock)),
+            List.of(
+                new ManagerPages(
+                    vertx,
+                    control,
+                    authenticator,
+                    ManagerPages.defaultSessions(),
+                    ManagerPages.defaultThrottle(),
+                    new ManagerKeys(snapshots, signingKeys, jwtVerifier),
+                    ManagerPages.describeStore(url))));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
 

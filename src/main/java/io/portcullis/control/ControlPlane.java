@@ -45,6 +45,7 @@ public final class ControlPlane {
   private final Object writeLock = new Object();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long version;
+  private final AuditTrail trail;
 
   public ControlPlane(
       RegistryStore store, SnapshotHolder snapshots, PasswordHasher hasher, ObjectMapper json) {
@@ -66,6 +67,7 @@ public final class ControlPlane {
     this.hasher = hasher;
     this.json = json;
     this.outbound = outbound;
+    this.trail = new AuditTrail(json, java.time.Clock.systemUTC());
   }
 
   /** The snapshot the data plane reads now. */
@@ -179,11 +181,11 @@ public final class ControlPlane {
             violations.addAll(state.references());
           }
           if (!violations.isEmpty()) throw new ValidationException(violations);
-          users.forEach(store.users()::save);
-          content.authorizationServers().forEach(store.authorizationServers()::save);
-          content.scopes().forEach(store.scopes()::save);
-          content.apis().forEach(store.apis()::save);
-          applications.forEach(store.applications()::save);
+          users.forEach(u -> applied(USER, u));
+          content.authorizationServers().forEach(a -> applied(SERVER, a));
+          content.scopes().forEach(x -> applied(SCOPE, x));
+          content.apis().forEach(a -> applied(API, a));
+          applications.forEach(a -> applied(APPLICATION, a));
           return null;
         });
   }
@@ -590,6 +592,11 @@ public final class ControlPlane {
           List<Violation> refs = state.references();
           if (!refs.isEmpty()) throw new ValidationException(refs);
           kind.in(store).save(entity);
+          trail.record(
+              store.audit(),
+              address(kind, key),
+              current.map(Versioned::value).orElse(null),
+              entity);
           return new Saved<>(entity, state.revision, current.isEmpty());
         });
   }
@@ -606,8 +613,38 @@ public final class ControlPlane {
           List<Violation> refs = state.references();
           if (!refs.isEmpty()) throw new ValidationException(refs);
           kind.in(store).delete(key);
+          trail.record(store.audit(), address(kind, key), current.get().value(), null);
           return null;
         });
+  }
+
+  /** Saves an entity of the configuration's apply and records it when it changed. */
+  private <T> void applied(Kind<T> kind, T entity) {
+    String key = kind.key.apply(entity);
+    T before = kind.in(store).findVersioned(key).map(Versioned::value).orElse(null);
+    kind.in(store).save(entity);
+    trail.record(store.audit(), address(kind, key), before, entity);
+  }
+
+  /** The entity's address in the admin API, as the audit log names it: {@code apis/photos/v1}. */
+  private static String address(Kind<?> kind, String key) {
+    String collection =
+        switch (kind.label) {
+          case "API" -> "apis";
+          case "application" -> "applications";
+          case "user" -> "users";
+          case "scope" -> "scopes";
+          default -> "authorization-servers";
+        };
+    return collection + "/" + key;
+  }
+
+  /**
+   * The audit log's entries matching the query, newest first (admin API {@code GET /audit}, the
+   * Manager's audit page). Reads the store.
+   */
+  public io.portcullis.registry.AuditLog.Page audit(io.portcullis.registry.AuditLog.Query query) {
+    return store.audit().find(query);
   }
 
   private static boolean removed(Runnable delete) {

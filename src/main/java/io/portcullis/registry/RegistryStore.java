@@ -15,6 +15,9 @@ public interface RegistryStore {
 
   Repository<AuthorizationServer> authorizationServers();
 
+  /** The audit log of registry changes, written in the same transactions as the changes. */
+  AuditLog audit();
+
   /**
    * Runs the work in one transaction: everything it saves or deletes is applied together or not at
    * all.

@@ -3,6 +3,7 @@ package io.portcullis.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.Application;
+import io.portcullis.registry.AuditLog;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.RegistryStore;
 import io.portcullis.registry.Repository;
@@ -36,6 +37,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   private final Repository<User> users;
   private final Repository<Scope> scopes;
   private final Repository<AuthorizationServer> authorizationServers;
+  private final AuditLog audit;
 
   /** A store on its own transactions. */
   public JdbcRegistryStore(DataSource dataSource, ObjectMapper json) {
@@ -50,6 +52,7 @@ public final class JdbcRegistryStore implements RegistryStore {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     Objects.requireNonNull(json, "json");
     this.revision = new RegistryRevision(transactions);
+    this.audit = new JdbcAuditLog(transactions);
     this.apis =
         new JdbcRepository<>(
             transactions,
@@ -131,6 +134,11 @@ public final class JdbcRegistryStore implements RegistryStore {
    * <p>Nested calls join the outer transaction. A {@link StoreException} is thrown when no
    * connection can be had or the commit fails.
    */
+  @Override
+  public AuditLog audit() {
+    return audit;
+  }
+
   @Override
   public void inTransaction(Runnable work) {
     transactions.inTransaction(work);

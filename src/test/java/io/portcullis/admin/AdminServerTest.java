@@ -286,6 +286,11 @@ class AdminServerTest {
   /** A store whose application saves always hit another node's row with the same client id. */
   private record ConflictingStore(RegistryStore store) implements RegistryStore {
     @Override
+    public io.portcullis.registry.AuditLog audit() {
+      return store.audit();
+    }
+
+    @Override
     public Repository<Api> apis() {
       return store.apis();
     }

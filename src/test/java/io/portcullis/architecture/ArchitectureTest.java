@@ -39,6 +39,9 @@ class ArchitectureTest {
           Map.entry(
               "admin",
               Set.of("registry", "control", "config", "http", "credential", "monitor", "token")),
+          Map.entry("web", Set.of()),
+          Map.entry(
+              "manager", Set.of("registry", "control", "config", "credential", "admin", "web")),
           Map.entry("demo", Set.of()));
 
   record Edge(String file, String from, String to) {}

@@ -55,6 +55,34 @@ final class InMemoryRegistryStore implements RegistryStore {
     work.run();
   }
 
+  private final java.util.List<io.portcullis.registry.AuditEntry> auditEntries =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public io.portcullis.registry.AuditLog audit() {
+    return new io.portcullis.registry.AuditLog() {
+      @Override
+      public void record(io.portcullis.registry.AuditEntry e) {
+        auditEntries.add(
+            new io.portcullis.registry.AuditEntry(
+                auditEntries.size() + 1L,
+                e.time(),
+                e.actor(),
+                e.action(),
+                e.entity(),
+                e.before(),
+                e.after()));
+      }
+
+      @Override
+      public Page find(Query q) {
+        List<io.portcullis.registry.AuditEntry> all = new java.util.ArrayList<>(auditEntries);
+        java.util.Collections.reverse(all);
+        return new Page(all.stream().limit(q.limit()).toList(), null);
+      }
+    };
+  }
+
   @Override
   public synchronized <R> R writeExclusively(ExclusiveWork<R> work) {
     if (held.get() != null) return work.run(held.get());

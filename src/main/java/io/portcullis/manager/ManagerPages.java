@@ -1,0 +1,946 @@
+package io.portcullis.manager;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.admin.AdminServer;
+import io.portcullis.config.RegistryCodec;
+import io.portcullis.control.Actor;
+import io.portcullis.control.ConflictException;
+import io.portcullis.control.ControlPlane;
+import io.portcullis.control.NotFoundException;
+import io.portcullis.control.Precondition;
+import io.portcullis.control.StaleVersionException;
+import io.portcullis.control.ValidationException;
+import io.portcullis.control.Violation;
+import io.portcullis.credential.Authenticator;
+import io.portcullis.manager.Views.Chrome;
+import io.portcullis.manager.Views.ConfirmPage;
+import io.portcullis.manager.Views.FieldView;
+import io.portcullis.manager.Views.FormPage;
+import io.portcullis.manager.Views.ListPage;
+import io.portcullis.manager.Views.LoginPage;
+import io.portcullis.manager.Views.MessagePage;
+import io.portcullis.manager.Views.Option;
+import io.portcullis.registry.AuditLog;
+import io.portcullis.registry.User;
+import io.portcullis.registry.Versioned;
+import io.portcullis.web.FormDocument;
+import io.portcullis.web.FormField;
+import io.portcullis.web.LoginThrottle;
+import io.portcullis.web.PageSecurity;
+import io.portcullis.web.Sessions;
+import io.portcullis.web.StaticAssets;
+import io.portcullis.web.Templates;
+import io.portcullis.web.WebSession;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Manager: server-rendered pages on the admin port (docs/MANAGER.md).
+ *
+ * <p>Routes: {@code GET /} (to the APIs or the sign-in page), {@code GET|POST /login}, {@code POST
+ * /logout}, {@code /ui/...} for the screens and their forms, {@code /assets/...} for the style
+ * sheet and scripts. None of them is a path of the admin REST API, which keeps its Basic
+ * authentication. Pages call the {@link ControlPlane}, as the admin API does, so one reader and one
+ * validator decide what is valid. Every POST carries the session's CSRF token; a viewer's POST
+ * under {@code /ui/} is refused 403 before anything is read.
+ */
+public final class ManagerPages implements AdminServer.Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagerPages.class);
+  private static final String LOGIN_COOKIE = "portcullis_login";
+  private static final String THEME_COOKIE = "portcullis_theme";
+  private static final String CSRF_FIELD = "_csrf";
+  private static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
+  private static final int FORM_LIMIT = 256 * 1024;
+  private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
+
+  private final Vertx vertx;
+  private final ControlPlane control;
+  private final Authenticator authenticator;
+  private final Sessions sessions;
+  private final LoginThrottle throttle;
+  private final KeyOperations keys;
+  private final Templates templates = new Templates();
+  private final Map<String, Kind> kinds = new LinkedHashMap<>();
+  private final String store;
+
+  /**
+   * @param vertx runs the blocking control-plane calls on its workers
+   * @param control reads and writes the registry
+   * @param authenticator checks sign-in passwords
+   * @param sessions the browser sessions
+   * @param throttle refuses sign-ins after repeated failures
+   * @param keys signing-key rotation and issuers' key-set flush
+   * @param store what the top bar names as the store (a JDBC URL without credentials)
+   */
+  public ManagerPages(
+      Vertx vertx,
+      ControlPlane control,
+      Authenticator authenticator,
+      Sessions sessions,
+      LoginThrottle throttle,
+      KeyOperations keys,
+      String store) {
+    this.vertx = vertx;
+    this.control = control;
+    this.authenticator = authenticator;
+    this.sessions = sessions;
+    this.throttle = throttle;
+    this.keys = keys;
+    this.store = store;
+    Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
+  }
+
+  /** The default sessions: 30 minutes idle, 8 hours at most. */
+  public static Sessions defaultSessions() {
+    return new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), java.time.Clock.systemUTC());
+  }
+
+  /** A store URL as the top bar shows it: no user, password or parameters. */
+  public static String describeStore(String jdbcUrl) {
+    if (jdbcUrl == null) return "";
+    String shown = jdbcUrl.replaceAll("//[^/@]*@", "//");
+    int cut = shown.length();
+    for (char c : new char[] {'?', ';'}) {
+      int at = shown.indexOf(c);
+      if (at >= 0) cut = Math.min(cut, at);
+    }
+    return shown.substring(0, cut);
+  }
+
+  /** The default throttle: 5 failures a user (20 an address) per 5 minutes. */
+  public static LoginThrottle defaultThrottle() {
+    return new LoginThrottle(5, Duration.ofMinutes(5));
+  }
+
+  @Override
+  public void mount(Router router) {
+    new StaticAssets()
+        .add("manager.css", "web/manager.css", "text/css; charset=utf-8")
+        .add("favicon.svg", "web/favicon.svg", "image/svg+xml")
+        .add("htmx.min.js", StaticAssets.HTMX, "text/javascript; charset=utf-8")
+        .mount(router);
+    for (String path : List.of("/", "/login", "/logout")) {
+      router.route(path).handler(PageSecurity::headers);
+    }
+    router.route("/ui/*").handler(PageSecurity::headers);
+    router.route("/login").handler(BodyHandler.create(false).setBodyLimit(8 * 1024));
+    router.route("/logout").handler(BodyHandler.create(false).setBodyLimit(8 * 1024));
+    router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT));
+
+    router.get("/").handler(ctx -> redirect(ctx, session(ctx).isPresent() ? "/ui/apis" : "/login"));
+    router.get("/favicon.ico").handler(ctx -> redirect(ctx, "/assets/favicon.svg"));
+    router.get("/login").handler(this::loginPage);
+    router.post("/login").handler(this::login);
+    router.post("/logout").handler(this::logout);
+
+    // Every /ui route needs a session; every POST its CSRF token and, but for the theme, an admin.
+    router.route("/ui/*").handler(this::guard);
+    router.post("/ui/theme").handler(this::theme);
+    router.get("/ui/audit").handler(this::audit);
+    router.get("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> newForm(ctx, kind)));
+    router.post("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> create(ctx, kind)));
+    router.getWithRegex("/ui/([a-z-]+)").handler(ctx -> withKind(ctx, kind -> list(ctx, kind)));
+    router
+        .getWithRegex("/ui/([a-z-]+)/(.+)")
+        .handler(ctx -> withKind(ctx, kind -> entity(ctx, kind)));
+    router
+        .postWithRegex("/ui/([a-z-]+)/(.+)")
+        .handler(ctx -> withKind(ctx, kind -> change(ctx, kind)));
+    router.route("/ui/*").handler(ctx -> message(ctx, 404, "Not found", "There is no such page."));
+  }
+
+  // ---------------------------------------------------------------- sign-in
+
+  private void loginPage(RoutingContext ctx) {
+    if (session(ctx).isPresent()) {
+      redirect(ctx, "/ui/apis");
+      return;
+    }
+    showLogin(ctx, 200, "", "");
+  }
+
+  private void showLogin(RoutingContext ctx, int status, String error, String username) {
+    // Login CSRF: the form's token must equal this cookie's (double submit), so another site
+    // cannot sign a browser in to an account of its choosing.
+    String token = Sessions.randomToken();
+    ctx.response()
+        .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, token, Duration.ofHours(1)));
+    templates.send(
+        ctx, status, "manager/login.jte", new LoginPage(token, error, username, themeOf(ctx)));
+  }
+
+  private void login(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String username = form.get("username") == null ? "" : form.get("username").strip();
+    String password = form.get("password") == null ? "" : form.get("password");
+    Cookie cookie = ctx.request().getCookie(LOGIN_COOKIE);
+    if (cookie == null || !Sessions.sameToken(cookie.getValue(), form.get(CSRF_FIELD))) {
+      showLogin(ctx, 403, "The sign-in form expired; please sign in again.", username);
+      return;
+    }
+    String address = ctx.request().remoteAddress().hostAddress();
+    if (throttle.blocked(username, address)) {
+      LOG.atWarn()
+          .addKeyValue("user", username)
+          .addKeyValue("client", address)
+          .log("sign-in throttled");
+      showLogin(
+          ctx,
+          429,
+          "Too many failed sign-ins; wait "
+              + throttle.window().toMinutes()
+              + " minutes and try again.",
+          username);
+      return;
+    }
+    vertx
+        .executeBlocking(
+            () -> authenticator.authenticateUser(control.snapshot(), username, password), false)
+        .onSuccess(
+            user -> {
+              if (user.isEmpty() || !user.get().mayView()) {
+                throttle.failed(username, address);
+                LOG.atInfo()
+                    .addKeyValue("user", username)
+                    .addKeyValue("client", address)
+                    .log("sign-in refused");
+                showLogin(
+                    ctx,
+                    401,
+                    "The username or password is wrong, or the user may not use the Manager.",
+                    username);
+                return;
+              }
+              throttle.succeeded(username);
+              User u = user.get();
+              ctx.response()
+                  .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
+              sessions.start(
+                  ctx.request(),
+                  ctx.response(),
+                  u.username(),
+                  u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
+                  u.isAdmin());
+              LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the Manager");
+              redirect(ctx, "/ui/apis");
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    Optional<WebSession> session = session(ctx);
+    if (session.isPresent() && !csrfValid(ctx, session.get())) {
+      message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
+      return;
+    }
+    sessions.end(ctx.request(), ctx.response());
+    redirect(ctx, "/login");
+  }
+
+  // ---------------------------------------------------------------- guard and theme
+
+  private void guard(RoutingContext ctx) {
+    Optional<WebSession> session = session(ctx);
+    if (session.isEmpty()) {
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET) redirect(ctx, "/login");
+      else message(ctx, 401, "Signed out", "Your session ended; sign in again.");
+      return;
+    }
+    ctx.put("session", session.get());
+    if (ctx.request().method() != io.vertx.core.http.HttpMethod.GET
+        && ctx.request().method() != io.vertx.core.http.HttpMethod.HEAD) {
+      if (!csrfValid(ctx, session.get())) {
+        LOG.atWarn()
+            .addKeyValue("user", session.get().username())
+            .addKeyValue("path", ctx.normalizedPath())
+            .log("CSRF token missing or wrong; refused");
+        message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
+        return;
+      }
+      if (!session.get().canChange() && !ctx.normalizedPath().equals("/ui/theme")) {
+        message(ctx, 403, "Read only", "Role viewer may look but change nothing.");
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private boolean csrfValid(RoutingContext ctx, WebSession session) {
+    String given = ctx.request().getHeader(CSRF_HEADER);
+    if (given == null) given = ctx.request().formAttributes().get(CSRF_FIELD);
+    return Sessions.sameToken(session.csrfToken(), given);
+  }
+
+  private void theme(RoutingContext ctx) {
+    String theme = ctx.request().formAttributes().get("theme");
+    if (!List.of("light", "dark", "system").contains(theme)) theme = "system";
+    ctx.response()
+        .addCookie(sessions.cookie(ctx.request(), THEME_COOKIE, theme, Duration.ofDays(365)));
+    String back = ctx.request().formAttributes().get("back");
+    redirect(ctx, back != null && back.startsWith("/ui/") ? back : "/ui/apis");
+  }
+
+  private String themeOf(RoutingContext ctx) {
+    Cookie c = ctx.request().getCookie(THEME_COOKIE);
+    return c != null && List.of("light", "dark").contains(c.getValue()) ? c.getValue() : "system";
+  }
+
+  // ---------------------------------------------------------------- screens
+
+  private void withKind(RoutingContext ctx, Consumer<Kind> action) {
+    String name = ctx.pathParam("kind");
+    if (name == null) name = ctx.pathParam("param0");
+    Kind kind = kinds.get(name);
+    if (kind == null) {
+      message(ctx, 404, "Not found", "There is no such page.");
+      return;
+    }
+    action.accept(kind);
+  }
+
+  private void list(RoutingContext ctx, Kind kind) {
+    String q = ctx.queryParams().get("q");
+    String status = ctx.queryParams().get("status");
+    blocking(
+        ctx,
+        () -> {
+          var rows = kind.rows(control.export(), q, status);
+          boolean creatable = session(ctx).map(WebSession::canChange).orElse(false);
+          List<List<String>> create = new ArrayList<>();
+          if (creatable) {
+            if (kind.path().equals("authorization-servers")) {
+              create.add(
+                  List.of("/ui/new/authorization-servers?type=external", "New external issuer"));
+              create.add(
+                  List.of("/ui/new/authorization-servers?type=internal", "New internal server"));
+            } else {
+              create.add(List.of("/ui/new/" + kind.path(), "New " + kind.singular()));
+            }
+          }
+          String empty =
+              (q != null && !q.isBlank()) || (status != null && !status.isBlank())
+                  ? "Nothing matches this search; clear it to see every " + kind.singular() + "."
+                  : "No "
+                      + kind.title().toLowerCase(java.util.Locale.ROOT)
+                      + " yet — create one or load a configuration file.";
+          return (Runnable)
+              () ->
+                  templates.send(
+                      ctx,
+                      200,
+                      "manager/list.jte",
+                      new ListPage(
+                          chrome(ctx, kind.title(), kind.path(), ""),
+                          kind.path(),
+                          kind.singular(),
+                          kind.columns(),
+                          rows,
+                          q == null ? "" : q,
+                          status == null ? "" : status,
+                          kind.statuses(),
+                          empty,
+                          create));
+        });
+  }
+
+  private void audit(RoutingContext ctx) {
+    String actor = blank(ctx.queryParams().get("actor"));
+    String entity = blank(ctx.queryParams().get("entity"));
+    Long cursor;
+    try {
+      String c = ctx.queryParams().get("cursor");
+      cursor = c == null || c.isBlank() ? null : Long.parseLong(c);
+    } catch (NumberFormatException e) {
+      message(ctx, 400, "Refused", "The cursor must be a whole number.");
+      return;
+    }
+    AuditLog.Query query = new AuditLog.Query(null, null, actor, entity, cursor, 25);
+    blocking(
+        ctx,
+        () -> {
+          AuditLog.Page page = control.audit(query);
+          List<AuditView.Entry> entries = page.items().stream().map(AuditView::of).toList();
+          String next =
+              page.next() == null
+                  ? ""
+                  : "/ui/audit?cursor="
+                      + page.next()
+                      + (actor == null ? "" : "&actor=" + Kinds.enc(actor))
+                      + (entity == null ? "" : "&entity=" + Kinds.enc(entity));
+          return () ->
+              templates.send(
+                  ctx,
+                  200,
+                  "manager/audit.jte",
+                  new Views.AuditPage(
+                      chrome(ctx, "Audit log", "audit", ""),
+                      actor == null ? "" : actor,
+                      entity == null ? "" : entity,
+                      entries,
+                      next));
+        });
+  }
+
+  private static String blank(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  private void newForm(RoutingContext ctx, Kind kind) {
+    String variant = ctx.queryParams().get("type");
+    List<FormField> fields = kind.fields(variant);
+    Map<String, String> values = FormDocument.values(fields, kind.template(variant));
+    sendForm(ctx, 200, kind, null, variant, null, values, Map.of(), List.of(), "");
+  }
+
+  private void entity(RoutingContext ctx, Kind kind) {
+    String key = key(ctx);
+    String confirm = ctx.queryParams().get("confirm");
+    blocking(
+        ctx,
+        () -> {
+          Versioned<ObjectNode> stored = kind.read(key);
+          if (confirm != null) return () -> confirm(ctx, kind, key, stored, confirm);
+          String variant = kind.variant(stored.value());
+          Map<String, String> values = FormDocument.values(kind.fields(variant), stored.value());
+          ctx.put(SIGNING_KEYS, "internal".equals(variant) ? keys.signingKeys() : List.of());
+          return () ->
+              sendForm(
+                  ctx, 200, kind, key, variant, stored.version(), values, Map.of(), List.of(), "");
+        });
+  }
+
+  private void create(RoutingContext ctx, Kind kind) {
+    MultiMap form = ctx.request().formAttributes();
+    String variant = form.get("type");
+    List<FormField> fields = kind.fields(variant);
+    Map<String, String> problems = new LinkedHashMap<>();
+    ObjectNode doc = FormDocument.read(fields, form, problems);
+    blocking(
+        ctx,
+        () -> {
+          List<Violation> violations = new ArrayList<>();
+          problems.forEach((path, message) -> violations.add(new Violation(path, message)));
+          Kind.Stored stored = null;
+          String failure = "";
+          try {
+            if (violations.isEmpty()) stored = kind.save(doc, null, Precondition.NONE, violations);
+          } catch (ValidationException e) {
+            violations.addAll(e.violations());
+          } catch (ConflictException e) {
+            failure = e.getMessage();
+          }
+          if (stored != null) {
+            Kind.Stored saved = stored;
+            LOG.atInfo()
+                .addKeyValue("user", user(ctx))
+                .addKeyValue("kind", kind.path())
+                .addKeyValue("key", saved.key())
+                .log("created in the Manager");
+            return () -> redirect(ctx, href(kind, saved.key()) + "?saved=created");
+          }
+          String conflict = failure;
+          return () ->
+              sendForm(
+                  ctx,
+                  400,
+                  kind,
+                  null,
+                  variant,
+                  null,
+                  FormDocument.values(fields, form),
+                  errorsByField(fields, violations),
+                  generalErrors(fields, violations),
+                  conflict);
+        });
+  }
+
+  private void change(RoutingContext ctx, Kind kind) {
+    String key = key(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String operation = form.get("_action") == null ? "save" : form.get("_action");
+    long version;
+    try {
+      version = Long.parseLong(form.get("_version"));
+    } catch (NumberFormatException | NullPointerException e) {
+      message(ctx, 400, "Refused", "The form did not carry the version it was read at.");
+      return;
+    }
+    Precondition expected = Precondition.version(version);
+    switch (operation) {
+      case "delete" ->
+          blocking(
+              ctx,
+              () -> {
+                try {
+                  kind.delete(key, expected);
+                } catch (StaleVersionException e) {
+                  return () -> message(ctx, 412, "Changed by someone else", e.getMessage());
+                } catch (ValidationException e) {
+                  return () -> message(ctx, 400, "Not deleted", e.getMessage());
+                }
+                LOG.atInfo()
+                    .addKeyValue("user", user(ctx))
+                    .addKeyValue("kind", kind.path())
+                    .addKeyValue("key", key)
+                    .log("deleted in the Manager");
+                return () -> redirect(ctx, "/ui/" + kind.path() + "?saved=deleted");
+              });
+      case "activate", "deactivate" ->
+          blocking(
+              ctx,
+              () -> {
+                if (!(kind instanceof Kinds.Apis))
+                  throw new NotFoundException("operation", "activate");
+                String[] parts = Kinds.Apis.split(key);
+                try {
+                  control.setApiActive(parts[0], parts[1], operation.equals("activate"), expected);
+                } catch (StaleVersionException e) {
+                  return () -> message(ctx, 412, "Changed by someone else", e.getMessage());
+                }
+                LOG.atInfo()
+                    .addKeyValue("user", user(ctx))
+                    .addKeyValue("api", key)
+                    .addKeyValue("operation", operation)
+                    .log("API activation changed in the Manager");
+                return () -> redirect(ctx, href(kind, key) + "?saved=" + operation + "d");
+              });
+      case "rotate", "flush" ->
+          blocking(
+              ctx,
+              () -> {
+                if (!(kind instanceof Kinds.Servers))
+                  throw new NotFoundException("operation", operation);
+                String done;
+                if (operation.equals("rotate")) {
+                  done = "Rotated: the new active signing key is " + keys.rotate(key);
+                } else {
+                  done =
+                      keys.flush(key)
+                          ? "Flushed: the next token from " + key + " fetches its keys again"
+                          : "Nothing to flush: no key set of " + key + " was cached";
+                }
+                LOG.atInfo()
+                    .addKeyValue("user", user(ctx))
+                    .addKeyValue("server", key)
+                    .addKeyValue("operation", operation)
+                    .log("key operation in the Manager");
+                return () -> redirect(ctx, href(kind, key) + "?done=" + Kinds.enc(done));
+              });
+      default -> save(ctx, kind, key, form, expected);
+    }
+  }
+
+  private void save(
+      RoutingContext ctx, Kind kind, String key, MultiMap form, Precondition expected) {
+    blocking(
+        ctx,
+        () -> {
+          String variant = kind.variant(kind.read(key).value());
+          List<FormField> fields = kind.fields(variant);
+          Map<String, String> problems = new LinkedHashMap<>();
+          ObjectNode doc = FormDocument.read(fields, form, problems);
+          List<Violation> violations = new ArrayList<>();
+          problems.forEach((path, message) -> violations.add(new Violation(path, message)));
+          try {
+            if (violations.isEmpty()) {
+              Kind.Stored stored = kind.save(doc, key, expected, violations);
+              if (stored != null) {
+                LOG.atInfo()
+                    .addKeyValue("user", user(ctx))
+                    .addKeyValue("kind", kind.path())
+                    .addKeyValue("key", key)
+                    .log("saved in the Manager");
+                return () -> redirect(ctx, href(kind, key) + "?saved=saved");
+              }
+            }
+          } catch (ValidationException e) {
+            violations.addAll(e.violations());
+          } catch (StaleVersionException e) {
+            // Show what is stored now, with the newer version, and say why the save was refused.
+            Versioned<ObjectNode> current = kind.read(key);
+            String conflict =
+                "Not saved: someone else changed this "
+                    + kind.singular()
+                    + " since you opened it (it is now at version "
+                    + current.version()
+                    + "). The form shows the current values; redo your change and save again.";
+            Map<String, String> values = FormDocument.values(fields, current.value());
+            return () ->
+                sendForm(
+                    ctx,
+                    412,
+                    kind,
+                    key,
+                    variant,
+                    current.version(),
+                    values,
+                    Map.of(),
+                    List.of(),
+                    conflict);
+          } catch (ConflictException e) {
+            String conflict = e.getMessage();
+            return () ->
+                sendForm(
+                    ctx,
+                    409,
+                    kind,
+                    key,
+                    variant,
+                    versionOf(expected),
+                    FormDocument.values(fields, form),
+                    Map.of(),
+                    List.of(),
+                    conflict);
+          }
+          return () ->
+              sendForm(
+                  ctx,
+                  400,
+                  kind,
+                  key,
+                  variant,
+                  versionOf(expected),
+                  FormDocument.values(fields, form),
+                  errorsByField(fields, violations),
+                  generalErrors(fields, violations),
+                  "");
+        });
+  }
+
+  private static Long versionOf(Precondition expected) {
+    return expected.versions().iterator().next();
+  }
+
+  private void confirm(
+      RoutingContext ctx, Kind kind, String key, Versioned<ObjectNode> stored, String op) {
+    List<String> consequences = new ArrayList<>();
+    String heading;
+    String message;
+    String button;
+    switch (op) {
+      case "activate", "deactivate" -> {
+        if (!(kind instanceof Kinds.Apis)) {
+          message(ctx, 404, "Not found", "There is no such page.");
+          return;
+        }
+        List<String> apps = associatedApplications(key);
+        heading = (op.equals("activate") ? "Activate" : "Deactivate") + " API " + key + "?";
+        message =
+            op.equals("activate")
+                ? "The gateway starts routing "
+                    + stored.value().path("basePath").asText()
+                    + " to its upstream at once."
+                : "The gateway answers 404 on "
+                    + stored.value().path("basePath").asText()
+                    + " at once.";
+        consequences.add(
+            apps.isEmpty()
+                ? "No application is associated with this API."
+                : apps.size()
+                    + (apps.size() == 1 ? " application uses" : " applications use")
+                    + " this API: "
+                    + String.join(", ", apps));
+        button = op.equals("activate") ? "Activate" : "Deactivate";
+      }
+      case "rotate", "flush" -> {
+        if (!(kind instanceof Kinds.Servers)) {
+          message(ctx, 404, "Not found", "There is no such page.");
+          return;
+        }
+        heading =
+            op.equals("rotate")
+                ? "Rotate the signing key of " + key + "?"
+                : "Flush the cached keys of " + key + "?";
+        message =
+            op.equals("rotate")
+                ? "A new key signs every token from now on; the current key stays published until"
+                    + " the tokens it signed have expired, so they keep working."
+                : "The next token from this issuer fetches its key set again.";
+        button = op.equals("rotate") ? "Rotate" : "Flush";
+      }
+      case "delete" -> {
+        heading = "Delete " + kind.singular() + " " + key + "?";
+        message = "This cannot be undone.";
+        if (kind instanceof Kinds.Apis) {
+          List<String> apps = associatedApplications(key);
+          if (!apps.isEmpty()) consequences.add("Used by: " + String.join(", ", apps));
+        }
+        button = "Delete";
+      }
+      default -> {
+        message(ctx, 404, "Not found", "There is no such page.");
+        return;
+      }
+    }
+    templates.send(
+        ctx,
+        200,
+        "manager/confirm.jte",
+        new ConfirmPage(
+            chrome(ctx, heading, kind.path(), ""),
+            heading,
+            message,
+            consequences,
+            href(kind, key),
+            op,
+            stored.version(),
+            button,
+            href(kind, key)));
+  }
+
+  private List<String> associatedApplications(String apiKey) {
+    String name = Kinds.Apis.split(apiKey)[0];
+    return control.export().applications().stream()
+        .filter(a -> a.apis().contains(apiKey) || a.apis().contains(name))
+        .map(a -> a.name())
+        .sorted()
+        .toList();
+  }
+
+  private void sendForm(
+      RoutingContext ctx,
+      int status,
+      Kind kind,
+      String key,
+      String variant,
+      Long version,
+      Map<String, String> values,
+      Map<String, List<String>> errors,
+      List<String> general,
+      String conflict) {
+    boolean canChange = session(ctx).map(WebSession::canChange).orElse(false);
+    List<FormField> fields = kind.fields(variant);
+    List<FieldView> views = new ArrayList<>();
+    for (FormField f : fields) {
+      String value = values.getOrDefault(f.path(), "");
+      List<String> selected = List.of(value.split("\\R"));
+      List<Option> options =
+          f.choices().stream().map(c -> new Option(c, selected.contains(c))).toList();
+      boolean readOnly =
+          !canChange
+              || (key != null && kind.keyFields().contains(f.path()))
+              || (key == null && f.path().equals("type") && kind instanceof Kinds.Servers);
+      views.add(
+          new FieldView(
+              f,
+              value,
+              "true".equals(value),
+              options,
+              errors.getOrDefault(f.path(), List.of()),
+              readOnly));
+    }
+    List<List<String>> actions = new ArrayList<>();
+    String chip = "";
+    boolean chipOk = true;
+    if (key != null) {
+      if (kind instanceof Kinds.Apis) {
+        boolean active = "true".equals(values.get("active"));
+        chip = active ? "active" : "inactive";
+        chipOk = active;
+        if (canChange)
+          actions.add(
+              List.of(
+                  href(kind, key) + "?confirm=" + (active ? "deactivate" : "activate"),
+                  active ? "Deactivate…" : "Activate…"));
+      }
+      if (kind instanceof Kinds.Servers && canChange) {
+        actions.add(
+            "internal".equals(variant)
+                ? List.of(href(kind, key) + "?confirm=rotate", "Rotate signing key…")
+                : List.of(href(kind, key) + "?confirm=flush", "Flush JWKS…"));
+      }
+      if (canChange) actions.add(List.of(href(kind, key) + "?confirm=delete", "Delete…"));
+    }
+    String saved = ctx.queryParams().get("saved");
+    String done = ctx.queryParams().get("done");
+    String flash =
+        done != null
+                && (done.startsWith("Rotated: ")
+                    || done.startsWith("Flushed: ")
+                    || done.startsWith("Nothing to flush: "))
+            ? done
+            : saved == null || !saved.matches("[a-z]+")
+                ? ""
+                : Character.toUpperCase(saved.charAt(0))
+                    + saved.substring(1)
+                    + ": "
+                    + kind.singular()
+                    + " "
+                    + key
+                    + (version == null ? "" : " (version " + version + ")");
+    String heading =
+        key == null
+            ? "New " + kind.singular()
+            : kind.singular().substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                + kind.singular().substring(1)
+                + " "
+                + key;
+    templates.send(
+        ctx,
+        status,
+        "manager/form.jte",
+        new FormPage(
+            chrome(ctx, heading, kind.path(), flash),
+            heading,
+            key == null ? "/ui/new/" + kind.path() : href(kind, key),
+            version,
+            views,
+            general,
+            conflict,
+            chip,
+            chipOk,
+            actions,
+            signingKeys(ctx)));
+  }
+
+  private static List<KeyOperations.SigningKey> signingKeys(RoutingContext ctx) {
+    List<KeyOperations.SigningKey> list = ctx.get(SIGNING_KEYS);
+    return list == null ? List.of() : list;
+  }
+
+  /** Violations by the form field they name; the validator's "apis[key]." prefix is dropped. */
+  static Map<String, List<String>> errorsByField(
+      List<FormField> fields, List<Violation> violations) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Violation v : violations) {
+      String field = field(fields, v.path());
+      if (field != null) out.computeIfAbsent(field, k -> new ArrayList<>()).add(v.message());
+    }
+    return out;
+  }
+
+  private static List<String> generalErrors(List<FormField> fields, List<Violation> violations) {
+    return violations.stream()
+        .map(
+            v ->
+                field(fields, v.path()) == null
+                    ? v.toString()
+                    : label(fields, v) + ": " + v.message())
+        .toList();
+  }
+
+  private static String label(List<FormField> fields, Violation v) {
+    String field = field(fields, v.path());
+    return fields.stream()
+        .filter(f -> f.path().equals(field))
+        .map(FormField::label)
+        .findFirst()
+        .orElse(v.path());
+  }
+
+  private static String field(List<FormField> fields, String path) {
+    String p = VALIDATOR_PREFIX.matcher(path == null ? "" : path).replaceFirst("");
+    String best = null;
+    for (FormField f : fields) {
+      String name = f.path();
+      if (p.equals(name) || p.startsWith(name + ".") || p.startsWith(name + "[")) {
+        if (best == null || name.length() > best.length()) best = name;
+      }
+    }
+    return best;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Optional<WebSession> session(RoutingContext ctx) {
+    WebSession s = ctx.get("session");
+    return s != null ? Optional.of(s) : sessions.find(ctx.request());
+  }
+
+  private String user(RoutingContext ctx) {
+    return session(ctx).map(WebSession::username).orElse("");
+  }
+
+  private Chrome chrome(RoutingContext ctx, String title, String nav, String flash) {
+    WebSession s = session(ctx).orElseThrow();
+    String path = ctx.request().path();
+    // The node as this request reached it: the admin listener's own address and port.
+    String node =
+        ctx.request().localAddress().hostAddress() + ":" + ctx.request().localAddress().port();
+    return new Chrome(
+        title,
+        nav,
+        node,
+        store,
+        s.username(),
+        s.role(),
+        s.canChange(),
+        s.csrfToken(),
+        themeOf(ctx),
+        path,
+        flash);
+  }
+
+  private static String key(RoutingContext ctx) {
+    return URLDecoder.decode(ctx.pathParam("param1"), StandardCharsets.UTF_8);
+  }
+
+  private static String href(Kind kind, String key) {
+    StringBuilder b = new StringBuilder("/ui/").append(kind.path());
+    for (String segment : key.split("/")) b.append('/').append(Kinds.enc(segment));
+    return b.toString();
+  }
+
+  private void message(RoutingContext ctx, int status, String heading, String text) {
+    if (session(ctx).isEmpty()) {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end(text);
+      return;
+    }
+    templates.send(
+        ctx,
+        status,
+        "manager/message.jte",
+        new MessagePage(chrome(ctx, heading, "", ""), heading, text));
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
+  }
+
+  /** Runs the control-plane work on a worker, then the returned rendering on the event loop. */
+  private void blocking(RoutingContext ctx, Callable<Runnable> work) {
+    // The control plane's writes record the signed-in user as their actor (audit log).
+    String actor = user(ctx);
+    vertx
+        .executeBlocking(() -> Actor.call(actor, work), false)
+        .onSuccess(Runnable::run)
+        .onFailure(
+            failure -> {
+              if (failure instanceof NotFoundException) {
+                message(ctx, 404, "Not found", failure.getMessage());
+              } else {
+                LOG.atError()
+                    .setCause(failure)
+                    .addKeyValue("path", ctx.normalizedPath())
+                    .log("Manager page failed");
+                message(
+                    ctx,
+                    500,
+                    "Something went wrong",
+                    "The page could not be shown; the log has the details.");
+              }
+            });
+  }
+}

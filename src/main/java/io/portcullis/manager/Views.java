@@ -1,0 +1,114 @@
+package io.portcullis.manager;
+
+import io.portcullis.web.FormField;
+import java.util.List;
+
+/** The models of the Manager's templates (src/main/jte/manager); each page takes one. */
+public final class Views {
+  private Views() {}
+
+  /**
+   * What every page's layout shows: the navigation, the top bar and the security tokens.
+   *
+   * @param nav the path of the active navigation entry, such as {@code apis}
+   * @param theme {@code system}, {@code light} or {@code dark}
+   * @param path the current path, for the theme switch to come back to
+   * @param flash the message about what just happened; empty for none
+   */
+  public record Chrome(
+      String title,
+      String nav,
+      String node,
+      String store,
+      String username,
+      String role,
+      boolean canChange,
+      String csrf,
+      String theme,
+      String path,
+      String flash) {
+    /** The entries of the left navigation: path and label. */
+    public List<List<String>> entries() {
+      return List.of(
+          List.of("apis", "APIs"),
+          List.of("applications", "Applications"),
+          List.of("authorization-servers", "Authorization servers"),
+          List.of("users", "Users"),
+          List.of("scopes", "Scopes"),
+          List.of("audit", "Audit log"));
+    }
+  }
+
+  /** A sign-in page. */
+  public record LoginPage(String token, String error, String username, String theme) {}
+
+  /** One row of a list: its link, its cells, and a status chip (empty for none). */
+  public record Row(String href, List<String> cells, String chip, boolean chipOk) {}
+
+  /** A list of one kind of entity with search and status chips. */
+  public record ListPage(
+      Chrome chrome,
+      String kind,
+      String singular,
+      List<String> columns,
+      List<Row> rows,
+      String q,
+      String status,
+      List<String> statuses,
+      String empty,
+      List<List<String>> createLinks) {}
+
+  /** An option of a choice input. */
+  public record Option(String value, boolean selected) {}
+
+  /** One input of a form with its current value and the errors naming it. */
+  public record FieldView(
+      FormField field,
+      String value,
+      boolean checked,
+      List<Option> options,
+      List<String> errors,
+      boolean readOnly) {
+    public String errorId() {
+      return field.id() + "-error";
+    }
+  }
+
+  /**
+   * A create or edit form.
+   *
+   * @param version the entity's version the form was filled from; null when creating
+   * @param conflict the message of a refused stale save; empty for none
+   */
+  public record FormPage(
+      Chrome chrome,
+      String heading,
+      String action,
+      Long version,
+      List<FieldView> fields,
+      List<String> errors,
+      String conflict,
+      String chip,
+      boolean chipOk,
+      List<List<String>> actions,
+      List<KeyOperations.SigningKey> signingKeys) {}
+
+  /** A question before a change that cannot be undone or that affects others. */
+  public record ConfirmPage(
+      Chrome chrome,
+      String heading,
+      String message,
+      List<String> consequences,
+      String action,
+      String operation,
+      long version,
+      String button,
+      String cancel) {}
+
+  /** The audit log with its filters; {@code next} is the link to the older page, empty if none. */
+  public record AuditPage(
+      Chrome chrome, String actor, String entity, List<AuditView.Entry> entries, String next) {}
+
+  /** A page with only a message (not found, refused). */
+  public record MessagePage(Chrome chrome, String heading, String message) {}
+}
