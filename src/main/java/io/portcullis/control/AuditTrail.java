@@ -3,6 +3,7 @@ package io.portcullis.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.portcullis.registry.AuditEntry;
 import io.portcullis.registry.AuditLog;
 import java.time.Clock;
@@ -22,8 +23,12 @@ final class AuditTrail {
   private final ObjectMapper json;
   private final Clock clock;
 
+  /**
+   * @param json the control plane's mapper; a copy of it that also writes {@code java.time} values
+   *     (an authorization server's durations) is used, whichever modules the caller's mapper has
+   */
   AuditTrail(ObjectMapper json, Clock clock) {
-    this.json = json;
+    this.json = json.copy().registerModule(new JavaTimeModule());
     this.clock = clock;
   }
 
