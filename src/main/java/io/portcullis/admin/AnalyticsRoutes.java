@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /transactions}: raw records, newest first, paged by an opaque cursor; as CSV
  *       ({@code Accept: text/csv} or {@code format=csv}) every matching record, streamed;
  *   <li>{@code GET /analytics/summary}, {@code /analytics/timeseries}, {@code /analytics/top}:
- *       totals from the per-minute rollups (top reasons from the raw records);
+ *       totals from the per-minute and hourly rollups (top reasons from the reason rollups);
  *   <li>{@code GET /analytics/recording}: what the writer has stored, queued and dropped.
  * </ul>
  *

@@ -11,6 +11,7 @@ import io.portcullis.gateway.proxy.UpstreamProxy;
 import io.portcullis.http.BearerChallenge;
 import io.portcullis.http.ErrorResponder;
 import io.portcullis.http.HttpError;
+import io.portcullis.http.LocalRefusals;
 import io.portcullis.monitor.TransactionEvent;
 import io.portcullis.monitor.TransactionRecorder;
 import io.portcullis.registry.Api;
@@ -167,6 +168,7 @@ public final class RequestPipeline {
     if (local) {
       // The local endpoints' router takes the response's headers-end handler for itself.
       response.putHeader(RequestIds.HEADER, id);
+      LocalRefusals.open(response, ctx::refused);
     } else {
       // Set as the head is written, so that an upstream's own X-Request-Id does not stand beside
       // it.
@@ -185,6 +187,7 @@ public final class RequestPipeline {
   }
 
   private void record(RequestContext ctx, boolean local) {
+    if (local) LocalRefusals.close(ctx.request().response());
     if (!ctx.finish()) return;
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = request.response();

@@ -72,8 +72,10 @@ public interface TransactionRepository {
   List<Totals> aggregate(TransactionFilter filter, Grouping grouping);
 
   /**
-   * The reasons calls in the range were refused, from the raw records, most frequent first, with
-   * the count of calls (requests) and errors of each.
+   * The reasons calls in the minutes that the filter's range touches were refused, of its API and
+   * application, most frequent first, with the count of calls (requests) and errors of each. They
+   * come from per-minute counts that the store keeps as it writes the records: a batch with more
+   * distinct reasons in one minute than the store keeps counts the rest under {@code other}.
    */
   List<Totals> topReasons(TransactionFilter filter, int limit);
 

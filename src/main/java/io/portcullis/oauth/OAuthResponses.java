@@ -3,6 +3,7 @@ package io.portcullis.oauth;
 import io.portcullis.credential.FailureThrottle;
 import io.portcullis.http.ErrorResponder;
 import io.portcullis.http.HttpError;
+import io.portcullis.http.LocalRefusals;
 import io.portcullis.token.store.StoreUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -49,6 +50,7 @@ final class OAuthResponses {
   static Future<Void> oauthError(RoutingContext ctx, OAuthFailure failure) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) return Future.succeededFuture();
+    LocalRefusals.refused(response, failure.error());
     if (failure.status() == 401) response.putHeader("WWW-Authenticate", BASIC_CHALLENGE);
     if (failure.retryAfter() != null) {
       response.putHeader(
@@ -58,6 +60,9 @@ final class OAuthResponses {
   }
 
   static Future<Void> error(RoutingContext ctx, HttpError error) {
+    // The code or the status' reason phrase: a detail may quote what the request sent.
+    LocalRefusals.refused(
+        ctx.response(), error.errorCode() == null ? error.title() : error.errorCode());
     return ErrorResponder.PROBLEM_JSON.respond(ctx.request(), error);
   }
 

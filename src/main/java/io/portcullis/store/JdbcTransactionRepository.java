@@ -48,77 +48,104 @@ public final class JdbcTransactionRepository implements TransactionRepository {
   private static final String MAX = "latency_max_us";
   private static final String MINUTES = "transaction_rollups";
   private static final String HOURLY = "transaction_rollups_hourly";
-  private static final List<String> ROLLUP_COLUMNS = rollupColumns();
+  private static final String TOTAL = "transaction_rollups_total";
+  private static final String REASONS = "transaction_reasons";
+  private static final String REASONS_HOURLY = "transaction_reasons_hourly";
+
+  /**
+   * The most distinct (API, application, reason) rows one batch adds to one minute; the less
+   * frequent rest is counted under {@value #OTHER_REASON}. Reasons carry details (a path, an
+   * upstream's address), so this bounds the rows a burst of varied refusals can add.
+   */
+  static final int MAX_REASONS_PER_MINUTE = 50;
+
+  /** The reason under which refusals beyond {@link #MAX_REASONS_PER_MINUTE} are counted. */
+  static final String OTHER_REASON = "other";
 
   private final JdbcTransactions transactions;
   private final Database.Dialect dialect;
   private final String upsert;
   private final String hourlyUpsert;
+  private final String totalUpsert;
+  private final String reasonUpsert;
+  private final String hourlyReasonUpsert;
 
   public JdbcTransactionRepository(DataSource dataSource, Database.Dialect dialect) {
     this.transactions = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
     this.dialect = Objects.requireNonNull(dialect, "dialect");
-    this.upsert = dialect == Database.Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
+    List<String> added = new ArrayList<>(SUMS);
+    added.addAll(HISTOGRAM);
+    this.upsert = upsert(dialect, MINUTES, KEYS, added, MAX);
     this.hourlyUpsert =
-        upsert.replace("transaction_rollups", HOURLY).replace("epoch_minute", "epoch_hour");
+        upsert(dialect, HOURLY, List.of("epoch_hour", "api", "application", "status"), added, MAX);
+    this.totalUpsert = upsert(dialect, TOTAL, List.of("epoch_minute"), added, MAX);
+    List<String> reasonSums = List.of("requests", "errors");
+    this.reasonUpsert =
+        upsert(
+            dialect,
+            REASONS,
+            List.of("epoch_minute", "api", "application", "reason"),
+            reasonSums,
+            null);
+    this.hourlyReasonUpsert =
+        upsert(
+            dialect,
+            REASONS_HOURLY,
+            List.of("epoch_hour", "api", "application", "reason"),
+            reasonSums,
+            null);
   }
 
-  private static List<String> rollupColumns() {
-    List<String> columns = new ArrayList<>(KEYS);
-    columns.addAll(SUMS);
-    columns.add(MAX);
-    columns.addAll(HISTOGRAM);
-    return List.copyOf(columns);
-  }
-
-  private static String postgresUpsert() {
-    List<String> added = new ArrayList<>(SUMS);
-    added.addAll(HISTOGRAM);
-    return "INSERT INTO transaction_rollups ("
-        + String.join(", ", ROLLUP_COLUMNS)
-        + ") VALUES ("
-        + ROLLUP_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", "))
-        + ") ON CONFLICT (epoch_minute, api, application, status) DO UPDATE SET "
-        + added.stream()
-            .map(c -> c + " = transaction_rollups." + c + " + EXCLUDED." + c)
-            .collect(Collectors.joining(", "))
-        + ", "
-        + MAX
-        + " = GREATEST(transaction_rollups."
-        + MAX
-        + ", EXCLUDED."
-        + MAX
-        + ")";
-  }
-
-  private static String h2Merge() {
-    List<String> added = new ArrayList<>(SUMS);
-    added.addAll(HISTOGRAM);
+  /**
+   * The statement that adds a row into {@code table}: {@code keys} identify it, {@code added} are
+   * added to the stored values, {@code max} (if not null) keeps the greater. The parameters are the
+   * keys, the added columns and the max, in that order.
+   */
+  private static String upsert(
+      Database.Dialect dialect, String table, List<String> keys, List<String> added, String max) {
+    List<String> columns = new ArrayList<>(keys);
+    columns.addAll(added);
+    if (max != null) columns.add(max);
+    if (dialect == Database.Dialect.POSTGRESQL) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + String.join(", ", columns)
+          + ") VALUES ("
+          + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+          + ") ON CONFLICT ("
+          + String.join(", ", keys)
+          + ") DO UPDATE SET "
+          + added.stream()
+              .map(c -> c + " = " + table + "." + c + " + EXCLUDED." + c)
+              .collect(Collectors.joining(", "))
+          + (max == null
+              ? ""
+              : ", " + max + " = GREATEST(" + table + "." + max + ", EXCLUDED." + max + ")");
+    }
     String values =
-        ROLLUP_COLUMNS.stream()
+        columns.stream()
             .map(
                 c ->
-                    c.equals("api") || c.equals("application")
+                    c.equals("api") || c.equals("application") || c.equals("reason")
                         ? "CAST(? AS VARCHAR(512))"
                         : c.equals("status") ? "CAST(? AS INTEGER)" : "CAST(? AS BIGINT)")
             .collect(Collectors.joining(", "));
-    return "MERGE INTO transaction_rollups t USING (VALUES ("
+    return "MERGE INTO "
+        + table
+        + " t USING (VALUES ("
         + values
         + ")) AS s("
-        + String.join(", ", ROLLUP_COLUMNS)
-        + ") ON t.epoch_minute = s.epoch_minute AND t.api = s.api AND t.application = s.application"
-        + " AND t.status = s.status WHEN MATCHED THEN UPDATE SET "
+        + String.join(", ", columns)
+        + ") ON "
+        + keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "))
+        + " WHEN MATCHED THEN UPDATE SET "
         + added.stream().map(c -> c + " = t." + c + " + s." + c).collect(Collectors.joining(", "))
-        + ", "
-        + MAX
-        + " = GREATEST(t."
-        + MAX
-        + ", s."
-        + MAX
-        + ") WHEN NOT MATCHED THEN INSERT ("
-        + String.join(", ", ROLLUP_COLUMNS)
+        + (max == null ? "" : ", " + max + " = GREATEST(t." + max + ", s." + max + ")")
+        + " WHEN NOT MATCHED THEN INSERT ("
+        + String.join(", ", columns)
         + ") VALUES ("
-        + ROLLUP_COLUMNS.stream().map(c -> "s." + c).collect(Collectors.joining(", "))
+        + columns.stream().map(c -> "s." + c).collect(Collectors.joining(", "))
         + ")";
   }
 
@@ -130,6 +157,10 @@ public final class JdbcTransactionRepository implements TransactionRepository {
             insertRecords(connection, node, records);
             addRollups(connection, upsert, rollups);
             addRollups(connection, hourlyUpsert, hourly(rollups));
+            addRollups(connection, totalUpsert, total(rollups));
+            List<ReasonCount> reasons = reasons(records);
+            addReasons(connection, reasonUpsert, reasons);
+            addReasons(connection, hourlyReasonUpsert, hourlyReasons(reasons));
             return null;
           });
     } catch (SQLException e) {
@@ -196,24 +227,143 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     return sorted;
   }
 
-  private void addRollups(Connection c, String statement, List<Rollup> rollups)
+  /**
+   * The minute rollups added up per minute over every API, application and status, in minute order;
+   * {@code api}, {@code application} and {@code status} of the rows are unused.
+   */
+  static List<Rollup> total(List<Rollup> minutes) {
+    Map<Long, Rollup> total = new java.util.TreeMap<>();
+    for (Rollup r : minutes) {
+      total.merge(
+          r.minute(),
+          new Rollup(r.minute(), "", "", 0, r.totals()),
+          (a, b) -> new Rollup(a.minute(), "", "", 0, a.totals().plus(b.totals())));
+    }
+    return new ArrayList<>(total.values());
+  }
+
+  private static void addRollups(Connection c, String statement, List<Rollup> rollups)
       throws SQLException {
     if (rollups.isEmpty()) return;
+    boolean total = statement.contains(TOTAL);
     try (PreparedStatement s = c.prepareStatement(statement)) {
       for (Rollup r : rollups) {
         Totals t = r.totals();
         int i = 1;
         s.setLong(i++, r.minute());
-        s.setString(i++, cut(r.api(), 512));
-        s.setString(i++, cut(r.application(), 255));
-        s.setInt(i++, r.status());
+        if (!total) {
+          s.setString(i++, cut(r.api(), 512));
+          s.setString(i++, cut(r.application(), 255));
+          s.setInt(i++, r.status());
+        }
         s.setLong(i++, t.requests());
         s.setLong(i++, t.errors());
         s.setLong(i++, t.bytesIn());
         s.setLong(i++, t.bytesOut());
         s.setLong(i++, t.latencySumMicros());
-        s.setLong(i++, t.latencyMaxMicros());
         for (long count : t.histogram()) s.setLong(i++, count);
+        s.setLong(i++, t.latencyMaxMicros());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /** Refused calls of one minute (or hour), API, application and reason. */
+  record ReasonCount(
+      long period, String api, String application, String reason, long requests, long errors) {
+    List<Object> key() {
+      return List.of(period, api, application, reason);
+    }
+
+    ReasonCount plus(ReasonCount other) {
+      return new ReasonCount(
+          period, api, application, reason, requests + other.requests, errors + other.errors);
+    }
+  }
+
+  private static final Comparator<ReasonCount> REASON_ORDER =
+      Comparator.comparingLong(ReasonCount::period)
+          .thenComparing(ReasonCount::api)
+          .thenComparing(ReasonCount::application)
+          .thenComparing(ReasonCount::reason);
+
+  /**
+   * The refused calls of the batch counted per minute, API, application and reason (cut as it is
+   * stored), at most {@link #MAX_REASONS_PER_MINUTE} rows per minute (the most frequent; the rest
+   * under {@link #OTHER_REASON}), in key order.
+   */
+  static List<ReasonCount> reasons(List<TransactionEvent> records) {
+    Map<List<Object>, ReasonCount> counts = new LinkedHashMap<>();
+    for (TransactionEvent e : records) {
+      if (e.reason() == null) continue;
+      ReasonCount one =
+          new ReasonCount(
+              Math.floorDiv(e.time().getEpochSecond(), 60),
+              e.api() == null ? "" : cut(e.api(), 512),
+              e.application() == null ? "" : cut(e.application(), 255),
+              cut(e.reason(), 255),
+              1,
+              e.status() >= 400 ? 1 : 0);
+      counts.merge(one.key(), one, ReasonCount::plus);
+    }
+    Map<Long, List<ReasonCount>> perMinute = new java.util.TreeMap<>();
+    for (ReasonCount r : counts.values()) {
+      perMinute.computeIfAbsent(r.period(), m -> new ArrayList<>()).add(r);
+    }
+    List<ReasonCount> result = new ArrayList<>();
+    for (List<ReasonCount> minute : perMinute.values()) {
+      if (minute.size() > MAX_REASONS_PER_MINUTE) {
+        minute.sort(
+            Comparator.comparingLong(ReasonCount::requests).reversed().thenComparing(REASON_ORDER));
+        Map<List<Object>, ReasonCount> capped = new LinkedHashMap<>();
+        for (int i = 0; i < minute.size(); i++) {
+          ReasonCount r = minute.get(i);
+          if (i >= MAX_REASONS_PER_MINUTE - 1) {
+            r =
+                new ReasonCount(
+                    r.period(), r.api(), r.application(), OTHER_REASON, r.requests(), r.errors());
+          }
+          capped.merge(r.key(), r, ReasonCount::plus);
+        }
+        minute = new ArrayList<>(capped.values());
+      }
+      result.addAll(minute);
+    }
+    result.sort(REASON_ORDER);
+    return result;
+  }
+
+  /** The minute reason counts added up per hour since the epoch, in key order. */
+  static List<ReasonCount> hourlyReasons(List<ReasonCount> minutes) {
+    Map<List<Object>, ReasonCount> hours = new LinkedHashMap<>();
+    for (ReasonCount r : minutes) {
+      ReasonCount hour =
+          new ReasonCount(
+              Math.floorDiv(r.period(), 60),
+              r.api(),
+              r.application(),
+              r.reason(),
+              r.requests(),
+              r.errors());
+      hours.merge(hour.key(), hour, ReasonCount::plus);
+    }
+    List<ReasonCount> sorted = new ArrayList<>(hours.values());
+    sorted.sort(REASON_ORDER);
+    return sorted;
+  }
+
+  private static void addReasons(Connection c, String statement, List<ReasonCount> reasons)
+      throws SQLException {
+    if (reasons.isEmpty()) return;
+    try (PreparedStatement s = c.prepareStatement(statement)) {
+      for (ReasonCount r : reasons) {
+        s.setLong(1, r.period());
+        s.setString(2, r.api());
+        s.setString(3, r.application());
+        s.setString(4, r.reason());
+        s.setLong(5, r.requests());
+        s.setLong(6, r.errors());
         s.addBatch();
       }
       s.executeBatch();
@@ -279,28 +429,20 @@ public final class JdbcTransactionRepository implements TransactionRepository {
 
   /**
    * Reads the hourly rows for the whole hours of the range and the minute rows for the minutes
-   * before the first and after the last whole hour (all of them for {@link Grouping#MINUTE}), and
-   * adds the groups up.
+   * before the first and after the last whole hour, and adds the groups up. A per-minute series
+   * reads the minute rows: those of every call ({@code transaction_rollups_total}) without an API
+   * or application filter.
    */
   @Override
   public List<Totals> aggregate(TransactionFilter filter, Grouping grouping) {
-    long first = filter.firstMinute();
-    long end = filter.endMinute();
-    long firstHour = Math.floorDiv(first + 59, 60);
-    long endHour = Math.floorDiv(end, 60);
-    if (grouping == Grouping.MINUTE || firstHour >= endHour) {
-      return aggregate(MINUTES, first, end, filter, grouping);
+    if (grouping == Grouping.MINUTE) {
+      String table = filter.api() == null && filter.application() == null ? TOTAL : MINUTES;
+      return aggregate(table, filter.firstMinute(), filter.endMinute(), filter, grouping);
     }
-    Map<String, Totals> merged = new LinkedHashMap<>();
-    List<List<Totals>> parts =
-        List.of(
-            aggregate(MINUTES, first, firstHour * 60, filter, grouping),
-            aggregate(HOURLY, firstHour, endHour, filter, grouping),
-            aggregate(MINUTES, endHour * 60, end, filter, grouping));
-    for (List<Totals> part : parts) {
-      for (Totals t : part) merged.merge(String.valueOf(t.key()), t, Totals::plus);
-    }
-    List<Totals> result = new ArrayList<>(merged.values());
+    List<Totals> result =
+        byMinutesAndHours(
+            filter,
+            (hourly, from, to) -> aggregate(hourly ? HOURLY : MINUTES, from, to, filter, grouping));
     boolean numeric =
         grouping == Grouping.HOUR || grouping == Grouping.DAY || grouping == Grouping.STATUS;
     result.sort(
@@ -308,6 +450,33 @@ public final class JdbcTransactionRepository implements TransactionRepository {
             ? Comparator.comparingLong(t -> Long.parseLong(t.key().trim()))
             : Comparator.comparing(t -> String.valueOf(t.key())));
     return result;
+  }
+
+  /** Reads the groups of a part of a range: minutes, or hours since the epoch. */
+  private interface Part {
+    List<Totals> read(boolean hourly, long from, long to);
+  }
+
+  /**
+   * The groups of the filter's minutes, from hourly rows for its whole hours and minute rows for
+   * the rest, added up by key (in no particular order).
+   */
+  private static List<Totals> byMinutesAndHours(TransactionFilter filter, Part part) {
+    long first = filter.firstMinute();
+    long end = filter.endMinute();
+    long firstHour = Math.floorDiv(first + 59, 60);
+    long endHour = Math.floorDiv(end, 60);
+    if (firstHour >= endHour) return new ArrayList<>(part.read(false, first, end));
+    Map<String, Totals> merged = new LinkedHashMap<>();
+    List<List<Totals>> parts =
+        List.of(
+            part.read(false, first, firstHour * 60),
+            part.read(true, firstHour, endHour),
+            part.read(false, endHour * 60, end));
+    for (List<Totals> p : parts) {
+      for (Totals t : p) merged.merge(String.valueOf(t.key()), t, Totals::plus);
+    }
+    return new ArrayList<>(merged.values());
   }
 
   private List<Totals> aggregate(
@@ -325,18 +494,28 @@ public final class JdbcTransactionRepository implements TransactionRepository {
           case APPLICATION -> "application";
           case STATUS -> "status";
         };
+    // A per-minute series of the all-calls table reads its rows (one per minute) as they are. On
+    // H2 so does a filtered one, adding up the rows of a minute here: H2's grouped SUM of the 48
+    // columns cost more than reading them; PostgreSQL's costs less than sending them (measured,
+    // docs/MONITORING.md "Volume check").
+    boolean asStored =
+        grouping == Grouping.MINUTE && (table.equals(TOTAL) || dialect == Database.Dialect.H2);
+    String sum = asStored ? ", " : ", SUM(";
+    String max = asStored ? ", " : ", MAX(";
+    String close = asStored ? "" : ")";
     StringBuilder sql = new StringBuilder("SELECT ");
     sql.append(key == null ? "NULL" : key).append(" AS k");
-    for (String c : SUMS) sql.append(", SUM(").append(c).append(")");
-    sql.append(", MAX(").append(MAX).append(")");
-    for (String c : HISTOGRAM) sql.append(", SUM(").append(c).append(")");
+    for (String c : SUMS) sql.append(sum).append(c).append(close);
+    sql.append(max).append(MAX).append(close);
+    for (String c : HISTOGRAM) sql.append(sum).append(c).append(close);
     sql.append(" FROM ").append(table).append(" WHERE ").append(period).append(" >= ? AND ");
     sql.append(period).append(" < ?");
     List<Object> args = new ArrayList<>(List.of(from, to));
     whereApiAndApplication(sql, args, filter);
     if (grouping == Grouping.API) sql.append(" AND api <> ''");
     if (grouping == Grouping.APPLICATION) sql.append(" AND application <> ''");
-    if (key != null) sql.append(" GROUP BY ").append(key).append(" ORDER BY ").append(key);
+    if (key != null && !asStored) sql.append(" GROUP BY ").append(key);
+    if (key != null) sql.append(" ORDER BY ").append(key);
     return query(
         table,
         sql.toString(),
@@ -346,18 +525,25 @@ public final class JdbcTransactionRepository implements TransactionRepository {
           while (rs.next()) {
             long requests = rs.getLong(2);
             if (requests == 0 && rs.wasNull()) continue; // NONE over no rows
+            String k = rs.getString(1);
             long[] histogram = new long[LatencyHistogram.BUCKETS];
             for (int i = 0; i < histogram.length; i++) histogram[i] = rs.getLong(8 + i);
-            result.add(
+            Totals row =
                 new Totals(
-                    rs.getString(1),
+                    k,
                     requests,
                     rs.getLong(3),
                     rs.getLong(4),
                     rs.getLong(5),
                     rs.getLong(6),
                     rs.getLong(7),
-                    histogram));
+                    histogram);
+            int last = result.size() - 1;
+            if (last >= 0 && Objects.equals(result.get(last).key(), k)) {
+              result.set(last, result.get(last).plus(row));
+            } else {
+              result.add(row);
+            }
           }
           return result;
         });
@@ -365,16 +551,26 @@ public final class JdbcTransactionRepository implements TransactionRepository {
 
   @Override
   public List<Totals> topReasons(TransactionFilter filter, int limit) {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT reason, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"
-                + " FROM transactions WHERE time >= ? AND time < ? AND reason IS NOT NULL");
-    List<Object> args = new ArrayList<>(List.of(filter.from(), filter.to()));
+    List<Totals> reasons =
+        byMinutesAndHours(filter, (hourly, from, to) -> reasons(hourly, from, to, filter));
+    reasons.sort(
+        Comparator.comparingLong(Totals::requests)
+            .reversed()
+            .thenComparing(t -> String.valueOf(t.key())));
+    return List.copyOf(reasons.subList(0, Math.min(limit, reasons.size())));
+  }
+
+  private List<Totals> reasons(boolean hourly, long from, long to, TransactionFilter filter) {
+    if (from >= to) return List.of();
+    String period = hourly ? "epoch_hour" : "epoch_minute";
+    StringBuilder sql = new StringBuilder("SELECT reason, SUM(requests), SUM(errors) FROM ");
+    sql.append(hourly ? REASONS_HOURLY : REASONS).append(" WHERE ").append(period);
+    sql.append(" >= ? AND ").append(period).append(" < ?");
+    List<Object> args = new ArrayList<>(List.of(from, to));
     whereApiAndApplication(sql, args, filter);
-    sql.append(" GROUP BY reason ORDER BY COUNT(*) DESC, reason FETCH FIRST ? ROWS ONLY");
-    args.add(limit);
+    sql.append(" GROUP BY reason");
     return query(
-        "transactions",
+        REASONS,
         sql.toString(),
         args,
         rs -> {
@@ -407,22 +603,38 @@ public final class JdbcTransactionRepository implements TransactionRepository {
   @Override
   public int purgeRollups(Instant before, int batchSize) {
     long minute = Math.floorDiv(before.getEpochSecond(), 60);
-    int minutes =
-        purge(
-            "DELETE FROM transaction_rollups WHERE (epoch_minute, api, application, status) IN"
-                + " (SELECT epoch_minute, api, application, status FROM transaction_rollups"
-                + " WHERE epoch_minute < ? FETCH FIRST ? ROWS ONLY)",
-            minute,
-            batchSize);
-    if (minutes >= batchSize) return minutes;
-    // An hour goes once all of its minutes are older than the cut.
-    return minutes
-        + purge(
-            "DELETE FROM transaction_rollups_hourly WHERE (epoch_hour, api, application, status)"
-                + " IN (SELECT epoch_hour, api, application, status FROM"
-                + " transaction_rollups_hourly WHERE epoch_hour < ? FETCH FIRST ? ROWS ONLY)",
-            Math.floorDiv(minute, 60),
-            batchSize - minutes);
+    long hour = Math.floorDiv(minute, 60); // an hour goes once all its minutes are past the cut
+    String minuteRows = "epoch_minute, api, application, status";
+    String reasonRows = "epoch_minute, api, application, reason";
+    List<String[]> tables =
+        List.of(
+            new String[] {MINUTES, minuteRows},
+            new String[] {TOTAL, "epoch_minute"},
+            new String[] {REASONS, reasonRows},
+            new String[] {HOURLY, minuteRows.replace("epoch_minute", "epoch_hour")},
+            new String[] {REASONS_HOURLY, reasonRows.replace("epoch_minute", "epoch_hour")});
+    int deleted = 0;
+    for (String[] table : tables) {
+      if (deleted >= batchSize) break;
+      String key = table[1];
+      String period = key.substring(0, key.indexOf(',') < 0 ? key.length() : key.indexOf(','));
+      deleted +=
+          purge(
+              "DELETE FROM "
+                  + table[0]
+                  + " WHERE ("
+                  + key
+                  + ") IN (SELECT "
+                  + key
+                  + " FROM "
+                  + table[0]
+                  + " WHERE "
+                  + period
+                  + " < ? FETCH FIRST ? ROWS ONLY)",
+              period.equals("epoch_hour") ? hour : minute,
+              batchSize - deleted);
+    }
+    return deleted;
   }
 
   private int purge(String sql, Object before, int batchSize) {

@@ -201,6 +201,21 @@ class RecordsE2ETest {
   }
 
   @Test
+  void transactionsWhenTokenEndpointRefusesThenReasonIsTheOAuthErrorCodeAlone() {
+    List<JsonObject> tokenCalls =
+        allRecords(100).stream().filter(r -> "/oauth2/token".equals(r.getString("path"))).toList();
+
+    assertThat(tokenCalls)
+        .filteredOn(r -> r.getInteger("status") == 401)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString("reason")).isEqualTo("invalid_client"));
+    assertThat(tokenCalls)
+        .filteredOn(r -> r.getInteger("status") == 200)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString("reason")).isNull());
+  }
+
+  @Test
   void requestIdWhenWellFormedThenKeptSentUpstreamAndBackAndRecorded() {
     assertThat(tracedCall.headers().firstValue("X-Request-Id")).hasValue("caller-id.42");
     JsonObject echoed = new JsonObject(tracedCall.body());

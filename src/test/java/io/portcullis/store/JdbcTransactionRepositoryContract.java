@@ -20,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,6 +68,9 @@ abstract class JdbcTransactionRepositoryContract {
       statement.executeUpdate("DELETE FROM transactions");
       statement.executeUpdate("DELETE FROM transaction_rollups");
       statement.executeUpdate("DELETE FROM transaction_rollups_hourly");
+      statement.executeUpdate("DELETE FROM transaction_rollups_total");
+      statement.executeUpdate("DELETE FROM transaction_reasons");
+      statement.executeUpdate("DELETE FROM transaction_reasons_hourly");
     }
   }
 
@@ -248,13 +253,14 @@ abstract class JdbcTransactionRepositoryContract {
     assertThat(repository.find(all(), null, 100).items())
         .extracting(StoredTransaction::id)
         .containsExactlyInAnyOrder("new0", "new1", "new2");
-    // The old minute goes; its hour (09:00-10:00) is not wholly past the cut, so it stays.
-    assertThat(repository.purgeRollups(T0.minusSeconds(60), 10)).isEqualTo(1);
+    // The old minute goes (its row and its all-calls row); its hour (09:00-10:00) is not wholly
+    // past the cut, so it stays.
+    assertThat(repository.purgeRollups(T0.minusSeconds(60), 10)).isEqualTo(2);
     assertThat(repository.aggregate(all(), Grouping.MINUTE))
         .singleElement()
         .satisfies(t -> assertThat(t.requests()).isEqualTo(3));
     assertThat(repository.aggregate(all(), Grouping.NONE).get(0).requests()).isEqualTo(13);
-    assertThat(repository.purgeRollups(T0.plusSeconds(60), 10)).isEqualTo(2);
+    assertThat(repository.purgeRollups(T0.plusSeconds(60), 10)).isEqualTo(3);
     assertThat(repository.purgeRollups(T0.plusSeconds(3_600), 10)).isEqualTo(1);
     assertThat(repository.aggregate(all(), Grouping.NONE)).isEmpty();
   }
@@ -314,5 +320,116 @@ abstract class JdbcTransactionRepositoryContract {
     assertThat(repository.aggregate(range, Grouping.STATUS))
         .extracting(Totals::key)
         .containsExactly("200", "201", "202");
+  }
+
+  @Test
+  void aggregateWhenMinuteSeriesWithoutFilterThenEachMinuteIsTheSumOfItsApis() {
+    List<TransactionEvent> events = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      events.add(
+          event("m" + i, T0.plusSeconds(i * 13L), i % 2 == 0 ? "a/v1" : "b/v1", 200 + i % 3, i));
+    }
+    TransactionRepository repository = repository(first);
+    repository.write(
+        "node-a", events.subList(0, 150), TransactionRecords.rollups(events.subList(0, 150)));
+    repository.write(
+        "node-b", events.subList(150, 300), TransactionRecords.rollups(events.subList(150, 300)));
+
+    Map<String, Totals> perApi = new TreeMap<>();
+    for (String api : List.of("a/v1", "b/v1")) {
+      TransactionFilter one = new TransactionFilter(all().from(), all().to(), api, null, null);
+      for (Totals t : repository.aggregate(one, Grouping.MINUTE)) {
+        perApi.merge(t.key().trim(), t, Totals::plus);
+      }
+    }
+    List<Totals> all = repository.aggregate(all(), Grouping.MINUTE);
+
+    assertThat(all).hasSize(65);
+    assertThat(all.stream().mapToLong(Totals::requests).sum()).isEqualTo(300);
+    for (Totals t : all) {
+      assertThat(t).isEqualTo(perApi.get(t.key().trim()).withKey(t.key()));
+    }
+  }
+
+  @Test
+  void topReasonsWhenRangeSpansHoursThenSameCountsAsTheRawRecords() {
+    List<TransactionEvent> events = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      TransactionEvent e =
+          event("r" + i, T0.plusSeconds(i * 61L), i % 2 == 0 ? "a/v1" : "b/v1", 401, 5);
+      events.add(
+          withReason(e, i % 5 == 0 ? "no API is published at /x" : "invalid_token: expired"));
+    }
+    TransactionRepository repository = repository(first);
+    repository.write("node-a", events, TransactionRecords.rollups(events));
+    TransactionFilter range =
+        new TransactionFilter(T0.plusSeconds(1_800), T0.plusSeconds(20_000), null, null, null);
+    TransactionFilter oneApi = new TransactionFilter(range.from(), range.to(), "a/v1", null, null);
+
+    Map<String, Long> raw = new TreeMap<>();
+    Map<String, Long> rawOneApi = new TreeMap<>();
+    for (TransactionEvent e : events) {
+      long minute = e.time().getEpochSecond() / 60;
+      if (minute < range.firstMinute() || minute >= range.endMinute()) continue;
+      raw.merge(e.reason(), 1L, Long::sum);
+      if (e.api().equals("a/v1")) rawOneApi.merge(e.reason(), 1L, Long::sum);
+    }
+
+    assertThat(counts(repository.topReasons(range, 10))).isEqualTo(raw);
+    assertThat(counts(repository.topReasons(oneApi, 10))).isEqualTo(rawOneApi);
+    assertThat(repository.topReasons(range, 1))
+        .singleElement()
+        .satisfies(t -> assertThat(t.key()).isEqualTo("invalid_token: expired"));
+  }
+
+  @Test
+  void topReasonsWhenMoreDistinctReasonsInAMinuteThanKeptThenTheRestCountedAsOther() {
+    List<TransactionEvent> events = new ArrayList<>();
+    int distinct = JdbcTransactionRepository.MAX_REASONS_PER_MINUTE + 10;
+    for (int i = 0; i < distinct; i++) {
+      for (int n = 0; n <= (i < 5 ? 3 : 0); n++) {
+        events.add(withReason(event("c" + i + "-" + n, T0, "a/v1", 404, 5), "no API at /p" + i));
+      }
+    }
+    TransactionRepository repository = repository(first);
+    repository.write("node-a", events, TransactionRecords.rollups(events));
+
+    List<Totals> reasons = repository.topReasons(all(), 100);
+
+    assertThat(reasons).hasSize(JdbcTransactionRepository.MAX_REASONS_PER_MINUTE);
+    assertThat(reasons.stream().mapToLong(Totals::requests).sum()).isEqualTo(events.size());
+    assertThat(reasons.subList(1, 6)).allSatisfy(t -> assertThat(t.requests()).isEqualTo(4));
+    assertThat(reasons)
+        .filteredOn(t -> t.key().equals(JdbcTransactionRepository.OTHER_REASON))
+        .singleElement()
+        .satisfies(t -> assertThat(t.requests()).isEqualTo(11));
+  }
+
+  private static Map<String, Long> counts(List<Totals> reasons) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Totals t : reasons) counts.put(t.key(), t.requests());
+    return counts;
+  }
+
+  private static TransactionEvent withReason(TransactionEvent e, String reason) {
+    return new TransactionEvent(
+        e.id(),
+        e.time(),
+        e.httpMethod(),
+        e.path(),
+        e.client(),
+        e.api(),
+        e.application(),
+        e.subject(),
+        e.identification(),
+        e.status(),
+        reason,
+        e.latencyNanos(),
+        e.upstreamLatencyNanos(),
+        e.bytesIn(),
+        e.bytesOut(),
+        e.aborted(),
+        e.local(),
+        e.stored());
   }
 }

@@ -7,12 +7,17 @@ import io.portcullis.monitor.TransactionRepository;
 import io.portcullis.monitor.TransactionRepository.Grouping;
 import io.portcullis.registry.IdentificationMethod;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The volume check of docs/MONITORING.md, run by hand (not part of the suite): fills a fresh
@@ -83,6 +88,9 @@ public final class RecordsVolumeRun {
           "timeseries per minute over the day",
           i -> repository.aggregate(day(day, i, null), Grouping.MINUTE));
       time(
+          "timeseries per minute over the day, one API",
+          i -> repository.aggregate(day(day, i, "petstore/v1"), Grouping.MINUTE));
+      time(
           "timeseries per hour over the day",
           i -> repository.aggregate(day(day, i, null), Grouping.HOUR));
       time("top APIs over the day", i -> repository.aggregate(day(day, i, null), Grouping.API));
@@ -90,9 +98,75 @@ public final class RecordsVolumeRun {
       time(
           "/transactions first page, one API",
           i -> repository.find(day(day, i, "petstore/v1"), null, 100));
+      time("top reasons over the day", i -> repository.topReasons(day(day, i, null), 10));
       time(
-          "top reasons over the day (raw records)",
-          i -> repository.topReasons(day(day, i, null), 10));
+          "top reasons over the day, one API",
+          i -> repository.topReasons(day(day, i, "petstore/v1"), 10));
+
+      // Why: the plans of the per-minute series and the top reasons, on the tables read before V7
+      // (every API x application x status row, the raw records) and on the ones read since.
+      long minute = day.getEpochSecond() / 60;
+      String sums =
+          "SUM(requests), SUM(errors), SUM(bytes_in), SUM(bytes_out), SUM(latency_sum_us),"
+              + " MAX(latency_max_us), "
+              + IntStream.range(0, 42)
+                  .mapToObj(i -> String.format("SUM(h%02d)", i))
+                  .collect(Collectors.joining(", "));
+      String range = " WHERE epoch_minute >= " + minute + " AND epoch_minute < " + (minute + 1440);
+      explain(
+          database,
+          "per-minute series, all API x application x status rows",
+          "SELECT epoch_minute, "
+              + sums
+              + " FROM transaction_rollups"
+              + range
+              + " GROUP BY epoch_minute ORDER BY epoch_minute");
+      explain(
+          database,
+          "per-minute series, one API",
+          "SELECT epoch_minute, "
+              + sums
+              + " FROM transaction_rollups"
+              + range
+              + " AND api = 'petstore/v1' GROUP BY epoch_minute ORDER BY epoch_minute");
+      explain(
+          database,
+          "per-minute series, all-calls rows (V7)",
+          "SELECT * FROM transaction_rollups_total" + range + " ORDER BY epoch_minute");
+      explain(
+          database,
+          "top reasons, raw records",
+          "SELECT reason, COUNT(*) FROM transactions WHERE time >= TIMESTAMP WITH TIME ZONE"
+              + " '2026-03-01 00:00:00+00' AND time < TIMESTAMP WITH TIME ZONE"
+              + " '2026-03-02 00:00:00+00' AND reason IS NOT NULL GROUP BY reason"
+              + " ORDER BY COUNT(*) DESC FETCH FIRST 10 ROWS ONLY");
+      explain(
+          database,
+          "top reasons, hourly reason rows (V7)",
+          "SELECT reason, SUM(requests) FROM transaction_reasons_hourly WHERE epoch_hour >= "
+              + minute / 60
+              + " AND epoch_hour < "
+              + (minute / 60 + 24)
+              + " GROUP BY reason");
+    }
+  }
+
+  private static void explain(Database database, String what, String sql) throws Exception {
+    String explain =
+        database.dialect() == Database.Dialect.POSTGRESQL
+            ? "EXPLAIN (ANALYZE, BUFFERS) "
+            : "EXPLAIN ANALYZE ";
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(explain + sql)) {
+      System.out.println("EXPLAIN " + what + ":");
+      while (rs.next()) {
+        // H2 lists every selected column on a line of its own: the plan is the rest.
+        rs.getString(1)
+            .lines()
+            .filter(line -> !line.matches("\\s*(SUM\\(|MAX\\(|\"PUBLIC\"\\.|\"EPOCH).*"))
+            .forEach(line -> System.out.println("    " + line));
+      }
     }
   }
 
