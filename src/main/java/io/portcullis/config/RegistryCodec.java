@@ -127,7 +127,16 @@ public final class RegistryCodec {
           "refreshToken",
           "tokenStore");
   static final List<String> EXTERNAL_SERVER_FIELDS =
-      List.of("type", "issuer", "jwksUri", "certificates", "audience", "algorithms", "clockSkew");
+      List.of(
+          "type",
+          "issuer",
+          "jwksUri",
+          "certificates",
+          "secret",
+          "secrets",
+          "audience",
+          "algorithms",
+          "clockSkew");
   static final List<String> JWT_FIELDS = List.of("algorithm", "expiresIn", "audience");
   static final List<String> ACCESS_TOKEN_FIELDS = List.of("expiresIn", "length", "type");
   static final List<String> REFRESH_TOKEN_FIELDS = List.of("enabled", "expiresIn", "length");
@@ -646,7 +655,43 @@ public final class RegistryCodec {
         r.text("jwksUri"),
         r.textOrTexts("certificates"),
         r.textOrTexts("audience"),
-        r.texts("algorithms"));
+        r.texts("algorithms"),
+        null,
+        null,
+        readSecrets(r));
+  }
+
+  /**
+   * {@code secret} (one) or {@code secrets} (a list, during a rotation), never both; a wrong value
+   * is described by its kind only, never quoted.
+   */
+  private static List<String> readSecrets(FieldReader r) {
+    if (r.has("secret") && r.has("secrets")) {
+      r.wrong("secrets", "give either secret or secrets, not both");
+      return null;
+    }
+    if (r.has("secret")) {
+      String secret = r.secret("secret");
+      return secret == null ? null : List.of(secret);
+    }
+    JsonNode list = r.get("secrets");
+    if (list == null) return null;
+    if (!list.isArray()) {
+      r.wrong("secrets", "expected a list of strings; was " + FieldReader.kind(list));
+      return null;
+    }
+    List<String> secrets = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String secret = FieldReader.text(list.get(i));
+      if (secret == null) {
+        r.wrong(
+            "secrets",
+            "expected a list of strings; item " + i + " was " + FieldReader.kind(list.get(i)));
+        return null;
+      }
+      secrets.add(secret);
+    }
+    return secrets;
   }
 
   private static AuthorizationServer.Type serverType(
