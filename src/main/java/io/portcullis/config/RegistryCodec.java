@@ -125,7 +125,8 @@ public final class RegistryCodec {
           "scopeMatching",
           "accessToken",
           "refreshToken",
-          "tokenStore");
+          "tokenStore",
+          "httpsOnly");
   static final List<String> EXTERNAL_SERVER_FIELDS =
       List.of(
           "type",
@@ -637,7 +638,9 @@ public final class RegistryCodec {
           null,
           null,
           seconds(r.whole("assertionMaxLifetime", SECONDS)),
-          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out));
+          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
+          null,
+          Boolean.TRUE.equals(r.bool("httpsOnly")));
     }
     FieldReader r =
         FieldReader.open(
@@ -658,7 +661,8 @@ public final class RegistryCodec {
         r.texts("algorithms"),
         null,
         null,
-        readSecrets(r));
+        readSecrets(r),
+        false);
   }
 
   /**
@@ -823,6 +827,7 @@ public final class RegistryCodec {
     putIfPresent(o, "assertionAudience", s.assertionAudience());
     o.put("assertionMaxLifetime", s.assertionMaxLifetime().toSeconds());
     o.put("scopeMatching", s.scopeMatching().name());
+    o.put("httpsOnly", s.httpsOnly());
     ObjectNode access = o.putObject("accessToken");
     access.put("expiresIn", s.accessToken().expiresIn());
     access.put("length", s.accessToken().length());

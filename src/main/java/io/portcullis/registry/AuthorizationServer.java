@@ -31,6 +31,8 @@ import java.util.List;
  * @param secrets shared secrets of an issuer that signs with HMAC (external; HS256, HS384, HS512),
  *     as UTF-8 text; more than one during a rotation. Never together with {@code jwksUri} or {@code
  *     certificates}. Never printed by {@link #toString()}.
+ * @param httpsOnly whether the token-issuing endpoints ({@code /oauth2/token}, {@code /oauth2/jwt}
+ *     and their aliases) refuse requests that did not arrive over TLS (internal; default false)
  */
 public record AuthorizationServer(
     String alias,
@@ -48,7 +50,8 @@ public record AuthorizationServer(
     List<String> algorithms,
     Duration assertionMaxLifetime,
     ScopeMatching scopeMatching,
-    List<String> secrets) {
+    List<String> secrets,
+    boolean httpsOnly) {
 
   public static final String LOCAL = "local";
   public static final long DEFAULT_CLOCK_SKEW = 60;
@@ -122,7 +125,8 @@ public record AuthorizationServer(
         algorithms,
         assertionMaxLifetime,
         scopeMatching,
-        null);
+        null,
+        false);
   }
 
   /** Whether this issuer signs with a shared secret (HMAC) rather than a private key. */
@@ -165,6 +169,8 @@ public record AuthorizationServer(
         + scopeMatching
         + ", secrets="
         + secrets.stream().map(secret -> "***").toList()
+        + ", httpsOnly="
+        + httpsOnly
         + "]";
   }
 

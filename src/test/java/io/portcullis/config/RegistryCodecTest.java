@@ -304,10 +304,57 @@ class RegistryCodecTest {
                 "servers.local.jwksUri",
                 "unknown field; expected one of type, issuer, clockSkew, jwt, assertionAudience,"
                     + " assertionMaxLifetime, scopeMatching, accessToken, refreshToken,"
-                    + " tokenStore"),
+                    + " tokenStore, httpsOnly"),
             new Violation(
                 "servers.local.jwt.alg",
                 "unknown field; expected one of algorithm, expiresIn, audience"));
+  }
+
+  @Test
+  void readAuthorizationServerWhenSecretOrSecretsThenReadAndNeverWritten() {
+    AuthorizationServer one =
+        codec.readAuthorizationServer(
+            "partner",
+            tree("{'type':'external','issuer':'https://p','secret':'s1','algorithms':['HS256']}"),
+            "authorizationServers.partner",
+            out);
+    AuthorizationServer two =
+        codec.readAuthorizationServer(
+            "partner",
+            tree("{'type':'external','issuer':'https://p','secrets':['s1','s2']}"),
+            "authorizationServers.partner",
+            out);
+
+    assertThat(out).isEmpty();
+    assertThat(one.secrets()).containsExactly("s1");
+    assertThat(two.secrets()).containsExactly("s1", "s2");
+    assertThat(codec.writeAuthorizationServer(two).toString()).doesNotContain("s1", "s2");
+    assertThat(two.toString()).contains("secrets=[***, ***]").doesNotContain("s1");
+  }
+
+  @Test
+  void readAuthorizationServerWhenSecretAndSecretsThenViolation() {
+    codec.readAuthorizationServer(
+        "partner",
+        tree("{'type':'external','issuer':'https://p','secret':'s1','secrets':['s2']}"),
+        "authorizationServers.partner",
+        out);
+
+    assertThat(out)
+        .containsExactly(
+            new Violation(
+                "authorizationServers.partner.secrets", "give either secret or secrets, not both"));
+  }
+
+  @Test
+  void readAuthorizationServerWhenHttpsOnlyThenItRoundTrips() {
+    AuthorizationServer s =
+        codec.readAuthorizationServer(
+            "local", tree("{'httpsOnly':true}"), "authorizationServers.local", out);
+
+    assertThat(out).isEmpty();
+    assertThat(s.httpsOnly()).isTrue();
+    assertThat(codec.writeAuthorizationServer(s).get("httpsOnly").asBoolean()).isTrue();
   }
 
   @Test

@@ -166,7 +166,8 @@ class RegistryValidatorTest {
         algorithms,
         null,
         null,
-        secrets);
+        secrets,
+        false);
   }
 
   @Test
