@@ -24,6 +24,7 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.Timeouts;
+import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -81,8 +82,11 @@ public final class RegistryCodec {
           "active",
           "timeouts",
           "identifyAndAuthorize",
-          "monitoring");
+          "monitoring",
+          "upstreamTls");
   static final List<String> API_MONITORING_FIELDS = List.of("records");
+  static final List<String> UPSTREAM_TLS_FIELDS =
+      List.of("ca", "certificate", "key", "verifyHostname");
   static final List<String> TIMEOUT_FIELDS = List.of("connect", "response", "idle");
   static final List<String> POLICY_FIELDS =
       List.of(
@@ -287,6 +291,7 @@ public final class RegistryCodec {
     Boolean active = r.bool("active");
     Timeouts timeouts = readTimeouts(r.get("timeouts"), r.at("timeouts"), out);
     ApiMonitoring monitoring = readApiMonitoring(r.get("monitoring"), r.at("monitoring"), out);
+    UpstreamTls upstreamTls = readUpstreamTls(r.get("upstreamTls"), r.at("upstreamTls"), out);
     IdentifyAndAuthorize policy = IdentifyAndAuthorize.OPEN;
     if (node.has("identifyAndAuthorize")) {
       // A policy that is written down but empty (a key with nothing after it) fails closed.
@@ -304,7 +309,21 @@ public final class RegistryCodec {
         active == null || active,
         timeouts,
         policy,
-        monitoring);
+        monitoring,
+        upstreamTls);
+  }
+
+  private static UpstreamTls readUpstreamTls(JsonNode node, String path, List<Violation> out) {
+    if (node == null) return null;
+    FieldReader r =
+        FieldReader.open(node, path, out, UPSTREAM_TLS_FIELDS, "the API's upstream TLS settings");
+    if (r == null) return null;
+    Boolean verifyHostname = r.bool("verifyHostname");
+    return new UpstreamTls(
+        r.text("ca"),
+        r.text("certificate"),
+        r.text("key"),
+        verifyHostname == null || verifyHostname);
   }
 
   private static ApiMonitoring readApiMonitoring(JsonNode node, String path, List<Violation> out) {
@@ -400,6 +419,14 @@ public final class RegistryCodec {
       api.upstreams().forEach(u -> list.add(u.toString()));
     }
     o.put("active", api.active());
+    UpstreamTls tls = api.upstreamTls();
+    if (tls != null) {
+      ObjectNode upstreamTls = o.putObject("upstreamTls");
+      putIfPresent(upstreamTls, "ca", tls.ca());
+      putIfPresent(upstreamTls, "certificate", tls.certificate());
+      putIfPresent(upstreamTls, "key", tls.key());
+      upstreamTls.put("verifyHostname", tls.verifyHostname());
+    }
     ObjectNode timeouts = o.putObject("timeouts");
     timeouts.put("connect", api.timeouts().connect());
     timeouts.put("response", api.timeouts().response());

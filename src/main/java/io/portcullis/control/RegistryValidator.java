@@ -8,6 +8,7 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,6 +64,20 @@ public final class RegistryValidator {
   /** The API's own rules; {@link #checkOutbound} judges where its upstreams point. */
   public static List<Violation> checkApi(Api api) {
     List<Violation> v = new ArrayList<>();
+    UpstreamTls tls = api.upstreamTls();
+    if (tls != null && (tls.certificate() == null) != (tls.key() == null)) {
+      v.add(
+          new Violation(
+              tls.key() == null ? "upstreamTls.key" : "upstreamTls.certificate",
+              "give the client certificate and its key together, or neither"));
+    }
+    if (tls != null && !tls.verifyHostname() && tls.ca() == null) {
+      v.add(
+          new Violation(
+              "upstreamTls.verifyHostname",
+              "false only with a ca: hostname verification may be switched off for an upstream"
+                  + " whose private CA is given, never for certificates of the public CAs"));
+    }
     name(v, "name", api.name());
     name(v, "version", api.version());
     if (api.basePath() == null || !BASE_PATH.matcher(api.basePath()).matches()) {
@@ -592,6 +607,18 @@ public final class RegistryValidator {
         URI u = api.upstreams().get(i);
         if (u != null && u.getHost() != null) {
           outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
+        }
+      }
+      UpstreamTls tls = api.upstreamTls();
+      if (tls != null) {
+        String[][] files = {
+          {"ca", tls.ca()}, {"certificate", tls.certificate()}, {"key", tls.key()}
+        };
+        for (String[] file : files) {
+          if (file[1] == null) continue;
+          outbound
+              .checkFile(file[1])
+              .ifPresent(why -> v.add(new Violation("upstreamTls." + file[0], why)));
         }
       }
     } else if (entity instanceof AuthorizationServer s) {

@@ -97,7 +97,7 @@ class RegistryCodecTest {
             new Violation(
                 "extra",
                 "unknown field; expected one of name, version, type, basePath, upstream, active,"
-                    + " timeouts, identifyAndAuthorize, monitoring"),
+                    + " timeouts, identifyAndAuthorize, monitoring, upstreamTls"),
             new Violation(
                 "upstream[1]",
                 "expected an absolute http or https URL; was \"http://bad host\" (Illegal character"
@@ -117,7 +117,7 @@ class RegistryCodecTest {
             new Violation(
                 "apis[3]",
                 "expected an API as an object with the fields name, version, type, basePath,"
-                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring; was a list"));
+                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls; was a list"));
   }
 
   @Test
@@ -344,6 +344,24 @@ class RegistryCodecTest {
         .containsExactly(
             new Violation(
                 "authorizationServers.partner.secrets", "give either secret or secrets, not both"));
+  }
+
+  @Test
+  void readApiWhenUpstreamTlsGivenThenItRoundTripsWithHostnameVerifiedByDefault() {
+    io.portcullis.registry.Api api =
+        codec.readApi(
+            tree(
+                "{'name':'p','version':'v1','basePath':'/p','upstream':'https://p.internal',"
+                    + "'upstreamTls':{'ca':'/etc/ca.pem','certificate':'/etc/c.crt','key':'/etc/c.key'}}"),
+            "apis[0]",
+            out);
+
+    assertThat(out).isEmpty();
+    assertThat(api.upstreamTls())
+        .isEqualTo(
+            new io.portcullis.registry.UpstreamTls(
+                "/etc/ca.pem", "/etc/c.crt", "/etc/c.key", true));
+    assertThat(codec.writeApi(api).get("upstreamTls").get("verifyHostname").asBoolean()).isTrue();
   }
 
   @Test

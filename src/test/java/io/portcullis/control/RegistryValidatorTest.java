@@ -148,6 +148,26 @@ class RegistryValidatorTest {
         .containsExactly("algorithms[0]", "algorithms[1]");
   }
 
+  @Test
+  void checkApiWhenUpstreamTlsHalfAClientCertificateOrUnverifiedWithoutCaThenViolations() {
+    io.portcullis.registry.Api api =
+        new io.portcullis.registry.Api(
+            "petstore",
+            "v1",
+            null,
+            "/petstore/v1",
+            List.of(java.net.URI.create("https://petstore.internal")),
+            true,
+            null,
+            null,
+            null,
+            new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false));
+
+    assertThat(RegistryValidator.checkApi(api))
+        .extracting(Violation::path)
+        .containsExactly("upstreamTls.key", "upstreamTls.verifyHostname");
+  }
+
   private static AuthorizationServer hmacIssuer(
       String jwksUri, List<String> algorithms, List<String> secrets) {
     return new AuthorizationServer(

@@ -17,9 +17,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates made by the tests with the JDK's {@code keytool} (the JDK has no API to build one):
- * self-signed EC P-256 certificates for {@code 127.0.0.1} and {@code localhost}, as a PKCS#12 file
- * and as PEM certificate and PKCS#8 key files. A self-signed certificate is its own trust anchor,
- * so the same certificate serves as a client's trust store or a server's {@code clientCa}.
+ * self-signed EC P-256 certificates (for {@code 127.0.0.1} and {@code localhost} unless told
+ * otherwise), as a PKCS#12 file and as PEM certificate and PKCS#8 key files. A self-signed
+ * certificate is its own trust anchor, so the same certificate serves as a client's trust store or
+ * a server's {@code clientCa}.
  */
 public final class TestCertificates {
   public static final String PASSWORD = "test-password";
@@ -48,6 +49,15 @@ public final class TestCertificates {
 
   /** A new key pair and self-signed certificate named {@code CN=<name>}, in {@code directory}. */
   public static Issued selfSigned(Path directory, String name) throws Exception {
+    return selfSigned(directory, name, "ip:127.0.0.1,dns:localhost");
+  }
+
+  /**
+   * As {@link #selfSigned(Path, String)}, for these subject alternative names ({@code keytool}'s
+   * syntax: {@code dns:name,ip:address}).
+   */
+  public static Issued selfSigned(Path directory, String name, String alternativeNames)
+      throws Exception {
     Path pkcs12 = directory.resolve(name + ".p12");
     Files.deleteIfExists(pkcs12);
     run(
@@ -65,7 +75,7 @@ public final class TestCertificates {
             "-dname",
             "CN=" + name,
             "-ext",
-            "SAN=ip:127.0.0.1,dns:localhost",
+            "SAN=" + alternativeNames,
             "-validity",
             "2",
             "-storetype",
