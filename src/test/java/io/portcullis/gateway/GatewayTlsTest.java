@@ -189,6 +189,29 @@ class GatewayTlsTest {
   }
 
   @Test
+  void certificateWhenReplacedByFilesThatCannotBeLoadedThenPreviousOneKeptUntilGoodFiles()
+      throws Exception {
+    Issued live = TestCertificates.selfSigned(dir, "half-written");
+    ServerTls tls = pem(live);
+    start(tls);
+    watch =
+        TlsListener.watch(
+            gateway.vertx, "gateway", tls, gateway.server::updateTls, Duration.ofMillis(50));
+
+    java.nio.file.Files.writeString(live.keyPem(), "-----BEGIN PRIVATE KEY-----\nnot a key\n");
+
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get(live.trustingThis(), HttpClient.Version.HTTP_2).statusCode() == 404);
+    TestCertificates.replace(live, renewed);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> get(renewed.trustingThis(), HttpClient.Version.HTTP_2).statusCode() == 404);
+  }
+
+  @Test
   void clientCertificateWhenRequiredThenOnlyTrustedCertificateServed() throws Exception {
     start(
         new ServerTls(
