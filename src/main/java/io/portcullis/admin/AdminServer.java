@@ -6,12 +6,14 @@ import io.portcullis.config.ConfigWriter;
 import io.portcullis.config.RegistryCodec;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.http.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -144,7 +146,9 @@ public final class AdminServer {
     workers = vertx.createSharedWorkerExecutor("portcullis-admin", WORKERS);
     server =
         vertx.createHttpServer(
-            new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
+            TlsListener.apply(
+                new HttpServerOptions().setHost(settings.host()).setPort(settings.port()),
+                settings.tls()));
     return server
         .requestHandler(router(workers))
         .listen()
@@ -167,6 +171,11 @@ public final class AdminServer {
     if (server == null || server.actualPort() <= 0)
       throw new IllegalStateException("the admin server is not listening");
     return server.actualPort();
+  }
+
+  /** Serves new connections with these TLS options, read again from their files. */
+  public synchronized Future<Boolean> updateTls(ServerSSLOptions options) {
+    return server.updateSSLOptions(options, true);
   }
 
   /** Stops listening and releases the worker pool; calls in progress are cut. Idempotent. */

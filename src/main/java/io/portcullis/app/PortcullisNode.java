@@ -35,6 +35,7 @@ import io.portcullis.gateway.identify.Identifiers;
 import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
+import io.portcullis.http.TlsListener;
 import io.portcullis.manager.ManagerPages;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.monitor.TransactionRecorder;
@@ -43,6 +44,7 @@ import io.portcullis.monitor.TransactionRecords;
 import io.portcullis.oauth.AuthorizationServerEndpoints;
 import io.portcullis.oauth.TokenServices;
 import io.portcullis.registry.AuthorizationServer;
+import io.portcullis.registry.ServerTls;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
@@ -73,7 +75,9 @@ import io.portcullis.token.verify.JwtVerifier;
 import io.portcullis.token.verify.LocalKeys;
 import io.portcullis.token.verify.TokenVerifier;
 import io.portcullis.token.verify.VerifierSettings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -89,6 +93,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -322,6 +327,7 @@ public final class PortcullisNode implements AutoCloseable {
                     new GatewayHealth(snapshots, database.circuit()::isAvailable)),
             clock);
     gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
+    watchTls("gateway", config.gateway().tls(), gateway::updateTls);
 
     AdminMetrics metrics =
         new AdminMetrics(
@@ -330,7 +336,11 @@ public final class PortcullisNode implements AutoCloseable {
     admin =
         new AdminServer(
             vertx,
-            new AdminSettings(config.admin().listen().host(), config.admin().listen().port()),
+            new AdminSettings(
+                config.admin().listen().host(),
+                config.admin().listen().port(),
+                AdminSettings.DEFAULT_MAX_BODY_BYTES,
+                config.admin().tls()),
             control,
             authenticator,
             new RegistryCodec(),
@@ -353,6 +363,7 @@ public final class PortcullisNode implements AutoCloseable {
                     ManagerPages.describeStore(url))));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
+    watchTls("admin", config.admin().tls(), admin::updateTls);
 
     // Retire keys whose tokens have all expired; re-read keys and revoked JWTs as a safety net for
     // notices that were lost (other nodes announce their key changes at once).
@@ -491,6 +502,14 @@ public final class PortcullisNode implements AutoCloseable {
         content.users(), servers, content.scopes(), content.apis(), content.applications());
   }
 
+  /** Re-reads the listener's certificate files when they change (nothing without TLS). */
+  private void watchTls(
+      String listener, ServerTls tls, Function<ServerSSLOptions, Future<?>> update) {
+    TlsListener watch =
+        TlsListener.watch(vertx, listener, tls, update, TlsListener.DEFAULT_INTERVAL);
+    if (watch != null) closeables.add(watch);
+  }
+
   private static GatewaySettings gatewaySettings(PortcullisConfig config) {
     var g = config.gateway();
     return new GatewaySettings(
@@ -511,7 +530,8 @@ public final class PortcullisNode implements AutoCloseable {
             g.timeouts().body(),
             g.timeouts().minBodyRate()),
         g.bodyBuffer(),
-        GatewaySettings.DEFAULT_UPSTREAM_WAIT_QUEUE);
+        GatewaySettings.DEFAULT_UPSTREAM_WAIT_QUEUE,
+        g.tls());
   }
 
   private static void createDataDir(Path dataDir) {

@@ -15,6 +15,7 @@ import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.ServerTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -68,12 +69,13 @@ public final class ConfigLoader {
           "bodyBuffer",
           "authThrottle",
           "healthPath",
-          "outbound");
+          "outbound",
+          "tls");
   static final List<String> GATEWAY_TIMEOUT_FIELDS =
       List.of("requestHead", "idle", "body", "minBodyRate");
   static final List<String> AUTH_THROTTLE_FIELDS =
       List.of("failuresPerName", "failuresPerAddress", "window", "maxTracked");
-  static final List<String> ADMIN_FIELDS = List.of("listen");
+  static final List<String> ADMIN_FIELDS = List.of("listen", "tls");
   static final List<String> STORE_FIELDS = List.of("url", "username", "password");
   static final List<String> DEMO_FIELDS = List.of("echoUpstream");
 
@@ -311,7 +313,9 @@ public final class ConfigLoader {
                 s.audience(),
                 s.algorithms(),
                 s.assertionMaxLifetime(),
-                s.scopeMatching());
+                s.scopeMatching(),
+                s.secrets(),
+                s.httpsOnly());
       }
       result.add(new Entry<>(s, e.path()));
     }
@@ -330,6 +334,11 @@ public final class ConfigLoader {
     if (r == null) return GatewayConfig.DEFAULT;
     HostPort listen = listen(r, "listen", GatewayConfig.DEFAULT_LISTEN);
     URI publicUrl = publicUrl(r);
+    ServerTls tls = ServerTlsReader.read(r.get("tls"), r.at("tls"), out);
+    if (publicUrl == null && tls != null) {
+      publicUrl =
+          URI.create("https" + GatewayConfig.defaultPublicUrl(listen).toString().substring(4));
+    }
     return new GatewayConfig(
         listen,
         publicUrl == null ? GatewayConfig.defaultPublicUrl(listen) : publicUrl,
@@ -376,7 +385,8 @@ public final class ConfigLoader {
                 GatewayConfig.DEFAULT_BODY_BUFFER,
                 "bytes (0: take the upstream connection at once)"),
         readAuthThrottle(r.get("authThrottle"), out),
-        healthPath(r));
+        healthPath(r),
+        tls);
   }
 
   private static FailureThrottle.Settings readAuthThrottle(JsonNode node, List<Violation> out) {
@@ -505,7 +515,9 @@ public final class ConfigLoader {
     if (node == null) return AdminConfig.DEFAULT;
     FieldReader r = FieldReader.open(node, "admin", out, ADMIN_FIELDS, "the admin section");
     if (r == null) return AdminConfig.DEFAULT;
-    return new AdminConfig(listen(r, "listen", AdminConfig.DEFAULT_LISTEN));
+    return new AdminConfig(
+        listen(r, "listen", AdminConfig.DEFAULT_LISTEN),
+        ServerTlsReader.read(r.get("tls"), r.at("tls"), out));
   }
 
   private static StoreConfig readStore(JsonNode node, List<Violation> out) {

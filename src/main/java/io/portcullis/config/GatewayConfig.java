@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.credential.FailureThrottle;
+import io.portcullis.registry.ServerTls;
 import java.net.URI;
 import java.time.Duration;
 
@@ -25,6 +26,7 @@ import java.time.Duration;
  * @param healthPath the path on the gateway port that answers readiness, for load balancers that
  *     cannot reach the admin port; default {@value #DEFAULT_HEALTH_PATH}, which no API can be
  *     expected to use
+ * @param tls HTTPS on the gateway port ({@code gateway.tls}); null for plain HTTP
  */
 public record GatewayConfig(
     HostPort listen,
@@ -37,7 +39,8 @@ public record GatewayConfig(
     GatewayTimeouts timeouts,
     int bodyBuffer,
     FailureThrottle.Settings authThrottle,
-    String healthPath) {
+    String healthPath,
+    ServerTls tls) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
   public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
@@ -65,6 +68,34 @@ public record GatewayConfig(
     timeouts = timeouts == null ? GatewayTimeouts.DEFAULT : timeouts;
     authThrottle = authThrottle == null ? FailureThrottle.Settings.DEFAULTS : authThrottle;
     healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
+  }
+
+  /** A gateway section serving plain HTTP. */
+  public GatewayConfig(
+      HostPort listen,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      long verifiedTokenCache,
+      GatewayTimeouts timeouts,
+      int bodyBuffer,
+      FailureThrottle.Settings authThrottle,
+      String healthPath) {
+    this(
+        listen,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        verifiedTokenCache,
+        timeouts,
+        bodyBuffer,
+        authThrottle,
+        healthPath,
+        null);
   }
 
   /**

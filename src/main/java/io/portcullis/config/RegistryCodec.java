@@ -24,6 +24,7 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Scope;
 import io.portcullis.registry.Timeouts;
+import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -81,8 +82,11 @@ public final class RegistryCodec {
           "active",
           "timeouts",
           "identifyAndAuthorize",
-          "monitoring");
+          "monitoring",
+          "upstreamTls");
   static final List<String> API_MONITORING_FIELDS = List.of("records");
+  static final List<String> UPSTREAM_TLS_FIELDS =
+      List.of("ca", "certificate", "key", "verifyHostname");
   static final List<String> TIMEOUT_FIELDS = List.of("connect", "response", "idle");
   static final List<String> POLICY_FIELDS =
       List.of(
@@ -125,9 +129,19 @@ public final class RegistryCodec {
           "scopeMatching",
           "accessToken",
           "refreshToken",
-          "tokenStore");
+          "tokenStore",
+          "httpsOnly");
   static final List<String> EXTERNAL_SERVER_FIELDS =
-      List.of("type", "issuer", "jwksUri", "certificates", "audience", "algorithms", "clockSkew");
+      List.of(
+          "type",
+          "issuer",
+          "jwksUri",
+          "certificates",
+          "secret",
+          "secrets",
+          "audience",
+          "algorithms",
+          "clockSkew");
   static final List<String> JWT_FIELDS = List.of("algorithm", "expiresIn", "audience");
   static final List<String> ACCESS_TOKEN_FIELDS = List.of("expiresIn", "length", "type");
   static final List<String> REFRESH_TOKEN_FIELDS = List.of("enabled", "expiresIn", "length");
@@ -277,6 +291,7 @@ public final class RegistryCodec {
     Boolean active = r.bool("active");
     Timeouts timeouts = readTimeouts(r.get("timeouts"), r.at("timeouts"), out);
     ApiMonitoring monitoring = readApiMonitoring(r.get("monitoring"), r.at("monitoring"), out);
+    UpstreamTls upstreamTls = readUpstreamTls(r.get("upstreamTls"), r.at("upstreamTls"), out);
     IdentifyAndAuthorize policy = IdentifyAndAuthorize.OPEN;
     if (node.has("identifyAndAuthorize")) {
       // A policy that is written down but empty (a key with nothing after it) fails closed.
@@ -294,7 +309,21 @@ public final class RegistryCodec {
         active == null || active,
         timeouts,
         policy,
-        monitoring);
+        monitoring,
+        upstreamTls);
+  }
+
+  private static UpstreamTls readUpstreamTls(JsonNode node, String path, List<Violation> out) {
+    if (node == null) return null;
+    FieldReader r =
+        FieldReader.open(node, path, out, UPSTREAM_TLS_FIELDS, "the API's upstream TLS settings");
+    if (r == null) return null;
+    Boolean verifyHostname = r.bool("verifyHostname");
+    return new UpstreamTls(
+        r.text("ca"),
+        r.text("certificate"),
+        r.text("key"),
+        verifyHostname == null || verifyHostname);
   }
 
   private static ApiMonitoring readApiMonitoring(JsonNode node, String path, List<Violation> out) {
@@ -390,6 +419,14 @@ public final class RegistryCodec {
       api.upstreams().forEach(u -> list.add(u.toString()));
     }
     o.put("active", api.active());
+    UpstreamTls tls = api.upstreamTls();
+    if (tls != null) {
+      ObjectNode upstreamTls = o.putObject("upstreamTls");
+      putIfPresent(upstreamTls, "ca", tls.ca());
+      putIfPresent(upstreamTls, "certificate", tls.certificate());
+      putIfPresent(upstreamTls, "key", tls.key());
+      upstreamTls.put("verifyHostname", tls.verifyHostname());
+    }
     ObjectNode timeouts = o.putObject("timeouts");
     timeouts.put("connect", api.timeouts().connect());
     timeouts.put("response", api.timeouts().response());
@@ -628,7 +665,9 @@ public final class RegistryCodec {
           null,
           null,
           seconds(r.whole("assertionMaxLifetime", SECONDS)),
-          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out));
+          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
+          null,
+          Boolean.TRUE.equals(r.bool("httpsOnly")));
     }
     FieldReader r =
         FieldReader.open(
@@ -646,7 +685,44 @@ public final class RegistryCodec {
         r.text("jwksUri"),
         r.textOrTexts("certificates"),
         r.textOrTexts("audience"),
-        r.texts("algorithms"));
+        r.texts("algorithms"),
+        null,
+        null,
+        readSecrets(r),
+        false);
+  }
+
+  /**
+   * {@code secret} (one) or {@code secrets} (a list, during a rotation), never both; a wrong value
+   * is described by its kind only, never quoted.
+   */
+  private static List<String> readSecrets(FieldReader r) {
+    if (r.has("secret") && r.has("secrets")) {
+      r.wrong("secrets", "give either secret or secrets, not both");
+      return null;
+    }
+    if (r.has("secret")) {
+      String secret = r.secret("secret");
+      return secret == null ? null : List.of(secret);
+    }
+    JsonNode list = r.get("secrets");
+    if (list == null) return null;
+    if (!list.isArray()) {
+      r.wrong("secrets", "expected a list of strings; was " + FieldReader.kind(list));
+      return null;
+    }
+    List<String> secrets = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String secret = FieldReader.text(list.get(i));
+      if (secret == null) {
+        r.wrong(
+            "secrets",
+            "expected a list of strings; item " + i + " was " + FieldReader.kind(list.get(i)));
+        return null;
+      }
+      secrets.add(secret);
+    }
+    return secrets;
   }
 
   private static AuthorizationServer.Type serverType(
@@ -778,6 +854,7 @@ public final class RegistryCodec {
     putIfPresent(o, "assertionAudience", s.assertionAudience());
     o.put("assertionMaxLifetime", s.assertionMaxLifetime().toSeconds());
     o.put("scopeMatching", s.scopeMatching().name());
+    o.put("httpsOnly", s.httpsOnly());
     ObjectNode access = o.putObject("accessToken");
     access.put("expiresIn", s.accessToken().expiresIn());
     access.put("length", s.accessToken().length());

@@ -8,7 +8,9 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,6 +35,11 @@ public final class RegistryValidator {
   public static final Set<String> VERIFYING_ALGORITHMS =
       Set.of(
           "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+
+  /** The HMAC algorithms an external issuer with secrets may use, and their minimum key bytes. */
+  public static final Map<String, Integer> HMAC_ALGORITHMS =
+      Map.of("HS256", 32, "HS384", 48, "HS512", 64);
+
   public static final Set<String> TOKEN_STORE_TYPES = Set.of("cache", "database");
 
   /**
@@ -57,6 +64,20 @@ public final class RegistryValidator {
   /** The API's own rules; {@link #checkOutbound} judges where its upstreams point. */
   public static List<Violation> checkApi(Api api) {
     List<Violation> v = new ArrayList<>();
+    UpstreamTls tls = api.upstreamTls();
+    if (tls != null && (tls.certificate() == null) != (tls.key() == null)) {
+      v.add(
+          new Violation(
+              tls.key() == null ? "upstreamTls.key" : "upstreamTls.certificate",
+              "give the client certificate and its key together, or neither"));
+    }
+    if (tls != null && !tls.verifyHostname() && tls.ca() == null) {
+      v.add(
+          new Violation(
+              "upstreamTls.verifyHostname",
+              "false only with a ca: hostname verification may be switched off for an upstream"
+                  + " whose private CA is given, never for certificates of the public CAs"));
+    }
     name(v, "name", api.name());
     name(v, "version", api.version());
     if (api.basePath() == null || !BASE_PATH.matcher(api.basePath()).matches()) {
@@ -230,6 +251,17 @@ public final class RegistryValidator {
             new Violation("issuer", "is required: the exact iss of the tokens this server issues"));
       boolean hasUri = s.jwksUri() != null && !s.jwksUri().isBlank();
       boolean hasCerts = !s.certificates().isEmpty();
+      if (s.hasSecrets()) {
+        if (hasUri || hasCerts)
+          v.add(
+              new Violation(
+                  hasUri ? "jwksUri" : "certificates",
+                  "an issuer has either secrets (HMAC) or public keys (jwksUri, certificates),"
+                      + " never both, so that no algorithm can cross from one key kind to the"
+                      + " other"));
+        checkSecrets(v, s);
+        return v;
+      }
       if (hasUri == hasCerts)
         v.add(new Violation("jwksUri", "give exactly one of jwksUri or certificates"));
       if (hasUri) absoluteUrl(v, "jwksUri", s.jwksUri(), true);
@@ -248,6 +280,48 @@ public final class RegistryValidator {
       }
     }
     return v;
+  }
+
+  /**
+   * An HMAC issuer: its algorithms are HMAC ones only, and every secret is at least as long as the
+   * longest hash among them (RFC 7518 §3.2). A secret is described by its length, never shown.
+   */
+  private static void checkSecrets(List<Violation> v, AuthorizationServer s) {
+    if (s.algorithms().isEmpty())
+      v.add(new Violation("algorithms", "list the allowed algorithms, e.g. [HS256]"));
+    int needed = 0;
+    String longest = null;
+    for (int i = 0; i < s.algorithms().size(); i++) {
+      String algorithm = s.algorithms().get(i);
+      Integer bytes = HMAC_ALGORITHMS.get(algorithm);
+      if (bytes == null) {
+        v.add(
+            new Violation(
+                "algorithms[" + i + "]",
+                "expected an HMAC algorithm, one of "
+                    + sorted(HMAC_ALGORITHMS.keySet())
+                    + ", since the issuer has secrets; was "
+                    + quote(algorithm)));
+      } else if (bytes > needed) {
+        needed = bytes;
+        longest = algorithm;
+      }
+    }
+    for (int i = 0; i < s.secrets().size(); i++) {
+      int length = s.secrets().get(i).getBytes(StandardCharsets.UTF_8).length;
+      if (longest != null && length < needed) {
+        v.add(
+            new Violation(
+                "secrets[" + i + "]",
+                "the secret is "
+                    + length
+                    + " bytes; "
+                    + longest
+                    + " needs at least "
+                    + needed
+                    + " bytes (as long as its hash)"));
+      }
+    }
   }
 
   /** The application's own rules and its key sources against what the gateway may reach. */
@@ -533,6 +607,18 @@ public final class RegistryValidator {
         URI u = api.upstreams().get(i);
         if (u != null && u.getHost() != null) {
           outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
+        }
+      }
+      UpstreamTls tls = api.upstreamTls();
+      if (tls != null) {
+        String[][] files = {
+          {"ca", tls.ca()}, {"certificate", tls.certificate()}, {"key", tls.key()}
+        };
+        for (String[] file : files) {
+          if (file[1] == null) continue;
+          outbound
+              .checkFile(file[1])
+              .ifPresent(why -> v.add(new Violation("upstreamTls." + file[0], why)));
         }
       }
     } else if (entity instanceof AuthorizationServer s) {

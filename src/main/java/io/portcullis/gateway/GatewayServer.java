@@ -8,6 +8,7 @@ import io.portcullis.registry.Snapshot;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ServerSSLOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,19 @@ public final class GatewayServer {
             },
             new DeploymentOptions().setInstances(instances))
         .onSuccess(deployments::add);
+  }
+
+  /**
+   * Serves new connections with these TLS options, read again from their files, on every event
+   * loop's server; open connections keep theirs.
+   *
+   * @return a future completed when every server has its new TLS context; failed when the files
+   *     cannot be loaded (then the previous context stays)
+   */
+  public Future<Void> updateTls(ServerSSLOptions options) {
+    List<Future<Boolean>> updates = new ArrayList<>();
+    for (GatewayVerticle verticle : verticles) updates.add(verticle.updateTls(options));
+    return Future.all(updates).mapEmpty();
   }
 
   /** The bound port; -1 before {@link #start()} completed. */

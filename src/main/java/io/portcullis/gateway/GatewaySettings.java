@@ -1,5 +1,6 @@
 package io.portcullis.gateway;
 
+import io.portcullis.registry.ServerTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,6 +51,7 @@ import java.util.Objects;
  * @param bodyBuffer how many request-body bytes are read before an upstream connection is taken
  * @param upstreamWaitQueue how many calls may wait for a pooled upstream connection, per upstream
  *     host and event loop
+ * @param tls HTTPS on the port; null for plain HTTP
  */
 public record GatewaySettings(
     String host,
@@ -65,7 +67,8 @@ public record GatewaySettings(
     int instances,
     ClientTimeouts clientTimeouts,
     int bodyBuffer,
-    int upstreamWaitQueue) {
+    int upstreamWaitQueue,
+    ServerTls tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -102,6 +105,40 @@ public record GatewaySettings(
       throw new IllegalArgumentException(
           "upstreamKeepAliveTimeout must be at least 1 s, was " + upstreamKeepAliveTimeout);
     }
+  }
+
+  /** Plain HTTP on the port. */
+  public GatewaySettings(
+      String host,
+      int port,
+      URI publicUrl,
+      int maxHeaderSize,
+      int maxUriLength,
+      long maxBodySize,
+      Duration drainTimeout,
+      int upstreamPoolSize,
+      Duration upstreamKeepAliveTimeout,
+      boolean trustForwardedHeaders,
+      int instances,
+      ClientTimeouts clientTimeouts,
+      int bodyBuffer,
+      int upstreamWaitQueue) {
+    this(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue,
+        null);
   }
 
   /**
@@ -171,7 +208,8 @@ public record GatewaySettings(
         instances,
         clientTimeouts,
         bodyBuffer,
-        upstreamWaitQueue);
+        upstreamWaitQueue,
+        tls);
   }
 
   /** These settings with other request limits. */
@@ -190,7 +228,8 @@ public record GatewaySettings(
         instances,
         clientTimeouts,
         bodyBuffer,
-        upstreamWaitQueue);
+        upstreamWaitQueue,
+        tls);
   }
 
   /** These settings with another number of server verticles. */
@@ -209,7 +248,8 @@ public record GatewaySettings(
         newInstances,
         clientTimeouts,
         bodyBuffer,
-        upstreamWaitQueue);
+        upstreamWaitQueue,
+        tls);
   }
 
   /** These settings with forwarding headers trusted or not. */
@@ -228,7 +268,8 @@ public record GatewaySettings(
         instances,
         clientTimeouts,
         bodyBuffer,
-        upstreamWaitQueue);
+        upstreamWaitQueue,
+        tls);
   }
 
   /** These settings with other client timeouts and body buffer. */
@@ -247,7 +288,28 @@ public record GatewaySettings(
         instances,
         newTimeouts,
         newBodyBuffer,
-        upstreamWaitQueue);
+        upstreamWaitQueue,
+        tls);
+  }
+
+  /** These settings serving HTTPS as {@code newTls} says (null: plain HTTP). */
+  public GatewaySettings withTls(ServerTls newTls) {
+    return new GatewaySettings(
+        host,
+        port,
+        publicUrl,
+        maxHeaderSize,
+        maxUriLength,
+        maxBodySize,
+        drainTimeout,
+        upstreamPoolSize,
+        upstreamKeepAliveTimeout,
+        trustForwardedHeaders,
+        instances,
+        clientTimeouts,
+        bodyBuffer,
+        upstreamWaitQueue,
+        newTls);
   }
 
   /** These settings with another upstream pool: connections and waiting calls. */
@@ -266,7 +328,8 @@ public record GatewaySettings(
         instances,
         clientTimeouts,
         bodyBuffer,
-        newWaitQueue);
+        newWaitQueue,
+        tls);
   }
 
   private static void requirePositive(String name, long value) {

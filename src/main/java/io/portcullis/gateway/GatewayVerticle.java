@@ -4,6 +4,7 @@ import io.portcullis.gateway.authorize.Authorizer;
 import io.portcullis.gateway.identify.IdentificationPolicy;
 import io.portcullis.gateway.proxy.RequestTransformer;
 import io.portcullis.gateway.proxy.UpstreamProxy;
+import io.portcullis.http.TlsListener;
 import io.portcullis.monitor.TransactionRecorder;
 import io.portcullis.registry.Snapshot;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +117,11 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   static HttpServerOptions serverOptions(GatewaySettings settings) {
-    return ConnectionTimeouts.apply(new HttpServerOptions(), settings.clientTimeouts())
+    HttpServerOptions options =
+        TlsListener.apply(
+            ConnectionTimeouts.apply(new HttpServerOptions(), settings.clientTimeouts()),
+            settings.tls());
+    return options
         .setHost(settings.host())
         .setHttp2ClearTextEnabled(true)
         .setMaxHeaderSize(settings.maxHeaderSize())
@@ -129,6 +135,13 @@ final class GatewayVerticle extends VerticleBase {
         // Responses are written only on the connection's event loop (every future of the pipeline
         // completes there), so Vert.x may write them without its cross-thread message queue.
         .setStrictThreadMode(true);
+  }
+
+  /**
+   * Serves new connections with these TLS options (certificates read again); open ones keep theirs.
+   */
+  Future<Boolean> updateTls(ServerSSLOptions options) {
+    return server.updateSSLOptions(options, true);
   }
 
   /** The port the server is bound to. */

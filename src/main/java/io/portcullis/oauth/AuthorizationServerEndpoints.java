@@ -2,6 +2,7 @@ package io.portcullis.oauth;
 
 import io.portcullis.credential.Authenticator;
 import io.portcullis.http.HttpError;
+import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.token.issue.JwtIssuer;
 import io.portcullis.token.issue.OpaqueTokenIssuer;
@@ -94,6 +95,9 @@ public final class AuthorizationServerEndpoints {
     // Not Vert.x's BodyHandler: it decodes a form body into attributes on the event loop,
     // whatever the endpoint expects. The JWT endpoint reads JSON from the raw bytes.
     Handler<RoutingContext> body = FormRequest.reader(JwtEndpoint.MAX_BODY);
+    for (String path : List.of(JWT, WM_JWT, TOKEN, AXWAY_TOKEN)) {
+      router.route(path).handler(this::requireHttps);
+    }
     for (String path : List.of(JWT, WM_JWT)) {
       router.get(path).handler(jwt::handle);
       router.post(path).handler(body).handler(jwt::handle);
@@ -152,6 +156,31 @@ public final class AuthorizationServerEndpoints {
       router.post(path).handler(form).handler(revocation::revoke);
       router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
     }
+  }
+
+  /**
+   * With {@code authorizationServers.local.httpsOnly}, a token-issuing endpoint refuses a request
+   * that did not arrive over TLS on this listener, before reading its body: a token or client
+   * secret sent in clear is exposed whatever the answer.
+   */
+  private void requireHttps(RoutingContext ctx) {
+    boolean httpsOnly =
+        snapshots
+            .get()
+            .authorizationServer(AuthorizationServer.LOCAL)
+            .map(AuthorizationServer::httpsOnly)
+            .orElse(false);
+    if (httpsOnly && !ctx.request().isSSL()) {
+      OAuthResponses.oauthError(
+          ctx,
+          OAuthFailure.invalidRequest(
+              "HTTPS is required for "
+                  + ctx.request().path()
+                  + " (authorizationServers.local.httpsOnly); send the request to the gateway's"
+                  + " https URL"));
+      return;
+    }
+    ctx.next();
   }
 
   private static void methodNotAllowed(RoutingContext ctx, String allow) {

@@ -173,12 +173,12 @@ final class ClientAuthenticator {
                 + " private_key_jwt"));
   }
 
-  /** The token endpoint URL, and the configured assertion audience when that differs. */
+  /**
+   * The token endpoint URL, the configured assertion audience, and the issuer identifier (which
+   * draft-ietf-oauth-rfc7523bis asks clients to send), in that order.
+   */
   private Set<String> audiences(AuthorizationServer server) {
-    String endpoint = tokenEndpoint.toString();
-    if (server.assertionAudience() == null || server.assertionAudience().equals(endpoint)) {
-      return Set.of(endpoint);
-    }
-    return Set.of(endpoint, server.assertionAudience());
+    return JwtAssertions.audiences(
+        tokenEndpoint.toString(), server.assertionAudience(), server.issuer());
   }
 }

@@ -15,6 +15,8 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +36,10 @@ import java.util.Set;
  *   <li>At most {@value #MAX_LENGTH} characters; a compact JWS (three segments); header {@code alg}
  *       not {@code none} in any spelling, not HMAC, and one of {@link ApplicationKeys#ALGORITHMS}.
  *   <li>Claims present: {@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code jti}.
- *   <li>{@code aud} is exactly one value, and one of the accepted audiences (for a grant the
- *       server's {@code assertionAudience}; for client authentication the token endpoint URL).
+ *   <li>{@code aud} is exactly one value, and one of the accepted audiences: the server's issuer
+ *       identifier (as draft-ietf-oauth-rfc7523bis asks) or, for existing clients, its {@code
+ *       assertionAudience} (for client authentication also the token endpoint URL). An {@code aud}
+ *       array that names anyone else beside them is refused.
  *   <li>Who signed: for client authentication {@code iss} = {@code sub} = a registered, enabled
  *       client id. For a grant, {@code iss} is the client id of the authenticated client (or of a
  *       registered application when the client did not authenticate), or the issuer of the external
@@ -266,6 +270,18 @@ final class JwtAssertions {
   }
 
   /** Same answer for an unknown client, a disabled one and a wrong key: they are not told apart. */
+  /**
+   * The accepted {@code aud} values among these, in order, without nulls, blanks or repeats: the
+   * order is the one the refusal names them in.
+   */
+  static Set<String> audiences(String... values) {
+    Set<String> audiences = new LinkedHashSet<>();
+    for (String value : values) {
+      if (value != null && !value.isBlank()) audiences.add(value);
+    }
+    return Collections.unmodifiableSet(audiences);
+  }
+
   static final String CLIENT_UNKNOWN =
       "client authentication failed: the client assertion is not signed by a registered key of an"
           + " enabled client";

@@ -175,15 +175,16 @@ final class TokenEndpoint {
     if (assertion == null) {
       return refused(OAuthFailure.invalidRequest("assertion is required for the jwt-bearer grant"));
     }
-    String audience = server.assertionAudience();
-    if (audience == null) {
+    // The configured audience (the token endpoint URL by default) or the issuer identifier.
+    Set<String> audiences = JwtAssertions.audiences(server.assertionAudience(), server.issuer());
+    if (audiences.isEmpty()) {
       return refused(
           OAuthFailure.unavailable(
               "assertionAudience of the local authorization server is not set"));
     }
     JwtAssertions.Result result =
         assertions.validate(
-            assertion, JwtAssertions.Role.GRANT, snapshot, server, Set.of(audience), client);
+            assertion, JwtAssertions.Role.GRANT, snapshot, server, audiences, client);
     if (result instanceof JwtAssertions.Invalid invalid) {
       var log = LOG.atInfo().addKeyValue("grant_type", "jwt-bearer");
       if (client != null) log = log.addKeyValue("client_id", client.clientId());

@@ -17,6 +17,8 @@ import java.util.List;
  * @param identifyAndAuthorize the Identify &amp; Authorize policy
  * @param monitoring whether its calls are stored as transaction records; {@link
  *     ApiMonitoring#DEFAULT} when null
+ * @param upstreamTls TLS settings for {@code https} upstreams; null for the defaults (the JDK's
+ *     trust store, no client certificate, hostname verified)
  */
 public record Api(
     String name,
@@ -27,7 +29,8 @@ public record Api(
     boolean active,
     Timeouts timeouts,
     IdentifyAndAuthorize identifyAndAuthorize,
-    ApiMonitoring monitoring) {
+    ApiMonitoring monitoring,
+    UpstreamTls upstreamTls) {
 
   public Api {
     upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
@@ -36,6 +39,30 @@ public record Api(
     identifyAndAuthorize =
         identifyAndAuthorize == null ? IdentifyAndAuthorize.OPEN : identifyAndAuthorize;
     monitoring = monitoring == null ? ApiMonitoring.DEFAULT : monitoring;
+  }
+
+  /** An API with the default upstream TLS settings. */
+  public Api(
+      String name,
+      String version,
+      ApiType type,
+      String basePath,
+      List<URI> upstreams,
+      boolean active,
+      Timeouts timeouts,
+      IdentifyAndAuthorize identifyAndAuthorize,
+      ApiMonitoring monitoring) {
+    this(
+        name,
+        version,
+        type,
+        basePath,
+        upstreams,
+        active,
+        timeouts,
+        identifyAndAuthorize,
+        monitoring,
+        null);
   }
 
   /** An API with the default monitoring settings (records on). */
@@ -79,6 +106,7 @@ public record Api(
         newActive,
         timeouts,
         identifyAndAuthorize,
-        monitoring);
+        monitoring,
+        upstreamTls);
   }
 }

@@ -28,6 +28,11 @@ import java.util.List;
  *     token endpoint (internal; default {@link #DEFAULT_ASSERTION_MAX_LIFETIME})
  * @param scopeMatching how requested scopes are matched against those granted to the application at
  *     the token endpoint (internal; default {@link ScopeMatching#ALL})
+ * @param secrets shared secrets of an issuer that signs with HMAC (external; HS256, HS384, HS512),
+ *     as UTF-8 text; more than one during a rotation. Never together with {@code jwksUri} or {@code
+ *     certificates}. Never printed by {@link #toString()}.
+ * @param httpsOnly whether the token-issuing endpoints ({@code /oauth2/token}, {@code /oauth2/jwt}
+ *     and their aliases) refuse requests that did not arrive over TLS (internal; default false)
  */
 public record AuthorizationServer(
     String alias,
@@ -44,7 +49,9 @@ public record AuthorizationServer(
     List<String> audience,
     List<String> algorithms,
     Duration assertionMaxLifetime,
-    ScopeMatching scopeMatching) {
+    ScopeMatching scopeMatching,
+    List<String> secrets,
+    boolean httpsOnly) {
 
   public static final String LOCAL = "local";
   public static final long DEFAULT_CLOCK_SKEW = 60;
@@ -82,6 +89,89 @@ public record AuthorizationServer(
     assertionMaxLifetime =
         assertionMaxLifetime == null ? DEFAULT_ASSERTION_MAX_LIFETIME : assertionMaxLifetime;
     scopeMatching = scopeMatching == null ? ScopeMatching.ALL : scopeMatching;
+    secrets = secrets == null ? List.of() : List.copyOf(secrets);
+  }
+
+  /** A server without shared secrets (every issuer but an HMAC one). */
+  public AuthorizationServer(
+      String alias,
+      Type type,
+      String issuer,
+      long clockSkew,
+      JwtSettings jwt,
+      String assertionAudience,
+      AccessTokenSettings accessToken,
+      RefreshTokenSettings refreshToken,
+      TokenStoreSettings tokenStore,
+      String jwksUri,
+      List<String> certificates,
+      List<String> audience,
+      List<String> algorithms,
+      Duration assertionMaxLifetime,
+      ScopeMatching scopeMatching) {
+    this(
+        alias,
+        type,
+        issuer,
+        clockSkew,
+        jwt,
+        assertionAudience,
+        accessToken,
+        refreshToken,
+        tokenStore,
+        jwksUri,
+        certificates,
+        audience,
+        algorithms,
+        assertionMaxLifetime,
+        scopeMatching,
+        null,
+        false);
+  }
+
+  /** Whether this issuer signs with a shared secret (HMAC) rather than a private key. */
+  public boolean hasSecrets() {
+    return !secrets.isEmpty();
+  }
+
+  /** Every component, except that each secret is shown as {@code ***}: servers end up in logs. */
+  @Override
+  public String toString() {
+    return "AuthorizationServer[alias="
+        + alias
+        + ", type="
+        + type
+        + ", issuer="
+        + issuer
+        + ", clockSkew="
+        + clockSkew
+        + ", jwt="
+        + jwt
+        + ", assertionAudience="
+        + assertionAudience
+        + ", accessToken="
+        + accessToken
+        + ", refreshToken="
+        + refreshToken
+        + ", tokenStore="
+        + tokenStore
+        + ", jwksUri="
+        + jwksUri
+        + ", certificates="
+        + certificates
+        + ", audience="
+        + audience
+        + ", algorithms="
+        + algorithms
+        + ", assertionMaxLifetime="
+        + assertionMaxLifetime
+        + ", scopeMatching="
+        + scopeMatching
+        + ", secrets="
+        + secrets.stream().map(secret -> "***").toList()
+        + ", httpsOnly="
+        + httpsOnly
+        + "]";
   }
 
   /** A server with the default {@code assertionMaxLifetime} and {@code scopeMatching}. */

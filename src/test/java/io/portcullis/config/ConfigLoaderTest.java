@@ -21,6 +21,7 @@ import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.ServerTls;
 import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.registry.Timeouts;
 import java.io.IOException;
@@ -375,6 +376,63 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadWhenTlsIsGivenThenReadAndPublicUrlDefaultsToHttps(@TempDir Path dir) throws IOException {
+    Path certificate = Files.writeString(dir.resolve("gateway.crt"), "x");
+    Path key = Files.writeString(dir.resolve("gateway.key"), "x");
+    Path p12 = Files.writeString(dir.resolve("admin.p12"), "x");
+    PortcullisConfig c =
+        load(
+                "gateway:\n  listen: 127.0.0.1:8443\n  tls: { certificate: "
+                    + certificate
+                    + ", key: "
+                    + key
+                    + ", clientAuth: optional, clientCa: "
+                    + certificate
+                    + " }\nadmin:\n  tls: { certificate: "
+                    + p12
+                    + ", password: ${P12_PASSWORD} }\n",
+                Map.of("P12_PASSWORD", "pw"))
+            .config();
+
+    assertThat(c.gateway().tls())
+        .isEqualTo(
+            new ServerTls(
+                certificate.toString(),
+                key.toString(),
+                null,
+                ServerTls.ClientAuth.OPTIONAL,
+                certificate.toString()));
+    assertThat(c.gateway().publicUrl()).hasToString("https://127.0.0.1:8443");
+    assertThat(c.admin().tls().pkcs12()).isTrue();
+    assertThat(c.admin().tls().password()).isEqualTo("pw");
+    assertThat(c.admin().tls().toString()).doesNotContain("pw");
+  }
+
+  @Test
+  void loadWhenTlsIsWrongThenEveryProblemNamesItsField(@TempDir Path dir) throws IOException {
+    Path certificate = Files.writeString(dir.resolve("gateway.crt"), "x");
+    Path missing = dir.resolve("missing.key");
+
+    assertThat(
+            problems(
+                "gateway:\n  tls: { certificate: "
+                    + certificate
+                    + ", clientAuth: required }\nadmin:\n  tls: { certificate: "
+                    + certificate
+                    + ", key: "
+                    + missing
+                    + ", clientAuth: sometimes }\n"))
+        .containsExactlyInAnyOrder(
+            "test.yaml:2: gateway.tls.key: is required: the PEM private key file; or, when"
+                + " certificate is a PKCS#12 file, its password",
+            "test.yaml:2: gateway.tls.clientCa: is required: the PEM file of the CA certificates"
+                + " that client certificates chain to",
+            "test.yaml:4: admin.tls.clientAuth: expected none, optional or required; was"
+                + " \"sometimes\"",
+            "test.yaml:4: admin.tls.key: cannot read the file \"" + missing + "\"");
+  }
+
+  @Test
   void loadWhenAuthThrottleIsGivenThenReadAndOmittedFieldsDefault() {
     assertThat(
             load("gateway: { authThrottle: { failuresPerName: 3, window: 60 } }\n", Map.of())
@@ -638,7 +696,7 @@ class ConfigLoaderTest {
             "test.yaml:2: apis[0].upstream: is required: the upstream URL, such as"
                 + " http://127.0.0.1:9000, or a list of them",
             "test.yaml:5: apis[0].upstreams: unknown field; expected one of name, version, type,"
-                + " basePath, upstream, active, timeouts, identifyAndAuthorize, monitoring");
+                + " basePath, upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls");
   }
 
   @Test

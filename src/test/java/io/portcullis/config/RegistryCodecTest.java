@@ -97,7 +97,7 @@ class RegistryCodecTest {
             new Violation(
                 "extra",
                 "unknown field; expected one of name, version, type, basePath, upstream, active,"
-                    + " timeouts, identifyAndAuthorize, monitoring"),
+                    + " timeouts, identifyAndAuthorize, monitoring, upstreamTls"),
             new Violation(
                 "upstream[1]",
                 "expected an absolute http or https URL; was \"http://bad host\" (Illegal character"
@@ -117,7 +117,7 @@ class RegistryCodecTest {
             new Violation(
                 "apis[3]",
                 "expected an API as an object with the fields name, version, type, basePath,"
-                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring; was a list"));
+                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls; was a list"));
   }
 
   @Test
@@ -304,10 +304,75 @@ class RegistryCodecTest {
                 "servers.local.jwksUri",
                 "unknown field; expected one of type, issuer, clockSkew, jwt, assertionAudience,"
                     + " assertionMaxLifetime, scopeMatching, accessToken, refreshToken,"
-                    + " tokenStore"),
+                    + " tokenStore, httpsOnly"),
             new Violation(
                 "servers.local.jwt.alg",
                 "unknown field; expected one of algorithm, expiresIn, audience"));
+  }
+
+  @Test
+  void readAuthorizationServerWhenSecretOrSecretsThenReadAndNeverWritten() {
+    AuthorizationServer one =
+        codec.readAuthorizationServer(
+            "partner",
+            tree("{'type':'external','issuer':'https://p','secret':'s1','algorithms':['HS256']}"),
+            "authorizationServers.partner",
+            out);
+    AuthorizationServer two =
+        codec.readAuthorizationServer(
+            "partner",
+            tree("{'type':'external','issuer':'https://p','secrets':['s1','s2']}"),
+            "authorizationServers.partner",
+            out);
+
+    assertThat(out).isEmpty();
+    assertThat(one.secrets()).containsExactly("s1");
+    assertThat(two.secrets()).containsExactly("s1", "s2");
+    assertThat(codec.writeAuthorizationServer(two).toString()).doesNotContain("s1", "s2");
+    assertThat(two.toString()).contains("secrets=[***, ***]").doesNotContain("s1");
+  }
+
+  @Test
+  void readAuthorizationServerWhenSecretAndSecretsThenViolation() {
+    codec.readAuthorizationServer(
+        "partner",
+        tree("{'type':'external','issuer':'https://p','secret':'s1','secrets':['s2']}"),
+        "authorizationServers.partner",
+        out);
+
+    assertThat(out)
+        .containsExactly(
+            new Violation(
+                "authorizationServers.partner.secrets", "give either secret or secrets, not both"));
+  }
+
+  @Test
+  void readApiWhenUpstreamTlsGivenThenItRoundTripsWithHostnameVerifiedByDefault() {
+    io.portcullis.registry.Api api =
+        codec.readApi(
+            tree(
+                "{'name':'p','version':'v1','basePath':'/p','upstream':'https://p.internal',"
+                    + "'upstreamTls':{'ca':'/etc/ca.pem','certificate':'/etc/c.crt','key':'/etc/c.key'}}"),
+            "apis[0]",
+            out);
+
+    assertThat(out).isEmpty();
+    assertThat(api.upstreamTls())
+        .isEqualTo(
+            new io.portcullis.registry.UpstreamTls(
+                "/etc/ca.pem", "/etc/c.crt", "/etc/c.key", true));
+    assertThat(codec.writeApi(api).get("upstreamTls").get("verifyHostname").asBoolean()).isTrue();
+  }
+
+  @Test
+  void readAuthorizationServerWhenHttpsOnlyThenItRoundTrips() {
+    AuthorizationServer s =
+        codec.readAuthorizationServer(
+            "local", tree("{'httpsOnly':true}"), "authorizationServers.local", out);
+
+    assertThat(out).isEmpty();
+    assertThat(s.httpsOnly()).isTrue();
+    assertThat(codec.writeAuthorizationServer(s).get("httpsOnly").asBoolean()).isTrue();
   }
 
   @Test

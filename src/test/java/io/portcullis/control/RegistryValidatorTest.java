@@ -149,6 +149,92 @@ class RegistryValidatorTest {
   }
 
   @Test
+  void checkApiWhenUpstreamTlsHalfAClientCertificateOrUnverifiedWithoutCaThenViolations() {
+    io.portcullis.registry.Api api =
+        new io.portcullis.registry.Api(
+            "petstore",
+            "v1",
+            null,
+            "/petstore/v1",
+            List.of(java.net.URI.create("https://petstore.internal")),
+            true,
+            null,
+            null,
+            null,
+            new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false));
+
+    assertThat(RegistryValidator.checkApi(api))
+        .extracting(Violation::path)
+        .containsExactly("upstreamTls.key", "upstreamTls.verifyHostname");
+  }
+
+  private static AuthorizationServer hmacIssuer(
+      String jwksUri, List<String> algorithms, List<String> secrets) {
+    return new AuthorizationServer(
+        "partner",
+        AuthorizationServer.Type.EXTERNAL,
+        "https://partner",
+        60,
+        null,
+        null,
+        null,
+        null,
+        null,
+        jwksUri,
+        null,
+        null,
+        algorithms,
+        null,
+        null,
+        secrets,
+        false);
+  }
+
+  @Test
+  void checkAuthorizationServerWhenHmacIssuerWithLongEnoughSecretsThenValid() {
+    assertThat(
+            RegistryValidator.checkAuthorizationServer(
+                hmacIssuer(null, List.of("HS256"), List.of("s".repeat(32), "t".repeat(40)))))
+        .isEmpty();
+  }
+
+  @Test
+  void checkAuthorizationServerWhenSecretShorterThanHashThenViolationGivesLengthNotSecret() {
+    List<Violation> violations =
+        RegistryValidator.checkAuthorizationServer(
+            hmacIssuer(null, List.of("HS256", "HS512"), List.of("s".repeat(64), "short-secret")));
+
+    assertThat(violations).extracting(Violation::path).containsExactly("secrets[1]");
+    assertThat(violations.get(0).message())
+        .isEqualTo("the secret is 12 bytes; HS512 needs at least 64 bytes (as long as its hash)")
+        .doesNotContain("short-secret");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenSecretAndPublicKeysThenViolationNamingBoth() {
+    List<Violation> violations =
+        RegistryValidator.checkAuthorizationServer(
+            hmacIssuer("https://partner/jwks", List.of("HS256"), List.of("s".repeat(32))));
+
+    assertThat(violations).extracting(Violation::path).containsExactly("jwksUri");
+    assertThat(violations.get(0).message())
+        .contains("either secrets (HMAC) or public keys (jwksUri, certificates), never both");
+  }
+
+  @Test
+  void checkAuthorizationServerWhenSecretWithAsymmetricAlgorithmThenViolation() {
+    List<Violation> violations =
+        RegistryValidator.checkAuthorizationServer(
+            hmacIssuer(null, List.of("HS256", "RS256"), List.of("s".repeat(32))));
+
+    assertThat(violations).extracting(Violation::path).containsExactly("algorithms[1]");
+    assertThat(violations.get(0).message())
+        .isEqualTo(
+            "expected an HMAC algorithm, one of [HS256, HS384, HS512], since the issuer has"
+                + " secrets; was 'RS256'");
+  }
+
+  @Test
   void checkAuthorizationServerWhenExternalHasBothOrNeitherKeySourceThenViolation() {
     AuthorizationServer neither =
         new AuthorizationServer(

@@ -652,6 +652,29 @@ class TokenEndpointTest {
     assertError(jwtBearer(f.assertion(claims)), 400, "invalid_grant", "aud must be " + TOKEN_URL);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void tokenWhenAssertionAudienceIsIssuerIdentifierThenToken(boolean asArray) throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("aud", asArray ? List.of(OAuthFixture.ISSUER) : OAuthFixture.ISSUER);
+
+    HttpResponse<String> r = jwtBearer(f.assertion(claims));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void tokenWhenAssertionAudienceNamesIssuerAndAnotherThenInvalidGrant() throws Exception {
+    Map<String, Object> claims = f.claims();
+    claims.put("aud", List.of(OAuthFixture.ISSUER, "http://elsewhere.test"));
+
+    assertError(
+        jwtBearer(f.assertion(claims)),
+        400,
+        "invalid_grant",
+        "aud must be exactly one value, " + TOKEN_URL + " or " + OAuthFixture.ISSUER);
+  }
+
   @Test
   void tokenWhenAudienceHasSeveralValuesThenInvalidGrant() throws Exception {
     Map<String, Object> claims = f.claims();
@@ -1116,6 +1139,33 @@ class TokenEndpointTest {
         401,
         "invalid_client",
         "client assertion aud must be " + TOKEN_URL);
+  }
+
+  @Test
+  void tokenWhenPrivateKeyJwtAudienceIsIssuerIdentifierThenToken() throws Exception {
+    // What openid-client 6 sends, as draft-ietf-oauth-rfc7523bis asks.
+    Map<String, Object> claims = clientAssertion();
+    claims.put("aud", OAuthFixture.ISSUER);
+
+    HttpResponse<String> r = token(null, privateKeyJwt(claims, "client_credentials"));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void tokenWhenPrivateKeyJwtAudienceNamesIssuerAndAnotherThenInvalidClient() throws Exception {
+    Map<String, Object> claims = clientAssertion();
+    claims.put("aud", List.of(OAuthFixture.ISSUER, "https://other-server.test"));
+
+    assertError(
+        token(null, privateKeyJwt(claims, "client_credentials")),
+        401,
+        "invalid_client",
+        "client assertion aud must be exactly one value, "
+            + TOKEN_URL
+            + " or "
+            + OAuthFixture.ISSUER
+            + "; it has 2");
   }
 
   @Test

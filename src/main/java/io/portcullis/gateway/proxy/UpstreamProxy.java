@@ -7,17 +7,22 @@ import io.portcullis.http.HttpError;
 import io.portcullis.http.QueryToken;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.RouteTable;
+import io.portcullis.registry.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +54,9 @@ public final class UpstreamProxy {
    * this proxy serves one event loop, as does its client's pool, so no locking is needed.
    */
   private final Map<String, int[]> callsByAuthority = new HashMap<>();
+
+  /** Client TLS options by upstream TLS setting; this proxy's event loop only, so a plain map. */
+  private final Map<UpstreamTls, ClientSSLOptions> upstreamSsl = new HashMap<>();
 
   /**
    * @param vertx for timers
@@ -120,6 +128,12 @@ public final class UpstreamProxy {
             .setSsl(ssl)
             .setURI(upstreamUri(upstream, api, ctx.path(), QueryToken.strip(ctx.query())))
             .setConnectTimeout(api.timeouts().connect());
+    if (ssl && api.upstreamTls() != null) {
+      // Only for APIs with their own upstream TLS; the others use the client's defaults. Settings
+      // of APIs since changed are dropped now and then, so that the map stays small.
+      if (upstreamSsl.size() > 1024) upstreamSsl.clear();
+      options.setSslOptions(upstreamSsl.computeIfAbsent(api.upstreamTls(), UpstreamProxy::ssl));
+    }
     Exchange exchange =
         new Exchange(
             vertx,
@@ -130,6 +144,37 @@ public final class UpstreamProxy {
             callsByAuthority.computeIfAbsent(upstream.getRawAuthority(), authority -> new int[1]),
             headers);
     return exchange.start(client, options);
+  }
+
+  /**
+   * The client TLS options of an API's {@code upstreamTls}, built once per distinct setting (the
+   * connection pool is keyed by them, so equal settings share connections). Vert.x reads the files
+   * off the event loop when it first builds their TLS context.
+   */
+  private static ClientSSLOptions ssl(UpstreamTls tls) {
+    ClientSSLOptions options =
+        new ClientSSLOptions()
+            .setHostnameVerificationAlgorithm(tls.verifyHostname() ? "HTTPS" : "")
+            .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+    if (tls.ca() != null) {
+      // Vert.x caches TLS contexts by key and trust material only, and the first connection's
+      // hostname verification then holds for every later one with the same material. A setting
+      // without verification names its CA file by another spelling of the same path, so that it
+      // never shares a context with settings that verify.
+      String ca = tls.verifyHostname() ? tls.ca() : unverifiedSpelling(tls.ca());
+      options.setTrustOptions(new PemTrustOptions().addCertPath(ca));
+    }
+    if (tls.certificate() != null && tls.key() != null) {
+      options.setKeyCertOptions(
+          new PemKeyCertOptions().setCertPath(tls.certificate()).setKeyPath(tls.key()));
+    }
+    return options;
+  }
+
+  /** The same file as {@code path}, spelled with a {@code ./} before its name. */
+  static String unverifiedSpelling(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "./" + path : path.substring(0, slash) + "/./" + path.substring(slash + 1);
   }
 
   /** The request-target to send upstream. */

@@ -15,6 +15,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
@@ -24,6 +25,7 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -84,9 +86,12 @@ import org.slf4j.LoggerFactory;
  *       whitespace ({@code MALFORMED}). JWE (five segments) is not accepted.
  *   <li><b>Header</b>: a JSON object with an {@code alg} ({@code MALFORMED}); {@code alg} {@code
  *       none} in any spelling ({@code ALGORITHM_REJECTED}); a JWE header or an empty signature
- *       ({@code MALFORMED}); any HMAC algorithm ({@code HS256}...) is never accepted, for any
- *       issuer, since a shared secret cannot prove who signed ({@code ALGORITHM_REJECTED}); a
- *       {@code crit} parameter ({@code CRITICAL_HEADER_UNSUPPORTED}).
+ *       ({@code MALFORMED}); an HMAC algorithm ({@code HS256}...) is refused here when no issuer of
+ *       the registry has {@code secrets} ({@code ALGORITHM_REJECTED}), and after step 4 for any
+ *       issuer without them, since a shared secret cannot prove who signed and the "secret" could
+ *       be a public key; an issuer with secrets accepts only HMAC algorithms and verifies with
+ *       nimbus's {@link MACVerifier} (constant-time comparison); a {@code crit} parameter ({@code
+ *       CRITICAL_HEADER_UNSUPPORTED}).
  *   <li><b>Claims, parsed but not trusted</b>: the payload is a JSON object whose registered claims
  *       have their RFC 7519 types ({@code MALFORMED}). Header and payload must not repeat a member
  *       name at any depth (nimbus refuses duplicates at the top level, a strict second parse
@@ -141,6 +146,7 @@ public final class JwtVerifier
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
 
   private static final List<String> EXTERNAL_DEFAULT_ALGORITHMS = List.of("RS256");
+  private static final List<String> HMAC_DEFAULT_ALGORITHMS = List.of("HS256");
   private static final List<String> INTERNAL_DEFAULT_ALGORITHMS =
       List.of("RS256", "RS384", "RS512", "ES256", "EdDSA");
   private static final Set<JWSAlgorithm> SIGNATURE_ALGORITHMS = signatureAlgorithms();
@@ -179,6 +185,12 @@ public final class JwtVerifier
       Caffeine.newBuilder().weakKeys().maximumSize(10_000).executor(Runnable::run).build();
 
   private volatile boolean closed;
+
+  /**
+   * Whether some issuer of the registry has shared secrets; when none has, HMAC tokens are refused
+   * while parsing, before any issuer is looked at.
+   */
+  private volatile boolean hmacIssuers;
 
   /**
    * @param vertx runs the key loads (on a worker pool) and their timers
@@ -251,6 +263,9 @@ public final class JwtVerifier
       Parsed token = parse(compactJwt);
       Issuer issuer = trustedIssuer(token, snapshots.get());
       JWSAlgorithm algorithm = token.header().getAlgorithm();
+      if (JWSAlgorithm.Family.HMAC_SHA.contains(algorithm) && !issuer.server().hasSecrets()) {
+        throw hmacRefused(algorithm);
+      }
       if (!issuer.algorithms().contains(algorithm)) {
         throw reject(
             Reason.ALGORITHM_REJECTED,
@@ -334,12 +349,8 @@ public final class JwtVerifier
       if (!(header instanceof JWSHeader jwsHeader)) {
         throw reject(Reason.MALFORMED, "token header is not a JWS header");
       }
-      if (JWSAlgorithm.Family.HMAC_SHA.contains(jwsHeader.getAlgorithm())) {
-        throw reject(
-            Reason.ALGORITHM_REJECTED,
-            "algorithm "
-                + jwsHeader.getAlgorithm().getName()
-                + " is never accepted: a shared secret cannot prove who signed");
+      if (JWSAlgorithm.Family.HMAC_SHA.contains(jwsHeader.getAlgorithm()) && !hmacIssuers) {
+        throw hmacRefused(jwsHeader.getAlgorithm());
       }
       if (jwsHeader.getCriticalParams() != null && !jwsHeader.getCriticalParams().isEmpty()) {
         throw reject(
@@ -365,6 +376,15 @@ public final class JwtVerifier
       LOG.debug("Token parsing failed unexpectedly", e);
       throw reject(Reason.MALFORMED, "token could not be parsed");
     }
+  }
+
+  /** An HMAC token for an issuer without secrets: its "secret" could be a public key. */
+  private static Rejected hmacRefused(JWSAlgorithm algorithm) {
+    return reject(
+        Reason.ALGORITHM_REJECTED,
+        "algorithm "
+            + printable(algorithm.getName())
+            + " is never accepted: a shared secret cannot prove who signed");
   }
 
   /** The base64url alphabet by code point: a table, since this runs for every character. */
@@ -571,6 +591,10 @@ public final class JwtVerifier
       verifier = new RSASSAVerifier(crypto.translate(rsa.toRSAPublicKey()));
     } else if (key instanceof ECKey ec) {
       verifier = new ECDSAVerifier(crypto.translate(ec.toECPublicKey()));
+    } else if (key instanceof OctetSequenceKey secret) {
+      // Only an issuer with secrets has such keys (SecretIssuerKeys); MAC compared in constant
+      // time.
+      return new MACVerifier(secret);
     } else if (key instanceof AsymmetricJWK asymmetric) {
       return SIGNATURE_VERIFIERS.createJWSVerifier(header, asymmetric.toPublicKey());
     } else {
@@ -701,10 +725,13 @@ public final class JwtVerifier
       return;
     }
     Set<String> aliases = new HashSet<>();
+    boolean secrets = false;
     for (AuthorizationServer server : snapshot.authorizationServers()) {
       aliases.add(server.alias());
+      secrets |= server.hasSecrets();
       issuerFor(server);
     }
+    hmacIssuers = secrets;
     for (String alias : List.copyOf(issuers.keySet())) {
       if (!aliases.contains(alias)) {
         Issuer removed = issuers.remove(alias);
@@ -752,15 +779,17 @@ public final class JwtVerifier
     IssuerKeys keys =
         server.type() == AuthorizationServer.Type.INTERNAL
             ? new LocalIssuerKeys(localKeys, generations, clock, worker)
-            : new RefreshingIssuerKeys(
-                server.alias(),
-                loaders.apply(server),
-                new KeySetPolicy(algorithms),
-                settings,
-                clock,
-                vertx,
-                worker,
-                generations);
+            : server.hasSecrets()
+                ? new SecretIssuerKeys(server.secrets(), generations, clock)
+                : new RefreshingIssuerKeys(
+                    server.alias(),
+                    loaders.apply(server),
+                    new KeySetPolicy(algorithms),
+                    settings,
+                    clock,
+                    vertx,
+                    worker,
+                    generations);
     return new Issuer(server, source, algorithms, keys);
   }
 
@@ -770,16 +799,19 @@ public final class JwtVerifier
             ? server.algorithms()
             : server.type() == AuthorizationServer.Type.INTERNAL
                 ? INTERNAL_DEFAULT_ALGORITHMS
-                : EXTERNAL_DEFAULT_ALGORITHMS;
+                : server.hasSecrets() ? HMAC_DEFAULT_ALGORITHMS : EXTERNAL_DEFAULT_ALGORITHMS;
+    // An issuer has one kind of key: HMAC algorithms with secrets, signatures with public keys.
+    Set<JWSAlgorithm> kind =
+        server.hasSecrets() ? JWSAlgorithm.Family.HMAC_SHA : SIGNATURE_ALGORITHMS;
     Set<JWSAlgorithm> allowed = new LinkedHashSet<>();
     for (String name : names) {
       JWSAlgorithm algorithm = JWSAlgorithm.parse(name.strip());
-      if (SIGNATURE_ALGORITHMS.contains(algorithm)) {
+      if (kind.contains(algorithm)) {
         allowed.add(algorithm);
       } else {
         LOG.warn(
-            "Authorization server {}: algorithm {} is never accepted (only RSA, ECDSA and EdDSA"
-                + " signatures are); ignoring it",
+            "Authorization server {}: algorithm {} is never accepted (only HMAC with secrets,"
+                + " only RSA, ECDSA and EdDSA signatures with public keys); ignoring it",
             server.alias(),
             printable(name));
       }
@@ -827,10 +859,20 @@ public final class JwtVerifier
       AuthorizationServer.Type type,
       String jwksUri,
       List<String> certificates,
-      List<String> algorithms) {
+      List<String> algorithms,
+      List<String> secrets) {
     static KeySource of(AuthorizationServer server) {
       return new KeySource(
-          server.type(), server.jwksUri(), server.certificates(), server.algorithms());
+          server.type(),
+          server.jwksUri(),
+          server.certificates(),
+          server.algorithms(),
+          server.secrets());
+    }
+
+    @Override
+    public String toString() {
+      return "KeySource[" + type + ", jwksUri=" + jwksUri + ", certificates=" + certificates + "]";
     }
   }
 

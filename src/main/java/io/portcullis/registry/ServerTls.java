@@ -1,0 +1,67 @@
+package io.portcullis.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * HTTPS on a listener ({@code gateway.tls}, {@code admin.tls}): the server's certificate chain and
+ * private key, as PEM files or one PKCS#12 file, and whether clients are asked for certificates.
+ * Paths only: the files are read when the listener starts and again whenever they change.
+ *
+ * @param certificate a PEM file with the certificate chain (server certificate first), or a PKCS#12
+ *     file when {@code key} is null
+ * @param key a PEM file with the private key (PKCS#8 or PKCS#1); null for PKCS#12
+ * @param password the PKCS#12 password; null for PEM. Never printed by {@link #toString()}
+ * @param clientAuth whether clients are asked for a certificate
+ * @param clientCa a PEM file of the trust anchors for client certificates; required unless {@code
+ *     clientAuth} is {@link ClientAuth#NONE}
+ */
+public record ServerTls(
+    String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
+
+  /** Whether a client certificate is asked for, and whether one is required. */
+  public enum ClientAuth {
+    /** No client certificate is asked for. */
+    NONE,
+    /** A client certificate is asked for; a connection without one is accepted. */
+    OPTIONAL,
+    /** A connection without a client certificate that the {@code clientCa} trusts is refused. */
+    REQUIRED
+  }
+
+  public ServerTls {
+    Objects.requireNonNull(certificate, "certificate");
+    clientAuth = clientAuth == null ? ClientAuth.NONE : clientAuth;
+  }
+
+  /** Whether {@code certificate} is a PKCS#12 file holding the key too. */
+  public boolean pkcs12() {
+    return key == null;
+  }
+
+  /** The files this listener's TLS is read from: a change to any of them is a new certificate. */
+  public List<String> files() {
+    List<String> files = new ArrayList<>(3);
+    files.add(certificate);
+    if (key != null) files.add(key);
+    if (clientCa != null) files.add(clientCa);
+    return List.copyOf(files);
+  }
+
+  /** Every component except the password, shown as {@code ***}. */
+  @Override
+  public String toString() {
+    return "ServerTls[certificate="
+        + certificate
+        + ", key="
+        + key
+        + ", password="
+        + (password == null ? null : "***")
+        + ", clientAuth="
+        + clientAuth
+        + ", clientCa="
+        + clientCa
+        + "]";
+  }
+}
