@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Manager: server-rendered pages on the admin port (docs/MANAGER.md).
  *
- * <p>Routes: {@code GET /} (to the APIs or the sign-in page), {@code GET|POST /login}, {@code POST
- * /logout}, {@code /ui/...} for the screens and their forms, {@code /assets/...} for the style
+ * <p>Routes: {@code GET /} (to the dashboard or the sign-in page), {@code GET|POST /login}, {@code
+ * POST /logout}, {@code /ui/...} for the screens and their forms, {@code /assets/...} for the style
  * sheet and scripts. None of them is a path of the admin REST API, which keeps its Basic
  * authentication. Pages call the {@link ControlPlane}, as the admin API does, so one reader and one
  * validator decide what is valid. Every POST carries the session's CSRF token; a viewer's POST

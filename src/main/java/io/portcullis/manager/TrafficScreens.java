@@ -247,8 +247,12 @@ public final class TrafficScreens {
   /** A label on an axis at a chart coordinate. */
   public record Tick(double at, String label) {}
 
-  /** The latency chart's three lines and its point links, in the chart's coordinates. */
-  public record Lines(String p50, String p95, String p99, List<Bar> hits, List<Tick> yTicks) {}
+  /** One interval's p50, p95 and p99 marks, in the chart's coordinates. */
+  public record Marks(double x, double p50, double p95, double p99) {}
+
+  /** The latency chart's three lines, its marks and point links, in the chart's coordinates. */
+  public record Lines(
+      String p50, String p95, String p99, List<Marks> marks, List<Bar> hits, List<Tick> yTicks) {}
 
   /** Everything the dashboard shows. */
   public record Dashboard(
@@ -266,7 +270,7 @@ public final class TrafficScreens {
       String transactions) {}
 
   /** Chart geometry shared by the template: the plot spans x LEFT..RIGHT, y TOP..BOTTOM. */
-  public static final double LEFT = 56, RIGHT = 712, TOP = 8, BOTTOM = 168;
+  public static final double LEFT = 56, RIGHT = 712, TOP = 8, BOTTOM = 118;
 
   Dashboard dashboard(String rangeValue) {
     Range range = Range.of(rangeValue);
@@ -301,6 +305,7 @@ public final class TrafficScreens {
     double height = BOTTOM - TOP;
     List<Bar> bars = new ArrayList<>();
     List<Bar> hits = new ArrayList<>();
+    List<Marks> marks = new ArrayList<>();
     StringBuilder p50 = new StringBuilder();
     StringBuilder p95 = new StringBuilder();
     StringBuilder p99 = new StringBuilder();
@@ -336,6 +341,12 @@ public final class TrafficScreens {
       Double q95 = t.quantileMs(0.95);
       Double q99 = t.quantileMs(0.99);
       if (q50 != null) {
+        marks.add(
+            new Marks(
+                cx,
+                round(BOTTOM - height * q50 / latencyScale),
+                round(BOTTOM - height * q95 / latencyScale),
+                round(BOTTOM - height * q99 / latencyScale)));
         p50.append(cx).append(',').append(round(BOTTOM - height * q50 / latencyScale)).append(' ');
         p95.append(cx).append(',').append(round(BOTTOM - height * q95 / latencyScale)).append(' ');
         p99.append(cx).append(',').append(round(BOTTOM - height * q99 / latencyScale)).append(' ');
@@ -402,6 +413,7 @@ public final class TrafficScreens {
             p50.toString().strip(),
             p95.toString().strip(),
             p99.toString().strip(),
+            marks,
             hits,
             ticks((long) latencyScale, height, true)),
         timeTicks,
