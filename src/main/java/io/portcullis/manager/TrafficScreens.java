@@ -36,6 +36,10 @@ import java.util.Objects;
 public final class TrafficScreens {
   static final int PAGE_SIZE = 50;
   static final int TOP_ROWS = 10;
+
+  /** How often the dashboard reloads its figures while it is open (htmx). */
+  public static final int REFRESH_SECONDS = 15;
+
   private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
   private static final DateTimeFormatter SHOWN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

@@ -325,6 +325,18 @@ class ManagerBrowserE2ETest {
     browser.open("/ui/transactions?api=photos/v1");
     assertThat(browser.find("#export-csv").getAttribute("href"))
         .endsWith("/ui/transactions.csv?api=photos%2Fv1");
+    // Filters the screen does not understand are refused, naming them.
+    for (String[] bad :
+        new String[][] {
+          {"/ui/transactions?from=yesterday", "from"},
+          {"/ui/transactions?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before to"},
+          {"/ui/transactions?cursor=not-a-cursor", "cursor"},
+          {"/ui/transactions.csv?status=999", "status"}
+        }) {
+      HttpResponse<String> refused = admin.get(bad[0]);
+      assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);
+      assertThat(refused.body()).as(bad[0]).contains(bad[1]);
+    }
     // Without a session the export is not served.
     HttpResponse<String> anonymous =
         RunningNode.send(
@@ -336,6 +348,18 @@ class ManagerBrowserE2ETest {
     assertThat(viewer.get("/ui/dashboard").body()).contains("photos/v1");
     assertThat(viewer.get("/ui/transactions?api=photos/v1").body()).contains("/photos/v1/albums");
     assertThat(viewer.get("/ui/transactions.csv?api=photos/v1").statusCode()).isEqualTo(200);
+
+    // The open dashboard refreshes itself: a new call appears without a reload.
+    browser.open("/ui/dashboard?range=15m");
+    String before = requestsFigure();
+    assertThat(node.get("/no-such-api").statusCode()).isEqualTo(404);
+    assertThat(node.node().transactionRecords().flush(Duration.ofSeconds(30))).isTrue();
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (requestsFigure().equals(before) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    assertThat(Long.parseLong(requestsFigure())).isGreaterThan(Long.parseLong(before));
+    assertThat(browser.path()).isEqualTo("/ui/dashboard?range=15m");
   }
 
   @Test
@@ -478,6 +502,17 @@ class ManagerBrowserE2ETest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The dashboard's request count; read again when a refresh replaced the element meanwhile. */
+  static String requestsFigure() {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return browser.all(".figure-value").get(0).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) throw e;
+      }
+    }
+  }
 
   static void signIn(String user, String password) {
     browser.open("/login");
