@@ -116,7 +116,7 @@ public final class AnalyticsRoutes implements AdminServer.Extension {
                 && accept != null
                 && accept.toLowerCase(Locale.ROOT).contains("text/csv"));
     if (csv) {
-      streamCsv(ctx, filter);
+      streamCsv(vertx, repository, ctx.response(), filter);
       return;
     }
     int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -133,8 +133,16 @@ public final class AnalyticsRoutes implements AdminServer.Extension {
         });
   }
 
-  private void streamCsv(RoutingContext ctx, TransactionFilter filter) {
-    HttpServerResponse response = ctx.response();
+  /**
+   * Streams every record {@code filter} matches as CSV ({@link #CSV_HEADER}'s columns, newest
+   * first) on {@code response}, reading the store a page at a time on a worker thread and waiting
+   * for each page to reach the connection; the Manager's export uses it too.
+   */
+  public static void streamCsv(
+      Vertx vertx,
+      TransactionRepository repository,
+      HttpServerResponse response,
+      TransactionFilter filter) {
     response
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, CSV)

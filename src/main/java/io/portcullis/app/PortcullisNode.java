@@ -37,6 +37,7 @@ import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
 import io.portcullis.http.Problem;
 import io.portcullis.http.TlsListener;
 import io.portcullis.manager.ManagerPages;
+import io.portcullis.manager.TrafficScreens;
 import io.portcullis.monitor.MicrometerTransactionRecorder;
 import io.portcullis.monitor.TransactionRecorder;
 import io.portcullis.monitor.TransactionRecorders;
@@ -360,7 +361,8 @@ public final class PortcullisNode implements AutoCloseable {
                     ManagerPages.defaultSessions(),
                     ManagerPages.defaultThrottle(),
                     new ManagerKeys(snapshots, signingKeys, jwtVerifier),
-                    ManagerPages.describeStore(url))));
+                    ManagerPages.describeStore(url),
+                    new TrafficScreens(transactionRepository, transactionRecords, clock))));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
     watchTls("admin", config.admin().tls(), admin::updateTls);

@@ -2,6 +2,7 @@ package io.portcullis.manager;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.admin.AdminServer;
+import io.portcullis.admin.AnalyticsRoutes;
 import io.portcullis.config.RegistryCodec;
 import io.portcullis.control.Actor;
 import io.portcullis.control.ConflictException;
@@ -55,8 +56,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Manager: server-rendered pages on the admin port (docs/MANAGER.md).
  *
- * <p>Routes: {@code GET /} (to the APIs or the sign-in page), {@code GET|POST /login}, {@code POST
- * /logout}, {@code /ui/...} for the screens and their forms, {@code /assets/...} for the style
+ * <p>Routes: {@code GET /} (to the dashboard or the sign-in page), {@code GET|POST /login}, {@code
+ * POST /logout}, {@code /ui/...} for the screens and their forms, {@code /assets/...} for the style
  * sheet and scripts. None of them is a path of the admin REST API, which keeps its Basic
  * authentication. Pages call the {@link ControlPlane}, as the admin API does, so one reader and one
  * validator decide what is valid. Every POST carries the session's CSRF token; a viewer's POST
@@ -71,6 +72,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
   private static final int FORM_LIMIT = 256 * 1024;
   private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
+  private static final String LANDING = "/ui/dashboard";
 
   private final Vertx vertx;
   private final ControlPlane control;
@@ -81,6 +83,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private final Templates templates = new Templates();
   private final Map<String, Kind> kinds = new LinkedHashMap<>();
   private final String store;
+  private final TrafficScreens traffic;
 
   /**
    * @param vertx runs the blocking control-plane calls on its workers
@@ -90,6 +93,7 @@ public final class ManagerPages implements AdminServer.Extension {
    * @param throttle refuses sign-ins after repeated failures
    * @param keys signing-key rotation and issuers' key-set flush
    * @param store what the top bar names as the store (a JDBC URL without credentials)
+   * @param traffic the dashboard and transactions screens' queries
    */
   public ManagerPages(
       Vertx vertx,
@@ -98,7 +102,8 @@ public final class ManagerPages implements AdminServer.Extension {
       Sessions sessions,
       LoginThrottle throttle,
       KeyOperations keys,
-      String store) {
+      String store,
+      TrafficScreens traffic) {
     this.vertx = vertx;
     this.control = control;
     this.authenticator = authenticator;
@@ -106,6 +111,7 @@ public final class ManagerPages implements AdminServer.Extension {
     this.throttle = throttle;
     this.keys = keys;
     this.store = store;
+    this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
   }
 
@@ -146,7 +152,7 @@ public final class ManagerPages implements AdminServer.Extension {
     router.route("/logout").handler(BodyHandler.create(false).setBodyLimit(8 * 1024));
     router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT));
 
-    router.get("/").handler(ctx -> redirect(ctx, session(ctx).isPresent() ? "/ui/apis" : "/login"));
+    router.get("/").handler(ctx -> redirect(ctx, session(ctx).isPresent() ? LANDING : "/login"));
     router.get("/favicon.ico").handler(ctx -> redirect(ctx, "/assets/favicon.svg"));
     router.get("/login").handler(this::loginPage);
     router.post("/login").handler(this::login);
@@ -156,6 +162,9 @@ public final class ManagerPages implements AdminServer.Extension {
     router.route("/ui/*").handler(this::guard);
     router.post("/ui/theme").handler(this::theme);
     router.get("/ui/audit").handler(this::audit);
+    router.get("/ui/dashboard").handler(this::dashboard);
+    router.get("/ui/transactions").handler(this::transactions);
+    router.get("/ui/transactions.csv").handler(this::transactionsCsv);
     router.get("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> newForm(ctx, kind)));
     router.post("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> create(ctx, kind)));
     router.getWithRegex("/ui/([a-z-]+)").handler(ctx -> withKind(ctx, kind -> list(ctx, kind)));
@@ -172,7 +181,7 @@ public final class ManagerPages implements AdminServer.Extension {
 
   private void loginPage(RoutingContext ctx) {
     if (session(ctx).isPresent()) {
-      redirect(ctx, "/ui/apis");
+      redirect(ctx, LANDING);
       return;
     }
     showLogin(ctx, 200, "", "");
@@ -241,7 +250,7 @@ public final class ManagerPages implements AdminServer.Extension {
                   u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
                   u.isAdmin());
               LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the Manager");
-              redirect(ctx, "/ui/apis");
+              redirect(ctx, LANDING);
             })
         .onFailure(ctx::fail);
   }
@@ -398,6 +407,67 @@ public final class ManagerPages implements AdminServer.Extension {
                       entries,
                       next));
         });
+  }
+
+  private void dashboard(RoutingContext ctx) {
+    String range = ctx.queryParams().get("range");
+    blocking(
+        ctx,
+        () -> {
+          TrafficScreens.Dashboard d = traffic.dashboard(range);
+          return () ->
+              templates.send(
+                  ctx,
+                  200,
+                  "manager/dashboard.jte",
+                  new Views.DashboardPage(chrome(ctx, "Dashboard", "dashboard", ""), d));
+        });
+  }
+
+  private void transactions(RoutingContext ctx) {
+    TrafficScreens.Filters filters = TrafficScreens.filters(ctx.queryParams());
+    String cursor = ctx.queryParams().get("cursor");
+    String csv = TrafficScreens.link("/ui/transactions.csv", filters);
+    blocking(
+        ctx,
+        () -> {
+          TrafficScreens.Listing listing;
+          String error = "";
+          int status = 200;
+          try {
+            listing = traffic.transactions(filters, cursor);
+          } catch (ValidationException e) {
+            listing = new TrafficScreens.Listing(List.of(), "");
+            error = e.getMessage();
+            status = 400;
+          }
+          TrafficScreens.Listing shown = listing;
+          String refusal = error;
+          int code = status;
+          return () ->
+              templates.send(
+                  ctx,
+                  code,
+                  "manager/transactions.jte",
+                  new Views.TransactionsPage(
+                      chrome(ctx, "Transactions", "transactions", ""),
+                      filters,
+                      shown,
+                      csv,
+                      refusal));
+        });
+  }
+
+  /** The records of the transactions screen's filters as CSV, as the admin API exports them. */
+  private void transactionsCsv(RoutingContext ctx) {
+    io.portcullis.monitor.TransactionFilter filter;
+    try {
+      filter = traffic.filter(TrafficScreens.filters(ctx.queryParams()));
+    } catch (ValidationException e) {
+      message(ctx, 400, "Refused", e.getMessage());
+      return;
+    }
+    AnalyticsRoutes.streamCsv(vertx, traffic.repository(), ctx.response(), filter);
   }
 
   private static String blank(String value) {

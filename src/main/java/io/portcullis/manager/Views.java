@@ -30,11 +30,13 @@ public final class Views {
     /** The entries of the left navigation: path and label. */
     public List<List<String>> entries() {
       return List.of(
+          List.of("dashboard", "Dashboard"),
           List.of("apis", "APIs"),
           List.of("applications", "Applications"),
           List.of("authorization-servers", "Authorization servers"),
           List.of("users", "Users"),
           List.of("scopes", "Scopes"),
+          List.of("transactions", "Transactions"),
           List.of("audit", "Audit log"));
     }
   }
@@ -108,6 +110,20 @@ public final class Views {
   /** The audit log with its filters; {@code next} is the link to the older page, empty if none. */
   public record AuditPage(
       Chrome chrome, String actor, String entity, List<AuditView.Entry> entries, String next) {}
+
+  /**
+   * The transactions screen: its filters, a page of records, the CSV export of the same filters and
+   * a refusal of a filter ("" for none).
+   */
+  public record TransactionsPage(
+      Chrome chrome,
+      TrafficScreens.Filters filters,
+      TrafficScreens.Listing listing,
+      String csv,
+      String error) {}
+
+  /** The dashboard. */
+  public record DashboardPage(Chrome chrome, TrafficScreens.Dashboard dashboard) {}
 
   /** A page with only a message (not found, refused). */
   public record MessagePage(Chrome chrome, String heading, String message) {}

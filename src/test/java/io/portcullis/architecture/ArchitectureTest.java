@@ -41,7 +41,8 @@ class ArchitectureTest {
               Set.of("registry", "control", "config", "http", "credential", "monitor", "token")),
           Map.entry("web", Set.of()),
           Map.entry(
-              "manager", Set.of("registry", "control", "config", "credential", "admin", "web")),
+              "manager",
+              Set.of("registry", "control", "config", "credential", "admin", "monitor", "web")),
           Map.entry("demo", Set.of()));
 
   record Edge(String file, String from, String to) {}

@@ -92,7 +92,8 @@ class ManagerBrowserE2ETest {
   @Order(2)
   void useCaseOneWhenDoneInTheManagerThenTheJwtCallsTheApi() {
     signIn("admin", RunningNode.ADMIN_PASSWORD);
-    browser.waitForPath("/ui/apis");
+    browser.waitForPath("/ui/dashboard");
+    browser.open("/ui/apis");
     assertThat(browser.text()).contains("No apis yet");
     Cookie session = browser.driver().manage().getCookieNamed("portcullis_session");
     assertThat(session.isHttpOnly()).isTrue();
@@ -255,6 +256,113 @@ class ManagerBrowserE2ETest {
   }
 
   @Test
+  @Order(8)
+  void trafficWhenCallsWentThroughTheGatewayThenDashboardAndTransactionsShowThem()
+      throws Exception {
+    // Use case 1 made one call with the JWT (200) and one without (401); 55 more without, so that
+    // the transactions screen has a second page.
+    for (int i = 0; i < 55; i++) {
+      assertThat(node.get("/photos/v1/albums").statusCode()).isEqualTo(401);
+    }
+    assertThat(node.node().transactionRecords().flush(Duration.ofSeconds(30))).isTrue();
+    long requests =
+        json(node.admin("GET", "/analytics/summary", null).body()).get("requests").asLong();
+    int ofTheApi =
+        json(node.admin("GET", "/transactions?api=photos/v1&limit=1000", null).body())
+            .get("items")
+            .size();
+    assertThat(ofTheApi).isEqualTo(57);
+
+    browser.open("/ui/dashboard?range=1h");
+    assertThat(browser.all(".figure-value").get(0).getText()).isEqualTo(Long.toString(requests));
+    assertThat(browser.all(".figure-label").get(0).getText()).isEqualTo("Requests");
+    assertThat(browser.find("#top-apis").getText()).contains("photos/v1", "57");
+    assertThat(browser.find("#top-applications").getText()).contains("photo-app");
+    assertThat(browser.all("#requests-chart a")).isNotEmpty();
+    assertThat(browser.all("#latency-chart polyline.p95").get(0).getAttribute("points"))
+        .isNotBlank();
+
+    // A row of the top APIs opens that API's transactions, newest first, 50 to a page.
+    browser.find("#top-apis a").click();
+    browser.waitForPath("/ui/transactions?");
+    assertThat(browser.find("#api").getAttribute("value")).isEqualTo("photos/v1");
+    List<String> statuses =
+        browser.all("#transactions tbody td .chip").stream().map(e -> e.getText()).toList();
+    assertThat(statuses).hasSize(50).containsOnly("401");
+    assertThat(browser.find("#transactions").getText())
+        .contains("GET", "/photos/v1/albums", "photos/v1");
+    browser.find("#older").click();
+    browser.waitFor("#transactions");
+    statuses = browser.all("#transactions tbody td .chip").stream().map(e -> e.getText()).toList();
+    assertThat(statuses).hasSize(7).contains("200", "401");
+    assertThat(browser.find("#transactions").getText()).contains("photo-app", "JWT");
+    assertThat(browser.all("#older")).isEmpty();
+
+    // Filtering by status, in the URL, without JavaScript needed.
+    browser.open("/ui/transactions?api=photos/v1&status=200");
+    statuses = browser.all("#transactions tbody td .chip").stream().map(e -> e.getText()).toList();
+    assertThat(statuses).containsExactly("200");
+    browser.open("/ui/transactions?status=abc");
+    assertThat(browser.find("#filter-error").getText()).contains("status", "abc");
+    assertOnlyRefusalsLogged(400);
+
+    // Export CSV: the same rows as the admin API's CSV of the same filter, with the session cookie.
+    FormSession admin = FormSession.signIn(node, "admin", RunningNode.ADMIN_PASSWORD);
+    String range =
+        "from="
+            + java.time.Instant.now().minus(Duration.ofHours(1))
+            + "&to="
+            + java.time.Instant.now().plus(Duration.ofMinutes(1));
+    HttpResponse<String> csv = admin.get("/ui/transactions.csv?api=photos/v1&" + range);
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+    String[] lines = csv.body().split("\r\n");
+    assertThat(lines[0]).startsWith("id,time,node,method,path");
+    assertThat(lines).hasSize(58);
+    assertThat(csv.body())
+        .isEqualTo(
+            node.admin("GET", "/transactions?format=csv&api=photos/v1&" + range, null).body());
+    browser.open("/ui/transactions?api=photos/v1");
+    assertThat(browser.find("#export-csv").getAttribute("href"))
+        .endsWith("/ui/transactions.csv?api=photos%2Fv1");
+    // Filters the screen does not understand are refused, naming them.
+    for (String[] bad :
+        new String[][] {
+          {"/ui/transactions?from=yesterday", "from"},
+          {"/ui/transactions?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "before to"},
+          {"/ui/transactions?cursor=not-a-cursor", "cursor"},
+          {"/ui/transactions.csv?status=999", "status"}
+        }) {
+      HttpResponse<String> refused = admin.get(bad[0]);
+      assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);
+      assertThat(refused.body()).as(bad[0]).contains(bad[1]);
+    }
+    // Without a session the export is not served.
+    HttpResponse<String> anonymous =
+        RunningNode.send(
+            HttpRequest.newBuilder(node.adminUri("/ui/transactions.csv")).GET().build());
+    assertThat(anonymous.statusCode()).isEqualTo(303);
+
+    // A viewer sees both screens.
+    FormSession viewer = FormSession.signIn(node, "vera", VIEWER_PASSWORD);
+    assertThat(viewer.get("/ui/dashboard").body()).contains("photos/v1");
+    assertThat(viewer.get("/ui/transactions?api=photos/v1").body()).contains("/photos/v1/albums");
+    assertThat(viewer.get("/ui/transactions.csv?api=photos/v1").statusCode()).isEqualTo(200);
+
+    // The open dashboard refreshes itself: a new call appears without a reload.
+    browser.open("/ui/dashboard?range=15m");
+    String before = requestsFigure();
+    assertThat(node.get("/no-such-api").statusCode()).isEqualTo(404);
+    assertThat(node.node().transactionRecords().flush(Duration.ofSeconds(30))).isTrue();
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (requestsFigure().equals(before) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    assertThat(Long.parseLong(requestsFigure())).isGreaterThan(Long.parseLong(before));
+    assertThat(browser.path()).isEqualTo("/ui/dashboard?range=15m");
+  }
+
+  @Test
   @Order(70)
   void rotateWhenConfirmedThenANewActiveKeyAndTheOldOneStillPublished() {
     browser.open("/ui/authorization-servers/local");
@@ -283,6 +391,8 @@ class ManagerBrowserE2ETest {
   void everyScreenWhenShownInBothThemesThenNoConsoleErrors() {
     List<String> screens =
         List.of(
+            "/ui/dashboard",
+            "/ui/transactions",
             "/ui/apis",
             "/ui/apis/photos/v1",
             "/ui/applications",
@@ -392,6 +502,17 @@ class ManagerBrowserE2ETest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The dashboard's request count; read again when a refresh replaced the element meanwhile. */
+  static String requestsFigure() {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return browser.all(".figure-value").get(0).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) throw e;
+      }
+    }
+  }
 
   static void signIn(String user, String password) {
     browser.open("/login");
