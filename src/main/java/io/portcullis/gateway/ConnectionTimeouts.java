@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,10 +88,32 @@ final class ConnectionTimeouts {
     connection.closeHandler(closed -> watched.remove(connection));
   }
 
-  /** A request head arrived: its connection is busy until its response ended. */
+  /**
+   * A request head arrived: its connection is busy until its response ended. The requests of the
+   * connection that have ended since are let go first, so that a keep-alive connection holds at
+   * most the requests really in flight (HTTP/1.1: this one), never a second's worth of finished
+   * ones for the sweep to find: those would be copied by every young collection until then.
+   */
   void requestArrived(HttpServerRequest request) {
     Watched w = watched.get(request.connection());
-    if (w != null) w.inFlight.add(request);
+    if (w == null) return;
+    forgetEnded(w.inFlight);
+    w.inFlight.add(request);
+  }
+
+  /** Removes the requests whose response has ended or whose connection closed; no allocation. */
+  private static void forgetEnded(List<HttpServerRequest> inFlight) {
+    for (int i = inFlight.size() - 1; i >= 0; i--) {
+      HttpServerResponse response = inFlight.get(i).response();
+      if (response.ended() || response.closed()) inFlight.remove(i);
+    }
+  }
+
+  /** The requests held as in flight over every watched connection (for tests). */
+  int heldRequests() {
+    int held = 0;
+    for (Watched w : watched.values()) held += w.inFlight.size();
+    return held;
   }
 
   private void sweep() {
@@ -99,7 +122,7 @@ final class ConnectionTimeouts {
     for (Map.Entry<HttpConnection, Watched> entry : watched.entrySet()) {
       Watched w = entry.getValue();
       if (!w.inFlight.isEmpty()) {
-        w.inFlight.removeIf(request -> request.response().ended() || request.response().closed());
+        forgetEnded(w.inFlight);
         if (w.inFlight.isEmpty()) w.idleSince = now;
       } else if (now - w.idleSince >= idleNanos) {
         if (idle == null) idle = new ArrayList<>();
