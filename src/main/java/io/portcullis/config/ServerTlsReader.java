@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class ServerTlsReader {
   static final List<String> TLS_FIELDS =
-      List.of("certificate", "key", "password", "clientAuth", "clientCa");
+      List.of("certificate", "key", "password", "clientAuth", "clientCa", "engine");
 
   private ServerTlsReader() {}
 
@@ -52,8 +52,26 @@ final class ServerTlsReader {
         r.wrong(field, "cannot read the file \"" + file + "\"");
       }
     }
+    ServerTls.Engine engine = engine(r);
     if (out.size() > before || certificate == null) return null;
-    return new ServerTls(certificate, key, password, clientAuth, clientCa);
+    return new ServerTls(certificate, key, password, clientAuth, clientCa, engine);
+  }
+
+  private static ServerTls.Engine engine(FieldReader r) {
+    String text = r.text("engine");
+    if (text == null) return ServerTls.Engine.DEFAULT;
+    ServerTls.Engine engine;
+    try {
+      engine = ServerTls.Engine.valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      r.wrong("engine", "expected jdk or openssl; was \"" + text + "\"");
+      return null;
+    }
+    if (engine == ServerTls.Engine.OPENSSL) {
+      String missing = TlsEngines.unavailable();
+      if (missing != null) r.wrong("engine", "openssl cannot be used here: " + missing);
+    }
+    return engine;
   }
 
   private static ServerTls.ClientAuth clientAuth(FieldReader r) {

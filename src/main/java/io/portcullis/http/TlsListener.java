@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
@@ -27,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTPS on a listener, with the JDK's TLS engine: TLS 1.2 and 1.3 only (the JDK's default cipher
- * suites for them, which are all AEAD with forward secrecy for 1.3 and exclude the broken ones for
- * 1.2), ALPN offering {@code h2} then {@code http/1.1}, client certificates as {@link
- * ServerTls#clientAuth()} says.
+ * HTTPS on a listener, with the JDK's TLS engine or BoringSSL ({@link ServerTls#engine()}): TLS 1.2
+ * and 1.3 only, {@link #CIPHER_SUITES} only (AEAD with forward secrecy), ALPN offering {@code h2}
+ * then {@code http/1.1}, client certificates as {@link ServerTls#clientAuth()} says.
  *
  * <p>{@link #watch} re-reads the certificate files when they change, without a restart and without
  * touching open connections: every {@code interval} it compares a digest of the files' content on a
@@ -42,6 +43,23 @@ import org.slf4j.LoggerFactory;
 public final class TlsListener implements AutoCloseable {
   /** The protocols offered: TLS 1.0 and 1.1 are refused (RFC 8996). */
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /**
+   * The cipher suites offered, whatever the engine: for TLS 1.3 its three AEAD suites; for TLS 1.2
+   * only ephemeral ECDH with an AEAD (forward secrecy, no CBC, no RSA key exchange), as Mozilla's
+   * "intermediate" profile has them.
+   */
+  public static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   /** How often certificate files are looked at by default. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -76,12 +94,17 @@ public final class TlsListener implements AutoCloseable {
     if (tls == null) return options;
     ServerSSLOptions ssl = sslOptions(tls);
     options
+        .setSslEngineOptions(
+            tls.engine() == ServerTls.Engine.OPENSSL
+                ? new OpenSSLEngineOptions()
+                : new JdkSSLEngineOptions())
         .setSsl(true)
         .setKeyCertOptions(ssl.getKeyCertOptions())
         .setEnabledSecureTransportProtocols(PROTOCOLS)
         .setUseAlpn(true)
         .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
         .setClientAuth(ssl.getClientAuth());
+    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     if (ssl.getTrustOptions() != null) options.setTrustOptions(ssl.getTrustOptions());
     return options;
   }
@@ -105,6 +128,7 @@ public final class TlsListener implements AutoCloseable {
                   case OPTIONAL -> ClientAuth.REQUEST;
                   case REQUIRED -> ClientAuth.REQUIRED;
                 });
+    CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
     if (tls.clientCa() != null)
       ssl.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa()));
     return ssl;

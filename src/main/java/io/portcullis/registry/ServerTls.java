@@ -16,9 +16,26 @@ import java.util.Objects;
  * @param clientAuth whether clients are asked for a certificate
  * @param clientCa a PEM file of the trust anchors for client certificates; required unless {@code
  *     clientAuth} is {@link ClientAuth#NONE}
+ * @param engine which TLS implementation serves the listener; {@link Engine#DEFAULT} when null
  */
 public record ServerTls(
-    String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
+    String certificate,
+    String key,
+    String password,
+    ClientAuth clientAuth,
+    String clientCa,
+    Engine engine) {
+
+  /** The TLS implementation ({@code tls.engine}). */
+  public enum Engine {
+    /** The JDK's own TLS ({@code SSLEngine} of the JSSE provider). */
+    JDK,
+    /** BoringSSL through netty-tcnative, shipped for Linux x86-64. */
+    OPENSSL;
+
+    /** What a listener uses when {@code tls.engine} is not set. */
+    public static final Engine DEFAULT = JDK;
+  }
 
   /** Whether a client certificate is asked for, and whether one is required. */
   public enum ClientAuth {
@@ -33,6 +50,13 @@ public record ServerTls(
   public ServerTls {
     Objects.requireNonNull(certificate, "certificate");
     clientAuth = clientAuth == null ? ClientAuth.NONE : clientAuth;
+    engine = engine == null ? Engine.DEFAULT : engine;
+  }
+
+  /** The settings with the default engine. */
+  public ServerTls(
+      String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
+    this(certificate, key, password, clientAuth, clientCa, null);
   }
 
   /** Whether {@code certificate} is a PKCS#12 file holding the key too. */
@@ -62,6 +86,8 @@ public record ServerTls(
         + clientAuth
         + ", clientCa="
         + clientCa
+        + ", engine="
+        + engine
         + "]";
   }
 }

@@ -433,6 +433,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadWhenTlsEngineIsGivenThenReadAndAnUnknownOneNamed(@TempDir Path dir) throws IOException {
+    Path certificate = Files.writeString(dir.resolve("gateway.crt"), "x");
+    Path key = Files.writeString(dir.resolve("gateway.key"), "x");
+    String tls = "{ certificate: " + certificate + ", key: " + key + ", engine: ";
+
+    PortcullisConfig openssl =
+        load("gateway:\n  tls: " + tls + "openssl }\nadmin:\n  tls: " + tls + "JDK }\n", Map.of())
+            .config();
+
+    assertThat(openssl.gateway().tls().engine()).isEqualTo(ServerTls.Engine.OPENSSL);
+    assertThat(openssl.admin().tls().engine()).isEqualTo(ServerTls.Engine.JDK);
+    assertThat(problems("gateway:\n  tls: " + tls + "gnutls }\n"))
+        .containsExactly(
+            "test.yaml:2: gateway.tls.engine: expected jdk or openssl; was \"gnutls\"");
+  }
+
+  @Test
   void loadWhenAuthThrottleIsGivenThenReadAndOmittedFieldsDefault() {
     assertThat(
             load("gateway: { authThrottle: { failuresPerName: 3, window: 60 } }\n", Map.of())

@@ -63,9 +63,14 @@ class GatewayTlsTest {
     return gateway;
   }
 
-  private static ServerTls pem(Issued issued) {
+  /** The TLS engine under test; {@link GatewayOpenSslTlsTest} runs every test with BoringSSL. */
+  ServerTls.Engine engine() {
+    return ServerTls.Engine.JDK;
+  }
+
+  private ServerTls pem(Issued issued) {
     return new ServerTls(
-        issued.certificatePem().toString(), issued.keyPem().toString(), null, null, null);
+        issued.certificatePem().toString(), issued.keyPem().toString(), null, null, null, engine());
   }
 
   private HttpResponse<String> get(SSLContext context, HttpClient.Version version)
@@ -120,7 +125,12 @@ class GatewayTlsTest {
   void httpsWhenPkcs12CertificateThenServed() throws Exception {
     start(
         new ServerTls(
-            server.pkcs12().toString(), null, TestCertificates.PASSWORD, ClientAuth.NONE, null));
+            server.pkcs12().toString(),
+            null,
+            TestCertificates.PASSWORD,
+            ClientAuth.NONE,
+            null,
+            engine()));
 
     assertThat(get(server.trustingThis(), HttpClient.Version.HTTP_2).statusCode()).isEqualTo(404);
   }
@@ -159,6 +169,32 @@ class GatewayTlsTest {
 
     assertThat(probe.exitValue()).as(output).isNotZero();
     assertThat(output).contains("alert protocol version");
+  }
+
+  @Test
+  void tlsWhenClientOffersOnlyCbcOrStaticRsaSuitesThenHandshakeRefused() throws Exception {
+    start(pem(server));
+
+    for (String suites :
+        List.of("ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA", "AES128-GCM-SHA256")) {
+      Process probe =
+          new ProcessBuilder(
+                  "openssl",
+                  "s_client",
+                  "-connect",
+                  "127.0.0.1:" + gateway.server.port(),
+                  "-tls1_2",
+                  "-cipher",
+                  suites)
+              .redirectErrorStream(true)
+              .start();
+      probe.getOutputStream().close();
+      String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(probe.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(probe.exitValue()).as(suites + ": " + output).isNotZero();
+      assertThat(output).as(suites).contains("alert handshake failure");
+    }
   }
 
   @Test
@@ -219,7 +255,8 @@ class GatewayTlsTest {
             server.keyPem().toString(),
             null,
             ClientAuth.REQUIRED,
-            client.certificatePem().toString()));
+            client.certificatePem().toString(),
+            engine()));
 
     HttpResponse<String> trusted =
         get(server.trustingThisPresenting(client), HttpClient.Version.HTTP_2);
@@ -242,7 +279,8 @@ class GatewayTlsTest {
             server.keyPem().toString(),
             null,
             ClientAuth.OPTIONAL,
-            client.certificatePem().toString()));
+            client.certificatePem().toString(),
+            engine()));
 
     try (SSLSocket with = connect(server.trustingThisPresenting(client));
         SSLSocket without = connect(server.trustingThis())) {
