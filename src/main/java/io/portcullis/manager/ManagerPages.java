@@ -75,6 +75,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final int FORM_LIMIT = 256 * 1024;
   private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
   private static final String TOKENS = "portcullis.manager.tokens";
+  private static final String DIFFERENCES = "portcullis.manager.differences";
   private static final int TOKEN_PAGE = 20;
   private static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_-]{8,43}");
   private static final DateTimeFormatter SHOWN_TIME =
@@ -675,8 +676,7 @@ public final class ManagerPages implements AdminServer.Extension {
                     + current.version()
                     + "). The form shows the current values; redo your change and save again.";
             Map<String, String> values = FormDocument.values(fields, current.value());
-            List<Views.Difference> differences =
-                differences(fields, FormDocument.values(fields, form), values);
+            ctx.put(DIFFERENCES, differences(fields, FormDocument.values(fields, form), values));
             return () ->
                 sendForm(
                     ctx,
@@ -688,8 +688,7 @@ public final class ManagerPages implements AdminServer.Extension {
                     values,
                     Map.of(),
                     List.of(),
-                    conflict,
-                    differences);
+                    conflict);
           } catch (ConflictException e) {
             String conflict = e.getMessage();
             return () ->
@@ -846,7 +845,9 @@ public final class ManagerPages implements AdminServer.Extension {
         fields.add(List.of("Id", token.id()));
         fields.add(List.of("Kind", token.kind()));
         fields.add(List.of("Subject", token.subject().isEmpty() ? "(none)" : token.subject()));
-        fields.add(List.of("Scopes", String.join(" ", token.scopes())));
+        fields.add(
+            List.of(
+                "Scopes", token.scopes().isEmpty() ? "(none)" : String.join(" ", token.scopes())));
         fields.add(List.of("Issued", SHOWN_TIME.format(token.issuedAt())));
         fields.add(List.of("Expires", SHOWN_TIME.format(token.expiresAt())));
         if (token.kind().equals("refresh")) {
@@ -1021,22 +1022,6 @@ public final class ManagerPages implements AdminServer.Extension {
       Map<String, List<String>> errors,
       List<String> general,
       String conflict) {
-    sendForm(
-        ctx, status, kind, key, variant, version, values, errors, general, conflict, List.of());
-  }
-
-  private void sendForm(
-      RoutingContext ctx,
-      int status,
-      Kind kind,
-      String key,
-      String variant,
-      Long version,
-      Map<String, String> values,
-      Map<String, List<String>> errors,
-      List<String> general,
-      String conflict,
-      List<Views.Difference> differences) {
     boolean canChange = session(ctx).map(WebSession::canChange).orElse(false);
     List<FormField> fields = kind.fields(variant);
     List<FieldView> views = new ArrayList<>();
@@ -1125,7 +1110,7 @@ public final class ManagerPages implements AdminServer.Extension {
             actions,
             signingKeys(ctx),
             ctx.get(TOKENS),
-            differences));
+            ctx.get(DIFFERENCES) == null ? List.of() : ctx.get(DIFFERENCES)));
   }
 
   private static List<KeyOperations.SigningKey> signingKeys(RoutingContext ctx) {
