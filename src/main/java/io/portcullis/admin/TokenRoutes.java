@@ -121,14 +121,7 @@ public final class TokenRoutes implements AdminServer.Extension {
 
   private Reply revokeOne(String application, String id) {
     TokenRecord token = one(known(application), id);
-    TokenStore store = store();
-    Instant now = clock.instant();
-    int revoked;
-    if (token.kind() == TokenRecord.Kind.REFRESH) {
-      revoked = store.revokeFamilyFully(token.familyId(), now);
-    } else {
-      revoked = store.revoke(token.tokenHash(), now) ? 1 : 0;
-    }
+    int revoked = revoke(store(), token, clock.instant());
     log.atInfo()
         .addKeyValue("application", application)
         .addKeyValue("token", id(token))
@@ -136,6 +129,20 @@ public final class TokenRoutes implements AdminServer.Extension {
         .addKeyValue("revoked", revoked)
         .log("token revoked");
     return Reply.json(200, new JsonObject().put("revoked", revoked).toBuffer());
+  }
+
+  /**
+   * Revokes one token as the admin API does, for every door that revokes one (the Manager too): a
+   * refresh token with every token of its grant (RFC 7009 §2.1), another token alone. The store
+   * evicts the node's cached answer and announces the revocation to the other nodes. Blocking.
+   *
+   * @return how many tokens this call revoked
+   */
+  public static int revoke(TokenStore store, TokenRecord token, Instant now) {
+    if (token.kind() == TokenRecord.Kind.REFRESH) {
+      return store.revokeFamilyFully(token.familyId(), now);
+    }
+    return store.revoke(token.tokenHash(), now) ? 1 : 0;
   }
 
   private Reply purge() {
@@ -230,7 +237,8 @@ public final class TokenRoutes implements AdminServer.Extension {
     return "active";
   }
 
-  private static String id(TokenRecord token) {
+  /** The id the admin API (and the Manager) shows for a token: a prefix of its hash. */
+  public static String id(TokenRecord token) {
     return token.tokenHash().substring(0, ID_LENGTH);
   }
 

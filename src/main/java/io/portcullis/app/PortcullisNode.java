@@ -361,6 +361,7 @@ public final class PortcullisNode implements AutoCloseable {
                     ManagerPages.defaultSessions(),
                     ManagerPages.defaultThrottle(),
                     new ManagerKeys(snapshots, signingKeys, jwtVerifier),
+                    new ManagerTokens(snapshots, tokenStores, clock),
                     ManagerPages.describeStore(url),
                     new TrafficScreens(transactionRepository, transactionRecords, clock))));
     Listeners.await("admin", config.admin().listen(), admin.start());
@@ -416,7 +417,9 @@ public final class PortcullisNode implements AutoCloseable {
     return TransactionRecorders.of(List.of(metrics, transactionRecords));
   }
 
-  /** The token purge's targets and, on the same schedule, old records and rollups. */
+  /**
+   * The token purge's targets and, on the same schedule, old records, rollups and audit entries.
+   */
   private Map<String, Purgeable> purgeTargets(Map<String, Purgeable> tokenTargets) {
     Map<String, Purgeable> targets = new LinkedHashMap<>(tokenTargets);
     MonitoringConfig monitoring = config.monitoring();
@@ -428,6 +431,8 @@ public final class PortcullisNode implements AutoCloseable {
     targets.put(
         "transaction_rollups",
         (now, batch) -> transactionRepository.purgeRollups(now.minus(rollups), batch));
+    Duration audit = Duration.ofDays(monitoring.auditRetentionDays());
+    targets.put("audit_log", (now, batch) -> control.purgeAudit(now.minus(audit), batch));
     return targets;
   }
 

@@ -5,14 +5,15 @@ import io.portcullis.control.Violation;
 import java.util.List;
 
 /**
- * The {@code monitoring} section: transaction records, their rollups and the access log
- * (docs/MONITORING.md).
+ * The {@code monitoring} section: transaction records, their rollups, the access log
+ * (docs/MONITORING.md) and how long the audit log is kept.
  *
  * <pre>
  * monitoring:
  *   records: { enabled: true, retentionDays: 7 }
  *   rollups: { retentionDays: 90 }
  *   accessLog: false
+ *   audit: { retentionDays: 365 }
  * </pre>
  *
  * @param recordsEnabled whether calls are stored as records and rollups ({@code records.enabled})
@@ -20,13 +21,35 @@ import java.util.List;
  * @param rollupRetentionDays days per-minute rollups are kept ({@code rollups.retentionDays}), at
  *     least 1
  * @param accessLog whether one structured log line is written per call
+ * @param auditRetentionDays days audit log entries are kept ({@code audit.retentionDays}), at least
+ *     1
  */
 public record MonitoringConfig(
-    boolean recordsEnabled, int retentionDays, int rollupRetentionDays, boolean accessLog) {
-  /** Records on for 7 days, rollups for 90, no access log. */
-  public static final MonitoringConfig DEFAULT = new MonitoringConfig(true, 7, 90, false);
+    boolean recordsEnabled,
+    int retentionDays,
+    int rollupRetentionDays,
+    boolean accessLog,
+    int auditRetentionDays) {
+  /** Days the audit log is kept when the file does not say. */
+  public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
-  static final List<String> FIELDS = List.of("records", "rollups", "accessLog");
+  /** Records on for 7 days, rollups for 90, no access log, the audit log for 365 days. */
+  public static final MonitoringConfig DEFAULT =
+      new MonitoringConfig(true, 7, 90, false, DEFAULT_AUDIT_RETENTION_DAYS);
+
+  /** These settings with the default audit retention. */
+  public MonitoringConfig(
+      boolean recordsEnabled, int retentionDays, int rollupRetentionDays, boolean accessLog) {
+    this(
+        recordsEnabled,
+        retentionDays,
+        rollupRetentionDays,
+        accessLog,
+        DEFAULT_AUDIT_RETENTION_DAYS);
+  }
+
+  static final List<String> FIELDS = List.of("records", "rollups", "accessLog", "audit");
+  static final List<String> AUDIT_FIELDS = List.of("retentionDays");
   static final List<String> RECORDS_FIELDS = List.of("enabled", "retentionDays");
   static final List<String> ROLLUPS_FIELDS = List.of("retentionDays");
 
@@ -56,9 +79,20 @@ public record MonitoringConfig(
               rollups, "monitoring.rollups", out, ROLLUPS_FIELDS, "the rollups settings");
       if (rr != null) rollupRetention = days(rr, rollupRetention);
     }
+    int auditRetention = DEFAULT.auditRetentionDays();
+    JsonNode audit = r.get("audit");
+    if (audit != null) {
+      FieldReader ar =
+          FieldReader.open(audit, "monitoring.audit", out, AUDIT_FIELDS, "the audit log settings");
+      if (ar != null) auditRetention = days(ar, auditRetention);
+    }
     Boolean accessLog = r.bool("accessLog");
     return new MonitoringConfig(
-        enabled, retention, rollupRetention, accessLog == null ? DEFAULT.accessLog() : accessLog);
+        enabled,
+        retention,
+        rollupRetention,
+        accessLog == null ? DEFAULT.accessLog() : accessLog,
+        auditRetention);
   }
 
   private static int days(FieldReader r, int fallback) {

@@ -41,7 +41,16 @@ final class AuditTrail {
    */
   void record(AuditLog log, String entity, Object before, Object after) {
     if (Objects.equals(before, after)) return;
-    String action = before == null ? "create" : after == null ? "delete" : "update";
+    record(
+        log,
+        before == null ? "create" : after == null ? "delete" : "update",
+        entity,
+        before,
+        after);
+  }
+
+  /** Records an action of any name (such as {@code revoke}) on the entity. */
+  void record(AuditLog log, String action, String entity, Object before, Object after) {
     log.record(
         new AuditEntry(
             0, clock.instant(), Actor.current(), action, entity, masked(before), masked(after)));

@@ -367,6 +367,15 @@ public final class ControlPlane {
     return save(SCOPE, scope, Mode.CREATE, Precondition.NONE);
   }
 
+  /**
+   * Creates or replaces a scope.
+   *
+   * @throws StaleVersionException when {@code expected} does not match the stored version
+   */
+  public Saved<Scope> putScope(Scope scope, Precondition expected) {
+    return save(SCOPE, scope, Mode.PUT, expected);
+  }
+
   public boolean saveScope(Scope scope) {
     return save(SCOPE, scope, Mode.PUT, Precondition.NONE).created();
   }
@@ -645,6 +654,26 @@ public final class ControlPlane {
    */
   public io.portcullis.registry.AuditLog.Page audit(io.portcullis.registry.AuditLog.Query query) {
     return store.audit().find(query);
+  }
+
+  /**
+   * Records in the audit log, as the current {@link Actor}, an action on something the registry
+   * does not hold (a token revoked in the Manager): {@code entity} is its admin API address, such
+   * as {@code applications/photo-app/tokens/Ab3dE}, {@code before} and {@code after} what it was
+   * and became (made JSON, secrets masked). Written in its own transaction. Blocking.
+   */
+  public void recordAction(String action, String entity, Object before, Object after) {
+    trail.record(store.audit(), action, entity, before, after);
+  }
+
+  /**
+   * Deletes at most {@code batchSize} audit entries written before {@code before} (the retention of
+   * the audit log, run on the purge schedule). Blocking.
+   *
+   * @return how many were deleted
+   */
+  public int purgeAudit(java.time.Instant before, int batchSize) {
+    return store.audit().purgeBefore(before, batchSize);
   }
 
   private static boolean removed(Runnable delete) {

@@ -589,10 +589,9 @@ final class Kinds {
       if (key != null) doc.put("name", key);
       Scope scope = codec.readScope(doc, "", out);
       if (scope == null || !out.isEmpty()) return null;
-      if (key == null) return stored(scope.name(), control.createScope(scope));
-      // A scope is a name and a description: the control plane replaces it without a version.
-      control.saveScope(scope);
-      return new Stored(scope.name(), read(key).version());
+      return stored(
+          scope.name(),
+          key == null ? control.createScope(scope) : control.putScope(scope, expected));
     }
 
     @Override

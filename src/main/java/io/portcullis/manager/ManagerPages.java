@@ -42,6 +42,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +74,12 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
   private static final int FORM_LIMIT = 256 * 1024;
   private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
+  private static final String TOKENS = "portcullis.manager.tokens";
+  private static final String DIFFERENCES = "portcullis.manager.differences";
+  private static final int TOKEN_PAGE = 20;
+  private static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_-]{8,43}");
+  private static final DateTimeFormatter SHOWN_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
   private static final String LANDING = "/ui/dashboard";
 
   private final Vertx vertx;
@@ -80,6 +88,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private final Sessions sessions;
   private final LoginThrottle throttle;
   private final KeyOperations keys;
+  private final TokenOperations tokens;
   private final Templates templates = new Templates();
   private final Map<String, Kind> kinds = new LinkedHashMap<>();
   private final String store;
@@ -92,6 +101,7 @@ public final class ManagerPages implements AdminServer.Extension {
    * @param sessions the browser sessions
    * @param throttle refuses sign-ins after repeated failures
    * @param keys signing-key rotation and issuers' key-set flush
+   * @param tokens applications' live tokens and their revocation
    * @param store what the top bar names as the store (a JDBC URL without credentials)
    * @param traffic the dashboard and transactions screens' queries
    */
@@ -102,6 +112,7 @@ public final class ManagerPages implements AdminServer.Extension {
       Sessions sessions,
       LoginThrottle throttle,
       KeyOperations keys,
+      TokenOperations tokens,
       String store,
       TrafficScreens traffic) {
     this.vertx = vertx;
@@ -110,6 +121,7 @@ public final class ManagerPages implements AdminServer.Extension {
     this.sessions = sessions;
     this.throttle = throttle;
     this.keys = keys;
+    this.tokens = tokens;
     this.store = store;
     this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
@@ -488,10 +500,16 @@ public final class ManagerPages implements AdminServer.Extension {
         ctx,
         () -> {
           Versioned<ObjectNode> stored = kind.read(key);
-          if (confirm != null) return () -> confirm(ctx, kind, key, stored, confirm);
+          if (confirm != null) {
+            Preview preview = preview(kind, key, confirm, ctx.queryParams().get("token"));
+            return () -> confirm(ctx, kind, key, stored, confirm, preview);
+          }
           String variant = kind.variant(stored.value());
           Map<String, String> values = FormDocument.values(kind.fields(variant), stored.value());
           ctx.put(SIGNING_KEYS, "internal".equals(variant) ? keys.signingKeys() : List.of());
+          if (kind instanceof Kinds.Applications) {
+            ctx.put(TOKENS, tokenList(ctx, kind, key, ctx.queryParams().get("tokens")));
+          }
           return () ->
               sendForm(
                   ctx, 200, kind, key, variant, stored.version(), values, Map.of(), List.of(), "");
@@ -547,6 +565,10 @@ public final class ManagerPages implements AdminServer.Extension {
     String key = key(ctx);
     MultiMap form = ctx.request().formAttributes();
     String operation = form.get("_action") == null ? "save" : form.get("_action");
+    if (operation.equals("revoke")) {
+      revokeToken(ctx, kind, key, form.get("token"));
+      return;
+    }
     long version;
     try {
       version = Long.parseLong(form.get("_version"));
@@ -654,6 +676,7 @@ public final class ManagerPages implements AdminServer.Extension {
                     + current.version()
                     + "). The form shows the current values; redo your change and save again.";
             Map<String, String> values = FormDocument.values(fields, current.value());
+            ctx.put(DIFFERENCES, differences(fields, FormDocument.values(fields, form), values));
             return () ->
                 sendForm(
                     ctx,
@@ -696,13 +719,71 @@ public final class ManagerPages implements AdminServer.Extension {
         });
   }
 
+  /** The fields where the refused form and the stored entity differ, in the form's order. */
+  static List<Views.Difference> differences(
+      List<FormField> fields, Map<String, String> yours, Map<String, String> stored) {
+    List<Views.Difference> out = new ArrayList<>();
+    for (FormField f : fields) {
+      if (f.input() == FormField.Input.PASSWORD) continue;
+      String mine = comparable(f, yours.get(f.path()));
+      String now = comparable(f, stored.get(f.path()));
+      if (!mine.equals(now)) out.add(new Views.Difference(f.label(), mine, now));
+    }
+    return out;
+  }
+
+  /** A field's value as compared: trimmed, one kind of line end, a checkbox never empty. */
+  private static String comparable(FormField f, String value) {
+    String v = value == null ? "" : value.replace("\r\n", "\n").strip();
+    if (f.input() == FormField.Input.CHECKBOX) return String.valueOf(v.equals("true"));
+    if (f.input() == FormField.Input.WORDS) return String.join(" ", v.split("\\s+")).strip();
+    if (f.input() == FormField.Input.CHOICES) {
+      return v.lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .sorted()
+          .collect(java.util.stream.Collectors.joining("\n"));
+    }
+    return v;
+  }
+
   private static Long versionOf(Precondition expected) {
     return expected.versions().iterator().next();
   }
 
+  /**
+   * What a confirmation shows beyond the entity: the applications associated with an API and its
+   * last day of calls, or the token to revoke (null when it is not live). Read on a worker.
+   */
+  private record Preview(
+      List<String> applications, TrafficScreens.DayOfCalls day, TokenOperations.LiveToken token) {}
+
+  private Preview preview(Kind kind, String key, String op, String tokenId) {
+    if (kind instanceof Kinds.Apis && List.of("activate", "deactivate", "delete").contains(op)) {
+      return new Preview(associatedApplications(key), traffic.lastDay(key), null);
+    }
+    if (kind instanceof Kinds.Applications && op.equals("revoke") && validTokenId(tokenId)) {
+      TokenOperations.LiveToken token =
+          tokens.live(key, 0, Integer.MAX_VALUE).items().stream()
+              .filter(t -> t.id().equals(tokenId))
+              .findFirst()
+              .orElse(null);
+      return new Preview(List.of(), null, token);
+    }
+    return new Preview(List.of(), null, null);
+  }
+
   private void confirm(
-      RoutingContext ctx, Kind kind, String key, Versioned<ObjectNode> stored, String op) {
+      RoutingContext ctx,
+      Kind kind,
+      String key,
+      Versioned<ObjectNode> stored,
+      String op,
+      Preview preview) {
     List<String> consequences = new ArrayList<>();
+    List<List<String>> fields = new ArrayList<>();
+    List<String> link = List.of();
+    String hidden = "";
     String heading;
     String message;
     String button;
@@ -712,7 +793,7 @@ public final class ManagerPages implements AdminServer.Extension {
           message(ctx, 404, "Not found", "There is no such page.");
           return;
         }
-        List<String> apps = associatedApplications(key);
+        List<String> apps = preview.applications();
         heading = (op.equals("activate") ? "Activate" : "Deactivate") + " API " + key + "?";
         message =
             op.equals("activate")
@@ -729,7 +810,53 @@ public final class ManagerPages implements AdminServer.Extension {
                     + (apps.size() == 1 ? " application uses" : " applications use")
                     + " this API: "
                     + String.join(", ", apps));
+        TrafficScreens.DayOfCalls day = preview.day();
+        consequences.add(
+            day.requests() == 0
+                ? "No calls reached this API in the last 24 hours."
+                : "In the last 24 hours this API answered "
+                    + calls(day.requests())
+                    + ", "
+                    + calls(day.errors()).replace("call", "error")
+                    + " ("
+                    + Math.round(100.0 * day.errors() / day.requests())
+                    + "%)"
+                    + (op.equals("deactivate") ? "; from now on such calls get 404." : "."));
+        if (day.requests() > 0) link = List.of(day.href(), "See those calls");
         button = op.equals("activate") ? "Activate" : "Deactivate";
+      }
+      case "revoke" -> {
+        TokenOperations.LiveToken token = preview.token();
+        if (!(kind instanceof Kinds.Applications) || token == null) {
+          message(
+              ctx,
+              404,
+              "No such token",
+              "Application "
+                  + key
+                  + " has no live token with this id: it was revoked or expired meanwhile, or"
+                  + " never existed.");
+          return;
+        }
+        heading = "Revoke token " + token.id() + " of application " + key + "?";
+        message =
+            "Every call with this token is refused from now on, on every node; the client must get"
+                + " a new one.";
+        fields.add(List.of("Id", token.id()));
+        fields.add(List.of("Kind", token.kind()));
+        fields.add(List.of("Subject", token.subject().isEmpty() ? "(none)" : token.subject()));
+        fields.add(
+            List.of(
+                "Scopes", token.scopes().isEmpty() ? "(none)" : String.join(" ", token.scopes())));
+        fields.add(List.of("Issued", SHOWN_TIME.format(token.issuedAt())));
+        fields.add(List.of("Expires", SHOWN_TIME.format(token.expiresAt())));
+        if (token.kind().equals("refresh")) {
+          consequences.add(
+              "A refresh token is revoked with every token of its grant: the access tokens issued"
+                  + " with it and from it.");
+        }
+        hidden = token.id();
+        button = "Revoke";
       }
       case "rotate", "flush" -> {
         if (!(kind instanceof Kinds.Servers)) {
@@ -751,7 +878,7 @@ public final class ManagerPages implements AdminServer.Extension {
         heading = "Delete " + kind.singular() + " " + key + "?";
         message = "This cannot be undone.";
         if (kind instanceof Kinds.Apis) {
-          List<String> apps = associatedApplications(key);
+          List<String> apps = preview.applications();
           if (!apps.isEmpty()) consequences.add("Used by: " + String.join(", ", apps));
         }
         button = "Delete";
@@ -774,7 +901,105 @@ public final class ManagerPages implements AdminServer.Extension {
             op,
             stored.version(),
             button,
-            href(kind, key)));
+            href(kind, key),
+            fields,
+            link,
+            hidden));
+  }
+
+  private static String calls(long n) {
+    return n + (n == 1 ? " call" : " calls");
+  }
+
+  private static boolean validTokenId(String id) {
+    return id != null && TOKEN_ID.matcher(id).matches();
+  }
+
+  /** One page of the application's live tokens, from {@code offset} (a page's first index). */
+  private Views.TokenList tokenList(RoutingContext ctx, Kind kind, String key, String offset) {
+    int first;
+    try {
+      first = offset == null ? 0 : Math.max(0, Integer.parseInt(offset));
+    } catch (NumberFormatException e) {
+      first = 0;
+    }
+    TokenOperations.Page page = tokens.live(key, first, TOKEN_PAGE);
+    boolean canChange = session(ctx).map(WebSession::canChange).orElse(false);
+    String base = href(kind, key);
+    List<Views.TokenRow> rows =
+        page.items().stream()
+            .map(
+                t ->
+                    new Views.TokenRow(
+                        t.id(),
+                        t.kind(),
+                        t.subject(),
+                        String.join(" ", t.scopes()),
+                        SHOWN_TIME.format(t.issuedAt()),
+                        SHOWN_TIME.format(t.expiresAt()),
+                        canChange ? base + "?confirm=revoke&token=" + t.id() : ""))
+            .toList();
+    String newer =
+        first == 0 ? "" : base + "?tokens=" + Math.max(0, first - TOKEN_PAGE) + "#tokens";
+    String older =
+        first + TOKEN_PAGE < page.total()
+            ? base + "?tokens=" + (first + TOKEN_PAGE) + "#tokens"
+            : "";
+    return new Views.TokenList(rows, first + 1, page.total(), newer, older);
+  }
+
+  /** Revokes a live token of an application, after its confirmation; recorded in the audit log. */
+  private void revokeToken(RoutingContext ctx, Kind kind, String key, String id) {
+    if (!(kind instanceof Kinds.Applications)) {
+      message(ctx, 404, "Not found", "There is no such page.");
+      return;
+    }
+    if (!validTokenId(id)) {
+      message(
+          ctx,
+          400,
+          "Refused",
+          "token: expected the id of a token as the application's page lists it (8 to 43"
+              + " characters of A-Z a-z 0-9 - _)");
+      return;
+    }
+    blocking(
+        ctx,
+        () -> {
+          TokenOperations.LiveToken token = tokens.revoke(key, id);
+          if (token == null) {
+            return () ->
+                message(
+                    ctx,
+                    404,
+                    "Not revoked",
+                    "Application "
+                        + key
+                        + " has no live token "
+                        + id
+                        + ": it was revoked or expired meanwhile, or never existed.");
+          }
+          Map<String, Object> before = new LinkedHashMap<>();
+          before.put("id", token.id());
+          before.put("kind", token.kind());
+          before.put("subject", token.subject());
+          before.put("scopes", token.scopes());
+          before.put("issuedAt", token.issuedAt().toString());
+          before.put("expiresAt", token.expiresAt().toString());
+          before.put("state", "active");
+          Map<String, Object> after = new LinkedHashMap<>(before);
+          after.put("state", "revoked");
+          control.recordAction(
+              "revoke", "applications/" + key + "/tokens/" + token.id(), before, after);
+          LOG.atInfo()
+              .addKeyValue("user", user(ctx))
+              .addKeyValue("application", key)
+              .addKeyValue("token", token.id())
+              .addKeyValue("kind", token.kind())
+              .log("token revoked in the Manager");
+          String done = "Revoked: " + token.kind() + " token " + token.id();
+          return () -> redirect(ctx, href(kind, key) + "?done=" + Kinds.enc(done) + "#tokens");
+        });
   }
 
   private List<String> associatedApplications(String apiKey) {
@@ -838,6 +1063,9 @@ public final class ManagerPages implements AdminServer.Extension {
                 ? List.of(href(kind, key) + "?confirm=rotate", "Rotate signing key…")
                 : List.of(href(kind, key) + "?confirm=flush", "Flush JWKS…"));
       }
+      if (kind instanceof Kinds.Applications && ctx.get(TOKENS) != null) {
+        actions.add(List.of("#tokens", "Live tokens"));
+      }
       if (canChange) actions.add(List.of(href(kind, key) + "?confirm=delete", "Delete…"));
     }
     String saved = ctx.queryParams().get("saved");
@@ -846,6 +1074,7 @@ public final class ManagerPages implements AdminServer.Extension {
         done != null
                 && (done.startsWith("Rotated: ")
                     || done.startsWith("Flushed: ")
+                    || done.startsWith("Revoked: ")
                     || done.startsWith("Nothing to flush: "))
             ? done
             : saved == null || !saved.matches("[a-z]+")
@@ -879,7 +1108,9 @@ public final class ManagerPages implements AdminServer.Extension {
             chip,
             chipOk,
             actions,
-            signingKeys(ctx)));
+            signingKeys(ctx),
+            ctx.get(TOKENS),
+            ctx.get(DIFFERENCES) == null ? List.of() : ctx.get(DIFFERENCES)));
   }
 
   private static List<KeyOperations.SigningKey> signingKeys(RoutingContext ctx) {
@@ -964,7 +1195,12 @@ public final class ManagerPages implements AdminServer.Extension {
     return URLDecoder.decode(ctx.pathParam("param1"), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The page of an entity: an API's name and version as two segments, any other key as one (a scope
+   * named by a URI keeps its slashes encoded, as the list links it).
+   */
   private static String href(Kind kind, String key) {
+    if (!(kind instanceof Kinds.Apis)) return "/ui/" + kind.path() + "/" + Kinds.enc(key);
     StringBuilder b = new StringBuilder("/ui/").append(kind.path());
     for (String segment : key.split("/")) b.append('/').append(Kinds.enc(segment));
     return b.toString();

@@ -273,8 +273,15 @@ public final class TrafficScreens {
       List<TopRow> applications,
       String transactions) {}
 
-  /** Chart geometry shared by the template: the plot spans x LEFT..RIGHT, y TOP..BOTTOM. */
-  public static final double LEFT = 56, RIGHT = 712, TOP = 8, BOTTOM = 118;
+  /**
+   * Chart geometry shared by the template: the view box is WIDTH wide, the plot spans x
+   * LEFT..RIGHT, y TOP..BOTTOM. The width suits half of a laptop screen, where the two charts sit
+   * side by side, so that their labels keep about their size.
+   */
+  public static final double LEFT = 52, RIGHT = 456, TOP = 8, BOTTOM = 118;
+
+  /** The width of the charts' view box. */
+  public static final int WIDTH = 480;
 
   Dashboard dashboard(String rangeValue) {
     Range range = Range.of(rangeValue);
@@ -373,7 +380,7 @@ public final class TrafficScreens {
       }
     }
     List<Tick> timeTicks = new ArrayList<>();
-    int every = Math.max(1, n / 6);
+    int every = Math.max(1, n / 4);
     for (int i = 0; i < n; i += every) {
       timeTicks.add(
           new Tick(
@@ -438,6 +445,27 @@ public final class TrafficScreens {
       rows.add(new TopRow(key, t.requests(), t.errors(), link("/ui/transactions", f)));
     }
     return rows;
+  }
+
+  /**
+   * An API's calls over the last 24 hours, from the rollups (every node of the store), and the link
+   * to those transactions: what activating or deactivating it is shown to affect.
+   *
+   * @param requests calls the API answered
+   * @param errors of them, answered with status 400 or above
+   * @param href the transactions screen of those calls
+   */
+  public record DayOfCalls(long requests, long errors, String href) {}
+
+  /** The calls of API {@code api} ({@code name/version}) in the last 24 hours. Blocking. */
+  DayOfCalls lastDay(String api) {
+    Instant to = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    TransactionFilter filter =
+        new TransactionFilter(to.minus(Duration.ofHours(24)), to, api, null, null);
+    Totals all = Totals.empty(null);
+    for (Totals t : repository.aggregate(filter, Grouping.NONE)) all = all.plus(t);
+    Filters f = new Filters(minutesFrom(filter), minutesTo(filter), api, "", "");
+    return new DayOfCalls(all.requests(), all.errors(), link("/ui/transactions", f));
   }
 
   /**

@@ -81,6 +81,9 @@ public final class Views {
    *
    * @param version the entity's version the form was filled from; null when creating
    * @param conflict the message of a refused stale save; empty for none
+   * @param tokens the application's live tokens; null on other pages
+   * @param differences after a refused stale save, the fields where the form and the stored entity
+   *     differ; empty otherwise
    */
   public record FormPage(
       Chrome chrome,
@@ -93,9 +96,59 @@ public final class Views {
       String chip,
       boolean chipOk,
       List<List<String>> actions,
-      List<KeyOperations.SigningKey> signingKeys) {}
+      List<KeyOperations.SigningKey> signingKeys,
+      TokenList tokens,
+      List<Difference> differences) {}
 
-  /** A question before a change that cannot be undone or that affects others. */
+  /**
+   * A field whose value in a refused stale save differs from the value stored now.
+   *
+   * @param label the field's label
+   * @param yours what the refused form said
+   * @param stored what is stored now (the other change, or the value the form did not change)
+   */
+  public record Difference(String label, String yours, String stored) {}
+
+  /**
+   * An application's live tokens, one page, newest first.
+   *
+   * @param total how many live tokens there are
+   * @param newer the link to the newer page; empty on the first
+   * @param older the link to the older page; empty on the last
+   */
+  public record TokenList(List<TokenRow> rows, int first, int total, String newer, String older) {
+    public boolean empty() {
+      return rows.isEmpty();
+    }
+
+    public int last() {
+      return first + rows.size() - 1;
+    }
+  }
+
+  /**
+   * One live token: the admin API's id, never the token itself.
+   *
+   * @param revoke the link to the revocation's confirmation; empty for a viewer
+   */
+  public record TokenRow(
+      String id,
+      String kind,
+      String subject,
+      String scopes,
+      String issued,
+      String expires,
+      String revoke) {}
+
+  /**
+   * A question before a change that cannot be undone or that affects others.
+   *
+   * @param fields what the change is about, as label and value pairs (the token to revoke); empty
+   *     for none
+   * @param link a link to more about what it affects, as href and text (the calls of the last day);
+   *     empty for none
+   * @param token the id of the token the form revokes; empty for other operations
+   */
   public record ConfirmPage(
       Chrome chrome,
       String heading,
@@ -105,7 +158,10 @@ public final class Views {
       String operation,
       long version,
       String button,
-      String cancel) {}
+      String cancel,
+      List<List<String>> fields,
+      List<String> link,
+      String token) {}
 
   /** The audit log with its filters; {@code next} is the link to the older page, empty if none. */
   public record AuditPage(

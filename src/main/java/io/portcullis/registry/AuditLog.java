@@ -21,6 +21,15 @@ public interface AuditLog {
   Page find(Query query);
 
   /**
+   * Deletes at most {@code batchSize} entries written before {@code before}, the oldest first: the
+   * retention of {@code monitoring.audit.retentionDays}. Blocking.
+   *
+   * @return how many were deleted; less than {@code batchSize} means none is left
+   * @throws IllegalArgumentException when {@code batchSize} is below 1
+   */
+  int purgeBefore(java.time.Instant before, int batchSize);
+
+  /**
    * @param from entries at or after this instant; null for no bound
    * @param to entries before this instant; null for no bound
    * @param actor only this actor; null for any

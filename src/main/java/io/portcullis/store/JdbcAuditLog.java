@@ -25,6 +25,10 @@ final class JdbcAuditLog implements AuditLog {
           + " AND (? IS NULL OR entity = ? OR LEFT(entity, ?) = ?)"
           + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
 
+  private static final String PURGE =
+      "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at_ms < ?"
+          + " ORDER BY id FETCH FIRST ? ROWS ONLY)";
+
   private final JdbcTransactions transactions;
 
   JdbcAuditLog(JdbcTransactions transactions) {
@@ -48,6 +52,25 @@ final class JdbcAuditLog implements AuditLog {
           });
     } catch (SQLException e) {
       throw new StoreException("audit entry not written: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int purgeBefore(Instant before, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1; was " + batchSize);
+    }
+    try {
+      return transactions.write(
+          connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(PURGE)) {
+              delete.setLong(1, before.toEpochMilli());
+              delete.setInt(2, batchSize);
+              return delete.executeUpdate();
+            }
+          });
+    } catch (SQLException e) {
+      throw new StoreException("audit log: purging failed: " + e.getMessage(), e);
     }
   }
 

@@ -75,6 +75,14 @@ final class InMemoryRegistryStore implements RegistryStore {
       }
 
       @Override
+      public int purgeBefore(java.time.Instant before, int batchSize) {
+        List<io.portcullis.registry.AuditEntry> old =
+            auditEntries.stream().filter(e -> e.time().isBefore(before)).limit(batchSize).toList();
+        auditEntries.removeAll(old);
+        return old.size();
+      }
+
+      @Override
       public Page find(Query q) {
         List<io.portcullis.registry.AuditEntry> all = new java.util.ArrayList<>(auditEntries);
         java.util.Collections.reverse(all);

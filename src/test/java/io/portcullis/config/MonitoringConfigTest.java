@@ -37,6 +37,25 @@ class MonitoringConfigTest {
   }
 
   @Test
+  void loadWhenAuditRetentionGivenThenReadElseOneYear() {
+    assertThat(MonitoringConfig.DEFAULT.auditRetentionDays()).isEqualTo(365);
+    assertThat(
+            loader
+                .load("monitoring:\n  audit: { retentionDays: 30 }\n", "test.yaml", Map.of())
+                .config()
+                .monitoring())
+        .isEqualTo(new MonitoringConfig(true, 7, 90, false, 30));
+    assertThat(problems("monitoring:\n  audit: { retentionDays: 0 }\n"))
+        .containsExactly(
+            "test.yaml:2: monitoring.audit.retentionDays: expected a whole number of days, at"
+                + " least 1; was 0");
+    assertThat(problems("monitoring:\n  audit: { keepDays: 30 }\n"))
+        .singleElement()
+        .asString()
+        .contains("monitoring.audit.keepDays: unknown field; expected one of retentionDays");
+  }
+
+  @Test
   void loadWhenRetentionNotPositiveThenNamedWithItsLine() {
     assertThat(problems("monitoring:\n  records: { retentionDays: 0 }\n"))
         .containsExactly(
@@ -53,7 +72,9 @@ class MonitoringConfigTest {
     assertThat(problems("monitoring:\n  record: true\n"))
         .singleElement()
         .asString()
-        .contains("monitoring.record: unknown field; expected one of records, rollups, accessLog");
+        .contains(
+            "monitoring.record: unknown field; expected one of records, rollups, accessLog,"
+                + " audit");
     assertThat(problems("monitoring:\n  accessLog: yes please\n"))
         .singleElement()
         .asString()

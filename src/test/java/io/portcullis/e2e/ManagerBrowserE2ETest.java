@@ -81,6 +81,12 @@ class ManagerBrowserE2ETest {
     browser.open("/");
     browser.waitForPath("/login");
     shoot("login");
+    browser.driver().manage().addCookie(new Cookie("portcullis_theme", "dark", "/"));
+    browser.open("/login");
+    assertThat(browser.find("html").getAttribute("data-theme")).isEqualTo("dark");
+    shoot("login", "dark");
+    browser.driver().manage().deleteCookieNamed("portcullis_theme");
+    browser.open("/login");
     signIn("admin", "not-the-password");
     assertThat(browser.waitFor("#login-error").getText()).contains("username or password is wrong");
     assertThat(browser.path()).startsWith("/login");
@@ -131,6 +137,8 @@ class ManagerBrowserE2ETest {
     browser.find("a[href$='confirm=activate']").click();
     browser.waitFor(".dialog");
     assertThat(browser.text()).contains("1 application uses this API: photo-app");
+    assertThat(browser.find("#consequences").getText())
+        .contains("No calls reached this API in the last 24 hours.");
     shoot("api-activate-confirm");
     browser.find("button[value='activate']").click();
     browser.waitForPath("/ui/apis/photos/v1");
@@ -195,10 +203,60 @@ class ManagerBrowserE2ETest {
     assertThat(browser.find("#conflict").getText()).contains("someone else changed this API");
     assertThat(browser.find("#f-timeouts-response").getAttribute("value")).isEqualTo("12345");
     assertThat(browser.find("input[name='_version']").getAttribute("value")).isNotEqualTo(before);
+    // What differs between the refused form and what is stored now, field by field.
+    List<String> differences =
+        browser.all("#differences tbody tr").stream().map(e -> e.getText()).toList();
+    assertThat(differences)
+        .hasSize(2)
+        .anySatisfy(d -> assertThat(d).startsWith("Connect timeout (ms)").contains("2222"))
+        .anySatisfy(d -> assertThat(d).startsWith("Response timeout (ms)").endsWith("12345"));
     shoot("api-conflict");
     assertOnlyRefusalsLogged(412);
     HttpResponse<String> api = node.admin("GET", "/apis/photos/v1", null);
     assertThat(json(api.body()).at("/timeouts/connect").asLong()).isNotEqualTo(2222);
+  }
+
+  @Test
+  @Order(4)
+  void saveWhenAScopeChangedMeanwhileThenRefusedWithTheDifferenceShown() {
+    String scope = "/ui/scopes/https%3A%2F%2Fe2e.example%2Fphotos";
+    browser.open(scope);
+    browser.type("#f-description", "mine");
+
+    FormSession other = FormSession.signIn(node, "admin", RunningNode.ADMIN_PASSWORD);
+    Form form = other.formOf(other.get(scope).body());
+    assertThat(form.values).containsKey("_version");
+    form.put("description", "theirs");
+    assertThat(other.post(scope, form).statusCode()).isEqualTo(303);
+
+    browser.find("button[value='save']").click();
+    browser.waitFor("#conflict");
+    assertThat(browser.find("#conflict").getText()).contains("someone else changed this scope");
+    assertThat(browser.find("#f-description").getAttribute("value")).isEqualTo("theirs");
+    assertThat(browser.find("#differences tbody").getText()).contains("Description mine theirs");
+    assertOnlyRefusalsLogged(412);
+    // Saved again from the current values, it goes through.
+    browser.type("#f-description", "read the photo album");
+    browser.find("button[value='save']").click();
+    browser.waitFor(".flash");
+    assertThat(browser.find(".flash").getText()).startsWith("Saved: scope");
+  }
+
+  @Test
+  @Order(4)
+  void editFormsWhenOfAnyKindThenCarryTheEntityVersion() {
+    FormSession admin = FormSession.signIn(node, "admin", RunningNode.ADMIN_PASSWORD);
+    for (String page :
+        List.of(
+            "/ui/apis/photos/v1",
+            "/ui/applications/photo-app",
+            "/ui/authorization-servers/local",
+            "/ui/authorization-servers/partner-idp",
+            "/ui/users/vera",
+            "/ui/scopes/https%3A%2F%2Fe2e.example%2Fphotos")) {
+      Form form = admin.formOf(admin.get(page).body());
+      assertThat(form.values.get("_version")).as(page).singleElement().asString().isNotBlank();
+    }
   }
 
   @Test
@@ -379,6 +437,131 @@ class ManagerBrowserE2ETest {
   }
 
   @Test
+  @Order(9)
+  void deactivateWhenAskedThenTheApplicationsAndTheLastDayOfCallsShownFirst() {
+    String day = "from=" + java.time.Instant.now().minus(Duration.ofHours(24)) + "&api=photos/v1";
+    JsonNode summary = json(node.admin("GET", "/analytics/summary?" + day, null).body());
+    long requests = summary.get("requests").asLong();
+    long errors = summary.get("errors").asLong();
+    assertThat(requests).isGreaterThanOrEqualTo(57);
+
+    browser.open("/ui/apis/photos/v1");
+    browser.find("a[href$='confirm=deactivate']").click();
+    browser.waitFor(".dialog");
+    assertThat(browser.find("#consequences").getText())
+        .contains("1 application uses this API: photo-app")
+        .contains(
+            "In the last 24 hours this API answered "
+                + requests
+                + " calls, "
+                + errors
+                + " errors ("
+                + Math.round(100.0 * errors / requests)
+                + "%); from now on such calls get 404.");
+    shoot("api-deactivate-confirm");
+    // The calls it names are a click away; nothing was changed by looking.
+    browser.find("#confirm-link").click();
+    browser.waitForPath("/ui/transactions?");
+    assertThat(browser.find("#api").getAttribute("value")).isEqualTo("photos/v1");
+    assertThat(json(node.admin("GET", "/apis/photos/v1", null).body()).get("active").asBoolean())
+        .isTrue();
+  }
+
+  @Test
+  @Order(10)
+  void liveTokensWhenRevokedInTheManagerThenRefusedEverywhereAndAudited() throws Exception {
+    String first = clientCredentialsToken();
+    String second = clientCredentialsToken();
+    List<String> ids = new ArrayList<>();
+    json(node.admin("GET", "/applications/photo-app/tokens", null).body())
+        .forEach(t -> ids.add(t.get("id").asText()));
+    assertThat(ids).hasSize(2);
+
+    browser.driver().manage().addCookie(new Cookie("portcullis_theme", "light", "/"));
+    browser.open("/ui/applications/photo-app");
+    List<String> shown =
+        browser.all("#live-tokens tbody tr code").stream().map(e -> e.getText()).toList();
+    assertThat(shown).containsExactlyInAnyOrderElementsOf(ids);
+    // Client-credentials tokens have no subject.
+    assertThat(browser.find("#live-tokens").getText()).contains("access", "UTC", "Revoke…");
+    assertThat(browser.driver().getPageSource()).doesNotContain(first).doesNotContain(second);
+    browser.screenshotAt("#tokens", SHOTS.resolve("application-tokens-light.png"));
+    String id = shown.get(0);
+
+    // A viewer sees the tokens but cannot revoke one; nor can a POST without the CSRF token.
+    FormSession viewer = FormSession.signIn(node, "vera", VIEWER_PASSWORD);
+    String page = viewer.get("/ui/applications/photo-app").body();
+    assertThat(page).contains(id).doesNotContain("confirm=revoke");
+    Form revoke = new Form();
+    revoke.put("_csrf", FormSession.csrf(page));
+    revoke.put("_action", "revoke");
+    revoke.put("token", id);
+    HttpResponse<String> refused = viewer.post("/ui/applications/photo-app", revoke);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("viewer");
+    FormSession admin = FormSession.signIn(node, "admin", RunningNode.ADMIN_PASSWORD);
+    revoke.remove("_csrf");
+    assertThat(admin.post("/ui/applications/photo-app", revoke).statusCode()).isEqualTo(403);
+    assertThat(tokenStates()).containsEntry(id, "active");
+
+    // The admin revokes it after a confirmation that names it.
+    browser.find("#live-tokens a[href$='token=" + id + "']").click();
+    browser.waitFor(".dialog");
+    assertThat(browser.find("#confirm-title").getText())
+        .isEqualTo("Revoke token " + id + " of application photo-app?");
+    assertThat(browser.find("#confirm-fields").getText()).contains(id, "access");
+    shoot("application-token-revoke-confirm");
+    browser.find("button[value='revoke']").click();
+    browser.waitFor(".flash");
+    assertThat(browser.find(".flash").getText()).isEqualTo("Revoked: access token " + id);
+    assertThat(browser.all("#live-tokens tbody tr code").stream().map(e -> e.getText()))
+        .containsExactly(ids.get(ids.get(0).equals(id) ? 1 : 0));
+    assertThat(tokenStates()).containsEntry(id, "revoked");
+    String revokedToken = introspect(first).get("active").asBoolean() ? second : first;
+    assertThat(introspect(revokedToken).get("active").asBoolean()).isFalse();
+    assertThat(introspect(revokedToken.equals(first) ? second : first).get("active").asBoolean())
+        .isTrue();
+
+    // Revoking it again, or a malformed id, changes nothing and says why.
+    Form again = new Form();
+    again.put("_csrf", FormSession.csrf(admin.get("/ui/applications/photo-app").body()));
+    again.put("_action", "revoke");
+    again.put("token", id);
+    HttpResponse<String> gone = admin.post("/ui/applications/photo-app", again);
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(gone.body()).contains("no live token " + id);
+    again.put("token", "<script>");
+    HttpResponse<String> bad = admin.post("/ui/applications/photo-app", again);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("token: expected the id of a token");
+
+    // The audit log names who revoked which token.
+    browser.open("/ui/audit?entity=applications/photo-app/tokens");
+    assertThat(browser.find("table.audit").getText())
+        .contains("admin", "revoke", "applications/photo-app/tokens/" + id, "revoked");
+    JsonNode audit =
+        json(node.admin("GET", "/audit?entity=applications/photo-app/tokens", null).body());
+    assertThat(audit.at("/items/0/action").asText()).isEqualTo("revoke");
+    assertThat(audit.at("/items/0/after/state").asText()).isEqualTo("revoked");
+    assertThat(audit.toString()).doesNotContain(first).doesNotContain(second);
+  }
+
+  @Test
+  @Order(11)
+  void saveWhenFormLargerThanItsLimitThenRefusedWith413AndNothingChanged() {
+    FormSession admin = FormSession.signIn(node, "admin", RunningNode.ADMIN_PASSWORD);
+    Form form = admin.formOf(admin.get("/ui/apis/photos/v1").body());
+    String version = form.values.get("_version").get(0);
+    form.put("basePath", "/photos/v2");
+    form.put("upstream", "http://127.0.0.1:1/" + "a".repeat(257 * 1024));
+    HttpResponse<String> answer = admin.post("/ui/apis/photos/v1", form);
+    assertThat(answer.statusCode()).isEqualTo(413);
+    HttpResponse<String> api = node.admin("GET", "/apis/photos/v1", null);
+    assertThat(json(api.body()).get("basePath").asText()).isEqualTo("/photos/v1");
+    assertThat(api.headers().firstValue("ETag")).hasValue("\"" + version + "\"");
+  }
+
+  @Test
   @Order(70)
   void rotateWhenConfirmedThenANewActiveKeyAndTheOldOneStillPublished() {
     browser.open("/ui/authorization-servers/local");
@@ -440,6 +623,30 @@ class ManagerBrowserE2ETest {
     assertThat(browser.find("#rows .empty").getText()).contains("Nothing matches this search");
     browser.waitForPath("/ui/apis?q=zzz");
     assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  @Order(85)
+  void dashboardWhenOnALaptopOrAWideScreenThenChartsAndTopTablesInView() {
+    browser.driver().manage().addCookie(new Cookie("portcullis_theme", "light", "/"));
+    try {
+      for (int[] size : new int[][] {{1280, 800}, {1920, 1080}}) {
+        browser.resize(size[0], size[1]);
+        browser.open("/ui/dashboard?range=1h");
+        // The two charts share a row, so the top tables start above the fold.
+        int requestsTop = browser.find("#requests-chart").getRect().getY();
+        int latencyTop = browser.find("#latency-chart").getRect().getY();
+        assertThat(latencyTop).isEqualTo(requestsTop);
+        assertThat(browser.aboveTheFold("#top-apis")).as("top APIs at %s", size[0]).isTrue();
+        shoot("dashboard-" + size[0] + "x" + size[1]);
+      }
+      // A form on a wide screen keeps its inputs at a readable width.
+      browser.open("/ui/apis/photos/v1");
+      assertThat(browser.find("#f-basePath").getRect().getWidth()).isLessThan(1000);
+      shoot("apis-photos-v1-1920x1080");
+    } finally {
+      browser.resize(1280, 800);
+    }
   }
 
   @Test
@@ -528,6 +735,40 @@ class ManagerBrowserE2ETest {
         if (attempt == 5) throw e;
       }
     }
+  }
+
+  /** A client-credentials access token of photo-app from the token endpoint. */
+  static String clientCredentialsToken() {
+    HttpResponse<String> answer =
+        RunningNode.send(
+            node.gateway("/oauth2/token")
+                .header("Authorization", RunningNode.basic("photo-app", APP_SECRET))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return json(answer.body()).get("access_token").asText();
+  }
+
+  /** The introspection of a token, as photo-app asks it. */
+  static JsonNode introspect(String token) {
+    HttpResponse<String> answer =
+        RunningNode.send(
+            node.gateway("/oauth2/introspect")
+                .header("Authorization", RunningNode.basic("photo-app", APP_SECRET))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("token=" + token))
+                .build());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return json(answer.body());
+  }
+
+  /** Each of photo-app's tokens' state, by id, as the admin API lists them. */
+  static Map<String, String> tokenStates() {
+    Map<String, String> states = new LinkedHashMap<>();
+    json(node.admin("GET", "/applications/photo-app/tokens", null).body())
+        .forEach(t -> states.put(t.get("id").asText(), t.get("state").asText()));
+    return states;
   }
 
   static void signIn(String user, String password) {
@@ -620,6 +861,13 @@ class ManagerBrowserE2ETest {
               .POST(BodyPublishers.ofString(encode(form)));
       for (int i = 0; i < headers.length; i += 2) request.header(headers[i], headers[i + 1]);
       return RunningNode.send(request.build());
+    }
+
+    /** The page's CSRF token, as its forms carry it. */
+    static String csrf(String page) {
+      Matcher hidden = INPUT.matcher(page);
+      assertThat(hidden.find()).isTrue();
+      return hidden.group(2);
     }
 
     /** What the page's entity form would submit: tokens, inputs, text areas, checked boxes. */

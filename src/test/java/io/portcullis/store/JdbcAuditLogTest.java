@@ -70,6 +70,31 @@ class JdbcAuditLogTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("databases")
+  void purgeBeforeWhenEntriesOlderThanTheCutThenDeletedInBatchesOldestFirst(String url) {
+    try (Database database = Database.open(url)) {
+      JdbcRegistryStore store = new JdbcRegistryStore(database.dataSource(), StoreJson.mapper());
+      Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+      for (int i = 0; i < 5; i++) {
+        store.audit().record(entry(t0.plusSeconds(i * 60L), "alice", "apis/a" + i + "/v1"));
+      }
+      Instant cut = t0.plusSeconds(3 * 60); // entries 0, 1 and 2 are older
+      assertThat(store.audit().purgeBefore(cut, 2)).isEqualTo(2);
+      assertThat(store.audit().find(query(null, null, null, null, 10)).items())
+          .extracting(AuditEntry::entity)
+          .containsExactly("apis/a4/v1", "apis/a3/v1", "apis/a2/v1");
+      assertThat(store.audit().purgeBefore(cut, 2)).isEqualTo(1);
+      assertThat(store.audit().purgeBefore(cut, 2)).isZero();
+      assertThat(store.audit().find(query(null, null, null, null, 10)).items())
+          .extracting(AuditEntry::entity)
+          .containsExactly("apis/a4/v1", "apis/a3/v1");
+      assertThatThrownBy(() -> store.audit().purgeBefore(cut, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("batchSize");
+    }
+  }
+
   private static AuditEntry entry(Instant time, String actor, String entity) {
     return new AuditEntry(0, time, actor, "delete", entity, "{\"a\":1}", null);
   }

@@ -46,11 +46,31 @@ public final class Browser implements AutoCloseable {
             .build();
     this.driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-    // The window's size includes the browser's own bars: grow it so the page sees 1280×800.
+    resize(1280, 800);
+    this.base = base;
+  }
+
+  /** Makes the page's viewport {@code width} × {@code height} CSS pixels. */
+  public void resize(int width, int height) {
+    // The window's size includes the browser's own bars: grow it so the page sees the size asked.
     Object bars = driver.executeScript("return window.outerHeight - window.innerHeight");
     int extra = bars instanceof Number n ? Math.max(0, n.intValue()) : 0;
-    driver.manage().window().setSize(new Dimension(1280, 800 + extra));
-    this.base = base;
+    driver.manage().window().setSize(new Dimension(width, height + extra));
+  }
+
+  /** Whether the element's top edge is inside the viewport when the page is scrolled to the top. */
+  public boolean aboveTheFold(String css) {
+    driver.executeScript("window.scrollTo(0, 0)");
+    Object inside =
+        driver.executeScript(
+            "return arguments[0].getBoundingClientRect().top < window.innerHeight", find(css));
+    return Boolean.TRUE.equals(inside);
+  }
+
+  /** Saves a PNG of the viewport scrolled so that the element is at its top. */
+  public void screenshotAt(String css, Path file) {
+    driver.executeScript("arguments[0].scrollIntoView(true)", find(css));
+    save(file);
   }
 
   /** Whether this machine has the browser and its driver. */
@@ -127,6 +147,10 @@ public final class Browser implements AutoCloseable {
   /** Saves a PNG of the viewport, scrolled to the top of the page. */
   public void screenshot(Path file) {
     driver.executeScript("window.scrollTo(0, 0)");
+    save(file);
+  }
+
+  private void save(Path file) {
     try {
       Files.createDirectories(file.getParent());
       Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
