@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ApiDocumentsTest {
+  /** The start of a minimal OpenAPI 3 document. */
+  private static final String HEAD = "openapi: 3.0.3\ninfo: {title: T, version: 1}\n";
+
   private static final String CALCULATOR_ADD_ENVELOPE =
       """
       <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" \
@@ -146,9 +149,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenPathAndOperationParametersThenMergedAndOperationWins() {
     String text =
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         components:
           parameters:
             trace: {name: X-Trace, in: header, schema: {type: [string, "null"]}}
@@ -195,9 +197,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenYamlHasFewAliasesThenTheyAreExpanded() {
     String text =
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         paths:
           /a:
             get:
@@ -465,9 +466,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenParameterLocationInvalidThenRefusedNamingTheParameter() {
     refused(
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         paths:
           /pets:
             get:
@@ -477,9 +477,8 @@ class ApiDocumentsTest {
         "openapi: paths./pets.get.parameters[0]: 'in' must be one of query, header, path, cookie;"
             + " was 'body' (a body is 'requestBody' in OpenAPI 3)");
     refused(
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         paths:
           /pets:
             parameters:
@@ -491,37 +490,36 @@ class ApiDocumentsTest {
 
   @Test
   void parseWhenStructureWrongThenRefusedNamingWhere() {
-    String head = "openapi: 3.0.3\ninfo: {title: T, version: 1}\n";
     refused(
-        head + "paths: [1]\n",
+        HEAD + "paths: [1]\n",
         "openapi: paths: must be a mapping of paths to operations; was a list");
-    refused(head + "paths: {pets: {}}\n", "openapi: paths.pets: a path must start with '/'");
+    refused(HEAD + "paths: {pets: {}}\n", "openapi: paths.pets: a path must start with '/'");
     refused(
-        head + "paths: {/p: 3}\n",
+        HEAD + "paths: {/p: 3}\n",
         "openapi: paths./p: must be a mapping of methods to operations; was a number");
     refused(
-        head + "paths: {/p: {get: x}}\n",
+        HEAD + "paths: {/p: {get: x}}\n",
         "openapi: paths./p.get: must be a mapping (an operation); was a text");
     refused(
-        head + "paths: {/p: {get: {parameters: {}}}}\n",
+        HEAD + "paths: {/p: {get: {parameters: {}}}}\n",
         "openapi: paths./p.get.parameters: must be a list of parameters; was a mapping");
     refused(
-        head + "paths: {/p: {get: {parameters: [x]}}}\n",
+        HEAD + "paths: {/p: {get: {parameters: [x]}}}\n",
         "openapi: paths./p.get.parameters[0]: must be a mapping (a parameter); was a text");
     refused(
-        head + "paths: {/p: {get: {parameters: [{in: query}]}}}\n",
+        HEAD + "paths: {/p: {get: {parameters: [{in: query}]}}}\n",
         "openapi: paths./p.get.parameters[0].name: is required");
     refused(
-        head + "paths: {/p: {get: {parameters: [{name: q, in: query, required: 'yes'}]}}}\n",
+        HEAD + "paths: {/p: {get: {parameters: [{name: q, in: query, required: 'yes'}]}}}\n",
         "openapi: paths./p.get.parameters[0]: 'required' must be true or false; was a text");
     refused(
-        head + "paths: {/p: {post: {requestBody: [1]}}}\n",
+        HEAD + "paths: {/p: {post: {requestBody: [1]}}}\n",
         "openapi: paths./p.post.requestBody: must be a mapping (a request body); was a list");
     refused(
-        head + "paths: {/p: {post: {requestBody: {content: 1}}}}\n",
+        HEAD + "paths: {/p: {post: {requestBody: {content: 1}}}}\n",
         "openapi: paths./p.post.requestBody.content: must be a mapping of media types; was a number");
     refused(
-        head + "paths: {/p: {post: {requestBody: {content: {application/json: 1}}}}}\n",
+        HEAD + "paths: {/p: {post: {requestBody: {content: {application/json: 1}}}}}\n",
         "openapi: paths./p.post.requestBody.content.application/json: must be a mapping (a media"
             + " type); was a number");
   }
@@ -529,9 +527,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenReferenceLeavesTheDocumentThenRefusedAndNothingFetched() {
     refused(
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         paths:
           /pets:
             get:
@@ -544,15 +541,14 @@ class ApiDocumentsTest {
 
   @Test
   void parseWhenReferencePointsToNothingOrIsNotTextThenRefused() {
-    String head = "openapi: 3.0.3\ninfo: {title: T, version: 1}\n";
     refused(
-        head + "paths: {/p: {$ref: '#/components/pathItems/p'}}\n",
+        HEAD + "paths: {/p: {$ref: '#/components/pathItems/p'}}\n",
         "openapi: paths./p.$ref: '#/components/pathItems/p' points to nothing in the document");
     refused(
-        head + "paths: {/p: {$ref: 7}}\n",
+        HEAD + "paths: {/p: {$ref: 7}}\n",
         "openapi: paths./p.$ref: must be a text such as '#/components/schemas/Pet'; was a number");
     refused(
-        head + "paths: {/p: {$ref: '#/components/%zz'}}\n",
+        HEAD + "paths: {/p: {$ref: '#/components/%zz'}}\n",
         "openapi: paths./p.$ref: not a JSON pointer such as '#/components/schemas/Pet':"
             + " '#/components/%zz'");
   }
@@ -560,9 +556,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenReferencesFormACycleThenRefused() {
     refused(
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         components:
           parameters:
             a: {$ref: '#/components/parameters/b'}
@@ -599,9 +594,8 @@ class ApiDocumentsTest {
   @Test
   void parseWhenPointerIsEscapedThenResolved() {
     String text =
-        """
-        openapi: 3.0.3
-        info: {title: T, version: 1}
+        HEAD
+            + """
         paths:
           /a/{id}:
             get:
