@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class ServerTlsReader {
   static final List<String> TLS_FIELDS =
-      List.of("certificate", "key", "password", "clientAuth", "clientCa");
+      List.of("certificate", "key", "password", "clientAuth", "clientCa", "selfSignedClients");
 
   private ServerTlsReader() {}
 
@@ -46,6 +46,12 @@ final class ServerTlsReader {
       r.missing(
           "clientCa", "the PEM file of the CA certificates that client certificates chain to");
     }
+    Boolean selfSigned = r.bool("selfSignedClients");
+    if (Boolean.TRUE.equals(selfSigned) && clientAuth == ServerTls.ClientAuth.NONE) {
+      r.wrong(
+          "selfSignedClients",
+          "needs clientAuth optional or required: with none no client certificate is asked for");
+    }
     for (String field : List.of("certificate", "key", "clientCa")) {
       String file = r.has(field) ? FieldReader.text(r.get(field)) : null;
       if (file != null && !Files.isReadable(Path.of(file))) {
@@ -53,7 +59,8 @@ final class ServerTlsReader {
       }
     }
     if (out.size() > before || certificate == null) return null;
-    return new ServerTls(certificate, key, password, clientAuth, clientCa);
+    return new ServerTls(
+        certificate, key, password, clientAuth, clientCa, Boolean.TRUE.equals(selfSigned));
   }
 
   private static ServerTls.ClientAuth clientAuth(FieldReader r) {

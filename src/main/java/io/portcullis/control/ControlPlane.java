@@ -782,7 +782,8 @@ public final class ControlPlane {
         spec.claims(),
         spec.tokenParameters(),
         spec.users(),
-        spec.enabled());
+        spec.enabled(),
+        spec.tlsClientAuth());
   }
 
   private UserSpec toSpec(User u) {
@@ -832,7 +833,8 @@ public final class ControlPlane {
         spec.claims(),
         spec.tokenParameters(),
         spec.users(),
-        spec.enabled() == null || spec.enabled());
+        spec.enabled() == null || spec.enabled(),
+        spec.tlsClientAuth());
   }
 
   private String jwksText(Object jwks) {
@@ -871,7 +873,8 @@ public final class ControlPlane {
         a.claims(),
         a.tokenParameters(),
         a.users(),
-        a.enabled());
+        a.enabled(),
+        a.tlsClientAuth());
   }
 
   private static <T> Map<String, T> byKey(Collection<T> items, Function<T, String> key) {

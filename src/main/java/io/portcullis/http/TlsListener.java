@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * HTTPS on a listener, with the JDK's TLS engine: TLS 1.2 and 1.3 only (the JDK's default cipher
  * suites for them, which are all AEAD with forward secrecy for 1.3 and exclude the broken ones for
  * 1.2), ALPN offering {@code h2} then {@code http/1.1}, client certificates as {@link
- * ServerTls#clientAuth()} says.
+ * ServerTls#clientAuth()} says (with {@link ServerTls#selfSignedClients()}, through {@link
+ * SelfSignedClientTrust}).
  *
  * <p>{@link #watch} re-reads the certificate files when they change, without a restart and without
  * touching open connections: every {@code interval} it compares a digest of the files' content on a
@@ -105,8 +106,11 @@ public final class TlsListener implements AutoCloseable {
                   case OPTIONAL -> ClientAuth.REQUEST;
                   case REQUIRED -> ClientAuth.REQUIRED;
                 });
-    if (tls.clientCa() != null)
-      ssl.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa()));
+    if (tls.clientCa() != null) {
+      PemTrustOptions trust =
+          tls.selfSignedClients() ? new SelfSignedClientTrust() : new PemTrustOptions();
+      ssl.setTrustOptions(trust.addCertPath(tls.clientCa()));
+    }
     return ssl;
   }
 

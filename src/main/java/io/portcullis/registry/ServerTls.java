@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param clientAuth whether clients are asked for a certificate
  * @param clientCa a PEM file of the trust anchors for client certificates; required unless {@code
  *     clientAuth} is {@link ClientAuth#NONE}
+ * @param selfSignedClients whether a single self-signed client certificate is accepted as well as
+ *     one that chains to {@code clientCa} (RFC 8705 {@code self_signed_tls_client_auth} and
+ *     certificate-bound tokens)
  */
 public record ServerTls(
-    String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
+    String certificate,
+    String key,
+    String password,
+    ClientAuth clientAuth,
+    String clientCa,
+    boolean selfSignedClients) {
 
   /** Whether a client certificate is asked for, and whether one is required. */
   public enum ClientAuth {
@@ -33,6 +41,12 @@ public record ServerTls(
   public ServerTls {
     Objects.requireNonNull(certificate, "certificate");
     clientAuth = clientAuth == null ? ClientAuth.NONE : clientAuth;
+  }
+
+  /** Settings that accept only client certificates chaining to {@code clientCa}. */
+  public ServerTls(
+      String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
+    this(certificate, key, password, clientAuth, clientCa, false);
   }
 
   /** Whether {@code certificate} is a PKCS#12 file holding the key too. */
@@ -62,6 +76,8 @@ public record ServerTls(
         + clientAuth
         + ", clientCa="
         + clientCa
+        + ", selfSignedClients="
+        + selfSignedClients
         + "]";
   }
 }

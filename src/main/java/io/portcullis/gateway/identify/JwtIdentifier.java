@@ -60,8 +60,7 @@ public final class JwtIdentifier implements Identifier {
         || !looksLikeJwt(bearer.token())) {
       return Future.succeededFuture(Identification.NOT_APPLICABLE);
     }
-    Snapshot snapshot = ctx.snapshot();
-    return verifier.verify(bearer.token()).map(v -> decide(v, snapshot));
+    return verifier.verify(bearer.token()).map(v -> decide(v, ctx));
   }
 
   /**
@@ -74,7 +73,8 @@ public final class JwtIdentifier implements Identifier {
     return first > 0 && token.indexOf('.', first + 1) > first;
   }
 
-  private Identification decide(Verification verification, Snapshot snapshot) {
+  private Identification decide(Verification verification, RequestContext ctx) {
+    Snapshot snapshot = ctx.snapshot();
     if (verification instanceof Verification.Invalid invalid) {
       return new Identification.Rejected(401, "invalid_token", invalid.description());
     }
@@ -87,6 +87,10 @@ public final class JwtIdentifier implements Identifier {
       return new Identification.Rejected(
           401, "invalid_token", "the application " + application.name() + " is disabled");
     }
+    Identification.Rejected unbound =
+        SenderConstraints.check(
+            ctx, verified.claims().getClaim("cnf") instanceof Map<?, ?> cnf ? cnf : null);
+    if (unbound != null) return unbound;
     return new Identification.Identified(
         IdentificationMethod.JWT,
         application,
