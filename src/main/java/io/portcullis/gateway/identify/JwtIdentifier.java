@@ -35,6 +35,10 @@ import java.util.function.Predicate;
  *
  * A valid token that identifies no application yields a caller without an application; the
  * authorizer then decides (it refuses unless the API allows anonymous calls).
+ *
+ * <p>A token bound to a client certificate ({@code cnf.x5t#S256}) is accepted only over a TLS
+ * connection with that certificate, and an API with {@code senderConstraint: required} refuses an
+ * unbound one ({@link SenderConstraints}).
  */
 public final class JwtIdentifier implements Identifier {
   private final TokenVerifier verifier;
