@@ -310,7 +310,7 @@ public final class PortcullisNode implements AutoCloseable {
             authenticator,
             signingKeys,
             new JwtIssuer(signingKeys, clock, random),
-            tokenServices(clock, random, revokedJwts, verifier));
+            tokenServices(clock, random, revokedJwts, verifier, config.gateway().tls()));
     gateway =
         new GatewayServer(
             vertx,
@@ -449,7 +449,11 @@ public final class PortcullisNode implements AutoCloseable {
    * that no assertion can be replayed after one.
    */
   private TokenServices tokenServices(
-      Clock clock, SecureRandom random, RevokedJwtStore revokedJwts, TokenVerifier verifier) {
+      Clock clock,
+      SecureRandom random,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier,
+      ServerTls gatewayTls) {
     return new TokenServices(
         tokenStores.current(),
         new JdbcJtiReplayCache(database.dataSource(), clock),
@@ -457,7 +461,11 @@ public final class PortcullisNode implements AutoCloseable {
         verifier,
         new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound),
         clock,
-        random);
+        random,
+        // Client certificates exist only where the gateway listener asks for them.
+        gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
+            ? null
+            : gatewayTls.clientCa());
   }
 
   /**

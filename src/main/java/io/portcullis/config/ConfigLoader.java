@@ -264,7 +264,8 @@ public final class ConfigLoader {
         s.claims(),
         s.tokenParameters(),
         s.users(),
-        s.enabled() == null || s.enabled());
+        s.enabled() == null || s.enabled(),
+        s.tlsClientAuth());
   }
 
   private static boolean isUnder(String path, Set<String> prefixes) {

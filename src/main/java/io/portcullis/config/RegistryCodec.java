@@ -23,12 +23,15 @@ import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.SenderConstraint;
 import io.portcullis.registry.Timeouts;
+import io.portcullis.registry.TlsClientAuth;
 import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +98,8 @@ public final class RegistryCodec {
           "allowAnonymous",
           "scopes",
           "forwardAuthorization",
-          "claimHeaders");
+          "claimHeaders",
+          "senderConstraint");
   static final List<String> USER_FIELDS =
       List.of("username", "password", "passwordHash", "enabled", "roles");
   static final List<String> APPLICATION_FIELDS =
@@ -115,7 +119,10 @@ public final class RegistryCodec {
           "claims",
           "tokenParameters",
           "users",
-          "enabled");
+          "enabled",
+          "tlsClientAuth");
+  static final List<String> TLS_CLIENT_AUTH_FIELDS =
+      Arrays.stream(TlsClientAuth.Match.values()).map(TlsClientAuth.Match::field).toList();
   static final List<String> IDENTIFIER_FIELDS = List.of("claims");
   static final List<String> SCOPE_FIELDS = List.of("name", "description");
   static final List<String> INTERNAL_SERVER_FIELDS =
@@ -396,13 +403,15 @@ public final class RegistryCodec {
     List<String> scopes = r.texts("scopes");
     Boolean forward = r.bool("forwardAuthorization");
     Map<String, String> claimHeaders = r.textMap("claimHeaders");
+    SenderConstraint senderConstraint = r.choice("senderConstraint", SenderConstraint.class);
     return new IdentifyAndAuthorize(
         methods,
         lookup == null ? ApplicationLookup.REGISTERED : lookup,
         anonymous != null && anonymous,
         scopes,
         forward != null && forward,
-        claimHeaders);
+        claimHeaders,
+        senderConstraint);
   }
 
   /** Writes every field of the API, the policy included, so that an export shows it all. */
@@ -440,6 +449,7 @@ public final class RegistryCodec {
     texts(policy.putArray("scopes"), p.scopes());
     policy.put("forwardAuthorization", p.forwardAuthorization());
     if (!p.claimHeaders().isEmpty()) policy.set("claimHeaders", textMap(p.claimHeaders()));
+    policy.put("senderConstraint", p.senderConstraint().name());
     o.putObject("monitoring").put("records", api.monitoring().records());
     return o;
   }
@@ -515,6 +525,7 @@ public final class RegistryCodec {
     Map<String, String> tokenParameters = r.textMap("tokenParameters");
     List<String> users = r.texts("users");
     Boolean enabled = r.bool("enabled");
+    TlsClientAuth tlsClientAuth = readTlsClientAuth(r, out);
     if (r.failed()) return null;
     return new ApplicationSpec(
         name,
@@ -532,7 +543,63 @@ public final class RegistryCodec {
         orEmpty(claims),
         tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters),
         orEmpty(users),
-        enabled);
+        enabled,
+        tlsClientAuth);
+  }
+
+  /**
+   * {@code tlsClientAuth}: exactly one of {@code subjectDn}, {@code sanDns}, {@code sanUri}, {@code
+   * sanIp}, {@code sanEmail} (a string: {@code tls_client_auth}) or {@code selfSigned: true}
+   * ({@code self_signed_tls_client_auth}). Null when absent or wrong (then {@code r} has failed).
+   */
+  private TlsClientAuth readTlsClientAuth(FieldReader r, List<Violation> out) {
+    JsonNode node = r.get("tlsClientAuth");
+    if (node == null) return null;
+    FieldReader t =
+        FieldReader.open(
+            node,
+            r.at("tlsClientAuth"),
+            out,
+            TLS_CLIENT_AUTH_FIELDS,
+            "how the application authenticates with its TLS client certificate");
+    if (t == null) {
+      r.fail();
+      return null;
+    }
+    List<TlsClientAuth> given = new ArrayList<>();
+    for (TlsClientAuth.Match match : TlsClientAuth.Match.values()) {
+      if (!t.has(match.field())) continue;
+      if (match == TlsClientAuth.Match.SELF_SIGNED) {
+        Boolean selfSigned = t.bool(match.field());
+        if (Boolean.FALSE.equals(selfSigned)) {
+          t.wrong(
+              match.field(),
+              "expected true (self_signed_tls_client_auth); leave tlsClientAuth out instead");
+        }
+        if (Boolean.TRUE.equals(selfSigned)) given.add(new TlsClientAuth(match, null));
+      } else {
+        String value = t.text(match.field());
+        if (value != null) given.add(new TlsClientAuth(match, value));
+      }
+    }
+    int before = out.size();
+    if (given.size() != 1) {
+      out.add(
+          new Violation(
+              r.at("tlsClientAuth"),
+              "expected exactly one of "
+                  + String.join(", ", TLS_CLIENT_AUTH_FIELDS)
+                  + " (such as { subjectDn: \"CN=photo-app,O=Example\" } or { selfSigned: true });"
+                  + " was "
+                  + (given.isEmpty()
+                      ? "none"
+                      : given.stream().map(g -> g.match().field()).toList())));
+    }
+    if (out.size() > before || given.size() != 1) {
+      r.fail();
+      return null;
+    }
+    return given.get(0);
   }
 
   private List<ClaimSet> readIdentifiers(FieldReader r, List<Violation> out) {
@@ -584,6 +651,12 @@ public final class RegistryCodec {
       o.set("tokenParameters", textMap(app.tokenParameters()));
     putIfNotEmpty(o, "users", app.users());
     if (app.enabled() != null) o.put("enabled", app.enabled());
+    TlsClientAuth tls = app.tlsClientAuth();
+    if (tls != null) {
+      ObjectNode t = o.putObject("tlsClientAuth");
+      if (tls.match() == TlsClientAuth.Match.SELF_SIGNED) t.put(tls.match().field(), true);
+      else t.put(tls.match().field(), tls.value());
+    }
     return o;
   }
 

@@ -15,7 +15,14 @@ import java.util.Locale;
  */
 final class ServerTlsReader {
   static final List<String> TLS_FIELDS =
-      List.of("certificate", "key", "password", "clientAuth", "clientCa", "engine");
+      List.of(
+          "certificate",
+          "key",
+          "password",
+          "clientAuth",
+          "clientCa",
+          "selfSignedClients",
+          "engine");
 
   private ServerTlsReader() {}
 
@@ -46,6 +53,12 @@ final class ServerTlsReader {
       r.missing(
           "clientCa", "the PEM file of the CA certificates that client certificates chain to");
     }
+    Boolean selfSigned = r.bool("selfSignedClients");
+    if (Boolean.TRUE.equals(selfSigned) && clientAuth == ServerTls.ClientAuth.NONE) {
+      r.wrong(
+          "selfSignedClients",
+          "needs clientAuth optional or required: with none no client certificate is asked for");
+    }
     for (String field : List.of("certificate", "key", "clientCa")) {
       String file = r.has(field) ? FieldReader.text(r.get(field)) : null;
       if (file != null && !Files.isReadable(Path.of(file))) {
@@ -54,7 +67,8 @@ final class ServerTlsReader {
     }
     ServerTls.Engine engine = engine(r);
     if (out.size() > before || certificate == null) return null;
-    return new ServerTls(certificate, key, password, clientAuth, clientCa, engine);
+    return new ServerTls(
+        certificate, key, password, clientAuth, clientCa, Boolean.TRUE.equals(selfSigned), engine);
   }
 
   private static ServerTls.Engine engine(FieldReader r) {

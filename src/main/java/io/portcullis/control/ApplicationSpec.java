@@ -1,6 +1,7 @@
 package io.portcullis.control;
 
 import io.portcullis.registry.Application.ClaimSet;
+import io.portcullis.registry.TlsClientAuth;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,46 @@ public record ApplicationSpec(
     List<String> claims,
     Map<String, String> tokenParameters,
     List<String> users,
-    Boolean enabled) {
+    Boolean enabled,
+    TlsClientAuth tlsClientAuth) {
+
+  /** An application that does not authenticate with a TLS client certificate. */
+  public ApplicationSpec(
+      String name,
+      String description,
+      String clientId,
+      String clientSecret,
+      String clientSecretHash,
+      String authorizationServer,
+      List<ClaimSet> identifiers,
+      Object jwks,
+      String jwksUri,
+      List<String> certificates,
+      List<String> scopes,
+      List<String> apis,
+      List<String> claims,
+      Map<String, String> tokenParameters,
+      List<String> users,
+      Boolean enabled) {
+    this(
+        name,
+        description,
+        clientId,
+        clientSecret,
+        clientSecretHash,
+        authorizationServer,
+        identifiers,
+        jwks,
+        jwksUri,
+        certificates,
+        scopes,
+        apis,
+        claims,
+        tokenParameters,
+        users,
+        enabled,
+        null);
+  }
 
   /** Never prints the secret or its hash: specs end up in logs and exception messages. */
   @Override
@@ -50,6 +90,8 @@ public record ApplicationSpec(
         + users
         + ", enabled="
         + enabled
+        + ", tlsClientAuth="
+        + tlsClientAuth
         + "]";
   }
 }

@@ -811,7 +811,8 @@ public final class ControlPlane {
         spec.claims(),
         spec.tokenParameters(),
         spec.users(),
-        spec.enabled());
+        spec.enabled(),
+        spec.tlsClientAuth());
   }
 
   private UserSpec toSpec(User u) {
@@ -861,7 +862,8 @@ public final class ControlPlane {
         spec.claims(),
         spec.tokenParameters(),
         spec.users(),
-        spec.enabled() == null || spec.enabled());
+        spec.enabled() == null || spec.enabled(),
+        spec.tlsClientAuth());
   }
 
   private String jwksText(Object jwks) {
@@ -900,7 +902,8 @@ public final class ControlPlane {
         a.claims(),
         a.tokenParameters(),
         a.users(),
-        a.enabled());
+        a.enabled(),
+        a.tlsClientAuth());
   }
 
   private static <T> Map<String, T> byKey(Collection<T> items, Function<T, String> key) {

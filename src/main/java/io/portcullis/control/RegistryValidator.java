@@ -8,6 +8,7 @@ import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.registry.ReservedClaims;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.TlsClientAuth;
 import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The rules every registry entity must satisfy, alone ({@code check*}) and together with the rest
@@ -332,6 +334,12 @@ public final class RegistryValidator {
     return v;
   }
 
+  /** An IPv4 address in dotted decimal, or something shaped like an IPv6 address. */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])"
+              + "|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
   /** The application's own rules; {@link #checkOutbound} judges where its keys come from. */
   public static List<Violation> checkApplication(ApplicationSpec app, boolean exists) {
     List<Violation> v = new ArrayList<>();
@@ -379,7 +387,50 @@ public final class RegistryValidator {
                     + " and every claim an application's identifiers test"));
       }
     }
+    if (app.tlsClientAuth() != null) tlsClientAuth(v, app);
     return v;
+  }
+
+  /** The certificate an application authenticates with names something that can be compared. */
+  private static void tlsClientAuth(List<Violation> v, ApplicationSpec app) {
+    TlsClientAuth tls = app.tlsClientAuth();
+    String field = "tlsClientAuth." + tls.match().field();
+    switch (tls.match()) {
+      case SUBJECT_DN -> {
+        try {
+          new X500Principal(tls.value());
+        } catch (IllegalArgumentException e) {
+          v.add(
+              new Violation(
+                  field,
+                  "expected a distinguished name (RFC 4514) such as CN=photo-app,O=Example; was "
+                      + quote(tls.value())));
+        }
+      }
+      case SAN_IP -> {
+        if (!IP_LITERAL.matcher(tls.value()).matches()) {
+          v.add(
+              new Violation(
+                  field,
+                  "expected an IPv4 or IPv6 address such as 192.0.2.10; was "
+                      + quote(tls.value())));
+        }
+      }
+      case SELF_SIGNED -> {
+        if (app.jwks() == null
+            && app.jwksUri() == null
+            && (app.certificates() == null || app.certificates().isEmpty())) {
+          v.add(
+              new Violation(
+                  field,
+                  "self_signed_tls_client_auth matches the certificate's public key against the"
+                      + " application's keys: give jwks, jwksUri or certificates"));
+        }
+      }
+      default -> {
+        if (tls.value().isBlank()) v.add(new Violation(field, "must not be empty"));
+      }
+    }
   }
 
   /**

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTPS on a listener, with the JDK's TLS engine or BoringSSL ({@link ServerTls#engine()}): TLS 1.2
  * and 1.3 only, {@link #CIPHER_SUITES} only (AEAD with forward secrecy), ALPN offering {@code h2}
- * then {@code http/1.1}, client certificates as {@link ServerTls#clientAuth()} says.
+ * then {@code http/1.1}, client certificates as {@link ServerTls#clientAuth()} says (with {@link
+ * ServerTls#selfSignedClients()}, through {@link SelfSignedClientTrust}).
  *
  * <p>{@link #watch} re-reads the certificate files when they change, without a restart and without
  * touching open connections: every {@code interval} it compares a digest of the files' content on a
@@ -129,8 +130,11 @@ public final class TlsListener implements AutoCloseable {
                   case REQUIRED -> ClientAuth.REQUIRED;
                 });
     CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
-    if (tls.clientCa() != null)
-      ssl.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa()));
+    if (tls.clientCa() != null) {
+      PemTrustOptions trust =
+          tls.selfSignedClients() ? new SelfSignedClientTrust() : new PemTrustOptions();
+      ssl.setTrustOptions(trust.addCertPath(tls.clientCa()));
+    }
     return ssl;
   }
 

@@ -31,6 +31,7 @@ import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.SenderConstraint;
 import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormField;
 import java.util.ArrayList;
@@ -184,7 +185,13 @@ final class Kinds {
           f(policy + "allowAnonymous", "Allow anonymous calls", CHECKBOX, ""),
           f(policy + "scopes", "Required scopes", WORDS, "separated by spaces"),
           f(policy + "forwardAuthorization", "Forward the Authorization header", CHECKBOX, ""),
-          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"));
+          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"),
+          choice(
+              policy + "senderConstraint",
+              "Sender-constrained tokens",
+              CHOICE,
+              "REQUIRED: only tokens bound to a client certificate",
+              names(SenderConstraint.class)));
     }
 
     @Override
@@ -292,7 +299,13 @@ final class Kinds {
           f("certificates", "Keys: PEM", TEXTAREA, "PEM public keys or certificates"),
           f("claims", "Extra claims it may carry", WORDS, ""),
           f("tokenParameters", "Token parameters", MAP, "name=value, one a line"),
-          f("users", "Users acting for it", WORDS, "usernames"));
+          f("users", "Users acting for it", WORDS, "usernames"),
+          f(
+              "tlsClientAuth",
+              "TLS client authentication",
+              JSON,
+              "{ \"subjectDn\": \"CN=photo-app\" }, { \"sanDns\": \"photo.example\" } or"
+                  + " { \"selfSigned\": true }"));
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class AuthorizationServerEndpoints {
   private final Supplier<Snapshot> snapshots;
   private final SigningKeys keys;
   private final boolean oauth;
+  private final boolean clientCertificates;
 
   /**
    * The JWT, JWKS and metadata endpoints only, without the OAuth token endpoints.
@@ -88,6 +89,7 @@ public final class AuthorizationServerEndpoints {
       TokenServices tokens) {
     this.publicUrl = publicUrl;
     this.oauth = tokens != null;
+    this.clientCertificates = tokens != null && tokens.clientCa() != null;
     this.snapshots = snapshots;
     this.keys = keys;
     JwtEndpoint jwt = new JwtEndpoint(vertx, snapshots, authenticator, issuer);
@@ -131,7 +133,8 @@ public final class AuthorizationServerEndpoints {
       Vertx vertx, Supplier<Snapshot> snapshots, Authenticator authenticator, TokenServices t) {
     JwtAssertions assertions = new JwtAssertions(t.applicationKeys(), t.replayCache(), t.clock());
     ClientAuthenticator clients =
-        new ClientAuthenticator(authenticator, assertions, URI.create(url(TOKEN)));
+        new ClientAuthenticator(
+            authenticator, assertions, URI.create(url(TOKEN)), t.applicationKeys(), t.clientCa());
     OpaqueTokenIssuer issuer =
         new OpaqueTokenIssuer(t.store(), new OpaqueTokenGenerator(t.random()), t.clock());
     TokenEndpoint token =
@@ -233,8 +236,13 @@ public final class AuthorizationServerEndpoints {
                     snapshots.get().scopes().stream().map(s -> s.name()).sorted().toList()))
             .put("portcullis_jwt_endpoint", url(JWT));
     if (oauth) {
+      // The RFC 8705 methods only where the gateway asks clients for certificates.
       JsonArray methods =
-          new JsonArray(ClientAuthenticator.METHODS.stream().map(m -> m.getValue()).toList());
+          new JsonArray(
+              ClientAuthenticator.METHODS.stream()
+                  .map(m -> m.getValue())
+                  .filter(m -> clientCertificates || !m.contains("tls_client_auth"))
+                  .toList());
       JsonArray algorithms =
           new JsonArray(
               ApplicationKeys.ALGORITHMS.stream().map(a -> a.getName()).sorted().toList());
@@ -247,7 +255,8 @@ public final class AuthorizationServerEndpoints {
           .put("introspection_endpoint_auth_signing_alg_values_supported", algorithms.copy())
           .put("revocation_endpoint", url(REVOKE))
           .put("revocation_endpoint_auth_methods_supported", methods.copy())
-          .put("revocation_endpoint_auth_signing_alg_values_supported", algorithms.copy());
+          .put("revocation_endpoint_auth_signing_alg_values_supported", algorithms.copy())
+          .put("tls_client_certificate_bound_access_tokens", clientCertificates);
     }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -1,11 +1,13 @@
 package io.portcullis.oauth;
 
+import io.portcullis.http.ClientCertificates;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +26,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param raw name to every value, as nimbus's client-authentication parser wants them
  * @param authorization every value of the {@code Authorization} header; empty when there is none
  * @param address the client's IP address, for the failure throttle; null when unknown
+ * @param certificates the certificate chain the client presented on its TLS connection, its own
+ *     first; empty over plain HTTP or without one
  */
 record FormRequest(
     Map<String, String> parameters,
     Map<String, List<String>> raw,
     List<String> authorization,
-    String address) {
+    String address,
+    List<X509Certificate> certificates) {
 
   /** The outcome of {@link #parse}. */
   sealed interface Parsed {}
@@ -104,6 +109,11 @@ record FormRequest(
     return body == null ? Buffer.buffer() : body;
   }
 
+  /** The client's own TLS certificate, or null when it presented none. */
+  X509Certificate certificate() {
+    return certificates.isEmpty() ? null : certificates.get(0);
+  }
+
   String get(String name) {
     return parameters.get(name);
   }
@@ -149,7 +159,8 @@ record FormRequest(
             Collections.unmodifiableMap(single),
             Collections.unmodifiableMap(raw),
             List.copyOf(ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION)),
-            address(ctx.request())));
+            address(ctx.request()),
+            ClientCertificates.presented(ctx.request())));
   }
 
   /** The client's IP address (the TCP peer: the gateway trusts no forwarding header for this). */

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * token is described with {@code scope}, {@code client_id}, {@code token_type} ({@code Bearer} or
  * the configured access token type; {@code refresh_token} for a refresh token, whatever {@code
  * token_type_hint} said), {@code exp}, {@code iat}, {@code sub}, {@code iss}, {@code aud} and
- * {@code jti} where known, and the application's additional token parameters (which never replace a
- * standard member). Any authenticated client may introspect any token: resource servers are clients
- * too.
+ * {@code jti} where known, {@code cnf} for a bound token (RFC 8705 {@code x5t#S256}), and the
+ * application's additional token parameters (which never replace a standard member). Any
+ * authenticated client may introspect any token: resource servers are clients too.
  */
 final class IntrospectionEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(IntrospectionEndpoint.class);
@@ -137,6 +138,9 @@ final class IntrospectionEndpoint {
       body.put("iat", r.issuedAt().getEpochSecond());
       if (r.subject() != null) body.put("sub", r.subject());
       if (server.issuer() != null) body.put("iss", server.issuer());
+      if (!r.confirmation().isEmpty()) {
+        body.put("cnf", new JsonObject(new LinkedHashMap<>(r.confirmation())));
+      }
       for (Map.Entry<String, String> p : r.parameters().entrySet()) {
         if (!body.containsKey(p.getKey())) body.put(p.getKey(), p.getValue());
       }
@@ -165,9 +169,18 @@ final class IntrospectionEndpoint {
                 : new JsonArray(claims.getAudience()));
       }
       if (claims.getJWTID() != null) body.put("jti", claims.getJWTID());
+      if (claims.getClaim("cnf") instanceof Map<?, ?> cnf) {
+        body.put("cnf", new JsonObject(stringKeys(cnf)));
+      }
       return body;
     }
     return inactive();
+  }
+
+  private static Map<String, Object> stringKeys(Map<?, ?> map) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+    return copy;
   }
 
   private static JsonObject inactive() {

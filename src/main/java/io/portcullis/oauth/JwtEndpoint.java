@@ -2,6 +2,7 @@ package io.portcullis.oauth;
 
 import io.portcullis.credential.Authenticator;
 import io.portcullis.credential.FailureThrottle;
+import io.portcullis.http.ClientCertificates;
 import io.portcullis.http.Credentials;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.Application;
@@ -18,6 +19,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>When an application is involved, the token carries {@code client_id} (RFC 9068) with its
  * client id and {@code scope} with its granted scopes, so that the gateway can identify the
  * application and authorize scopes from the token alone.
+ *
+ * <p>A caller that presents a TLS client certificate gets a token bound to it ({@code
+ * cnf.x5t#S256}, RFC 8705 §3): the gateway then accepts the token only over a connection with that
+ * certificate.
  *
  * <p>Credential checks and signing run on a worker thread. A name that is not a user is then tried
  * as a client id; both checks always run when the first fails, so an unknown name and a wrong
@@ -63,7 +69,11 @@ final class JwtEndpoint {
 
   /** What the caller asked for, parsed on the event loop before any slow work. */
   private record Ask(
-      Credentials.Basic credentials, String appId, Map<String, Object> claims, String address) {}
+      Credentials.Basic credentials,
+      String appId,
+      Map<String, Object> claims,
+      String address,
+      String thumbprint) {}
 
   /** The outcome of the worker's part: a token, or the error to answer. */
   private sealed interface Outcome {
@@ -88,11 +98,13 @@ final class JwtEndpoint {
     }
     String appId = ctx.request().getParam("app_id");
     String address = FormRequest.address(ctx.request());
+    X509Certificate certificate = ClientCertificates.leaf(ctx.request());
+    String thumbprint = certificate == null ? null : ClientCertificates.thumbprint(certificate);
     if (ctx.request().method() == HttpMethod.POST) {
       parseClaims(ctx, FormRequest.body(ctx))
-          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims, address)));
+          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims, address, thumbprint)));
     } else {
-      issue(ctx, new Ask(basic, appId, Map.of(), address));
+      issue(ctx, new Ask(basic, appId, Map.of(), address, thumbprint));
     }
   }
 
@@ -295,6 +307,10 @@ final class JwtEndpoint {
             false);
       }
       claims.put(claim, e.getValue());
+    }
+    // RFC 8705 §3: a token retrieved over a connection with a client certificate is bound to it.
+    if (ask.thumbprint() != null) {
+      claims.put("cnf", Map.of(ClientCertificates.X5T_S256, ask.thumbprint()));
     }
     IssuedJwt jwt = issuer.issue(local.get(), subject, claims);
     LOG.atInfo()

@@ -2,6 +2,7 @@ package io.portcullis.oauth;
 
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.Scope;
+import io.portcullis.http.ClientCertificates;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
@@ -13,11 +14,13 @@ import io.portcullis.token.store.TokenStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -160,8 +163,8 @@ final class TokenEndpoint {
           OAuthFailure.invalidClient(
               "grant_type "
                   + grantType
-                  + " requires client authentication: client_secret_basic, client_secret_post or"
-                  + " private_key_jwt"));
+                  + " requires client authentication: client_secret_basic, client_secret_post,"
+                  + " private_key_jwt, tls_client_auth or self_signed_tls_client_auth"));
     }
     if (GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType)) {
       return clientCredentials(form, snapshot, server, client);
@@ -202,6 +205,7 @@ final class TokenEndpoint {
     Scopes scopes = grantedScopes(form, snapshot, server, app);
     if (scopes.failure() != null) return refused(scopes.failure());
     return issue(
+        form,
         server,
         new OpaqueTokenIssuer.Grant(
             app.name(),
@@ -221,6 +225,7 @@ final class TokenEndpoint {
     if (scopes.failure() != null) return refused(scopes.failure());
     // RFC 6749 §4.4.3: no refresh token; the client can always authenticate again.
     return issue(
+        form,
         server,
         new OpaqueTokenIssuer.Grant(
             client.name(),
@@ -282,6 +287,7 @@ final class TokenEndpoint {
     if (!store.markRotated(hash, now)) return reused(client, record, now);
     Outcome issued =
         issue(
+            form,
             server,
             new OpaqueTokenIssuer.Grant(
                 client.name(),
@@ -315,10 +321,25 @@ final class TokenEndpoint {
             "refresh_token was already used; every token of its grant is now revoked"));
   }
 
+  /**
+   * Issues the tokens; the access token is bound to the client certificate of the request's TLS
+   * connection when there is one (RFC 8705 §3: {@code cnf.x5t#S256}), whatever the client
+   * authentication.
+   */
   private Outcome issue(
-      AuthorizationServer server, OpaqueTokenIssuer.Grant grant, boolean refresh, String kind) {
-    OpaqueTokenIssuer.Issued issued = issuer.issue(server, grant, refresh);
+      FormRequest form,
+      AuthorizationServer server,
+      OpaqueTokenIssuer.Grant grant,
+      boolean refresh,
+      String kind) {
+    X509Certificate certificate = form.certificate();
+    Map<String, String> confirmation =
+        certificate == null
+            ? Map.of()
+            : Map.of(ClientCertificates.X5T_S256, ClientCertificates.thumbprint(certificate));
+    OpaqueTokenIssuer.Issued issued = issuer.issue(server, grant, refresh, confirmation);
     var log = LOG.atInfo().addKeyValue("grant_type", kind);
+    log = log.addKeyValue("certificate_bound", certificate != null);
     log = log.addKeyValue("application", grant.applicationName());
     if (grant.subject() != null) log = log.addKeyValue("sub", grant.subject());
     log.addKeyValue("scope", String.join(" ", grant.scopes()))

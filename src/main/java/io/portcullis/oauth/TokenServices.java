@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param applicationKeys the applications' registered public keys, for their assertions
  * @param clock every time check and expiry
  * @param random the source of opaque tokens
+ * @param clientCa the PEM file of {@code gateway.tls.clientCa}, whose CAs {@code tls_client_auth}
+ *     certificates must chain to; null when the gateway has none
  */
 public record TokenServices(
     TokenStore store,
@@ -28,7 +30,21 @@ public record TokenServices(
     TokenVerifier verifier,
     ApplicationKeys applicationKeys,
     Clock clock,
-    SecureRandom random) {
+    SecureRandom random,
+    String clientCa) {
+
+  /** Services without client CAs: {@code tls_client_auth} then refuses every certificate. */
+  public TokenServices(
+      TokenStore store,
+      JtiReplayCache replayCache,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier,
+      ApplicationKeys applicationKeys,
+      Clock clock,
+      SecureRandom random) {
+    this(store, replayCache, revokedJwts, verifier, applicationKeys, clock, random, null);
+  }
+
   public TokenServices {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(replayCache, "replayCache");

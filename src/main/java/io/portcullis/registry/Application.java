@@ -24,6 +24,7 @@ import java.util.Map;
  * @param users usernames of the gateway users who may act for it: only they may name it as {@code
  *     app_id} when they retrieve a JWT
  * @param enabled a disabled application is refused everywhere
+ * @param tlsClientAuth how it authenticates with a TLS client certificate, or null when it does not
  */
 public record Application(
     String name,
@@ -40,7 +41,44 @@ public record Application(
     List<String> claims,
     Map<String, String> tokenParameters,
     List<String> users,
-    boolean enabled) {
+    boolean enabled,
+    TlsClientAuth tlsClientAuth) {
+
+  /** An application that does not authenticate with a TLS client certificate. */
+  public Application(
+      String name,
+      String description,
+      String clientId,
+      String clientSecretHash,
+      String authorizationServer,
+      List<ClaimSet> identifiers,
+      String jwks,
+      String jwksUri,
+      List<String> certificates,
+      List<String> scopes,
+      List<String> apis,
+      List<String> claims,
+      Map<String, String> tokenParameters,
+      List<String> users,
+      boolean enabled) {
+    this(
+        name,
+        description,
+        clientId,
+        clientSecretHash,
+        authorizationServer,
+        identifiers,
+        jwks,
+        jwksUri,
+        certificates,
+        scopes,
+        apis,
+        claims,
+        tokenParameters,
+        users,
+        enabled,
+        null);
+  }
 
   public Application {
     identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);

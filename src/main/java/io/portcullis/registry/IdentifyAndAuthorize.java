@@ -14,6 +14,7 @@ import java.util.Set;
  * @param scopes scopes that an identified call must all hold
  * @param forwardAuthorization whether the client's {@code Authorization} header is passed upstream
  * @param claimHeaders header name to claim name: claims passed upstream as extra headers
+ * @param senderConstraint whether tokens that are not sender-constrained are accepted
  */
 public record IdentifyAndAuthorize(
     Set<IdentificationMethod> methods,
@@ -21,11 +22,19 @@ public record IdentifyAndAuthorize(
     boolean allowAnonymous,
     List<String> scopes,
     boolean forwardAuthorization,
-    Map<String, String> claimHeaders) {
+    Map<String, String> claimHeaders,
+    SenderConstraint senderConstraint) {
 
   /** No identification required: every call goes through as the anonymous application. */
   public static final IdentifyAndAuthorize OPEN =
-      new IdentifyAndAuthorize(Set.of(), ApplicationLookup.GLOBAL, true, List.of(), true, Map.of());
+      new IdentifyAndAuthorize(
+          Set.of(),
+          ApplicationLookup.GLOBAL,
+          true,
+          List.of(),
+          true,
+          Map.of(),
+          SenderConstraint.ALLOWED);
 
   public IdentifyAndAuthorize {
     methods = methods == null ? Set.of() : Set.copyOf(methods);
@@ -33,5 +42,24 @@ public record IdentifyAndAuthorize(
         applicationLookup == null ? ApplicationLookup.REGISTERED : applicationLookup;
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
     claimHeaders = claimHeaders == null ? Map.of() : Map.copyOf(claimHeaders);
+    senderConstraint = senderConstraint == null ? SenderConstraint.ALLOWED : senderConstraint;
+  }
+
+  /** A policy that accepts unbound tokens ({@link SenderConstraint#ALLOWED}). */
+  public IdentifyAndAuthorize(
+      Set<IdentificationMethod> methods,
+      ApplicationLookup applicationLookup,
+      boolean allowAnonymous,
+      List<String> scopes,
+      boolean forwardAuthorization,
+      Map<String, String> claimHeaders) {
+    this(
+        methods,
+        applicationLookup,
+        allowAnonymous,
+        scopes,
+        forwardAuthorization,
+        claimHeaders,
+        SenderConstraint.ALLOWED);
   }
 }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param clientAuth whether clients are asked for a certificate
  * @param clientCa a PEM file of the trust anchors for client certificates; required unless {@code
  *     clientAuth} is {@link ClientAuth#NONE}
+ * @param selfSignedClients whether a single self-signed client certificate is accepted as well as
+ *     one that chains to {@code clientCa} (RFC 8705 {@code self_signed_tls_client_auth} and
+ *     certificate-bound tokens)
  * @param engine which TLS implementation serves the listener; {@link Engine#DEFAULT} when null
  */
 public record ServerTls(
@@ -24,6 +27,7 @@ public record ServerTls(
     String password,
     ClientAuth clientAuth,
     String clientCa,
+    boolean selfSignedClients,
     Engine engine) {
 
   /** The TLS implementation ({@code tls.engine}). */
@@ -53,10 +57,34 @@ public record ServerTls(
     engine = engine == null ? Engine.DEFAULT : engine;
   }
 
-  /** The settings with the default engine. */
+  /** Settings with the default engine. */
+  public ServerTls(
+      String certificate,
+      String key,
+      String password,
+      ClientAuth clientAuth,
+      String clientCa,
+      boolean selfSignedClients) {
+    this(certificate, key, password, clientAuth, clientCa, selfSignedClients, null);
+  }
+
+  /** Settings that accept only client certificates chaining to {@code clientCa}. */
+  public ServerTls(
+      String certificate,
+      String key,
+      String password,
+      ClientAuth clientAuth,
+      String clientCa,
+      Engine engine) {
+    this(certificate, key, password, clientAuth, clientCa, false, engine);
+  }
+
+  /**
+   * Settings with the default engine that accept only certificates chaining to {@code clientCa}.
+   */
   public ServerTls(
       String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
-    this(certificate, key, password, clientAuth, clientCa, null);
+    this(certificate, key, password, clientAuth, clientCa, false, null);
   }
 
   /** Whether {@code certificate} is a PKCS#12 file holding the key too. */
@@ -86,6 +114,8 @@ public record ServerTls(
         + clientAuth
         + ", clientCa="
         + clientCa
+        + ", selfSignedClients="
+        + selfSignedClients
         + ", engine="
         + engine
         + "]";

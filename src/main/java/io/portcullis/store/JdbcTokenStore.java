@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #markRotated} is one conditional {@code UPDATE … WHERE rotated_at IS NULL}: both
  * databases lock the row for the update and re-check the condition after a concurrent update
  * commits, so exactly one caller changes the row. Every method blocks.
+ *
+ * <p>A bound token's confirmation ({@link TokenRecord#confirmation()}) is kept in the {@code
+ * parameters} column, as the member {@value #CONFIRMATION} whose value is an object: parameters are
+ * strings, so the two never mix up, and no migration was needed.
  */
 public final class JdbcTokenStore implements TokenStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcTokenStore.class);
@@ -67,7 +73,10 @@ public final class JdbcTokenStore implements TokenStore {
           + " SUM(CASE WHEN revoked_at IS NOT NULL THEN 1 ELSE 0 END) AS revoked"
           + " FROM tokens GROUP BY kind";
   private static final TypeReference<List<String>> SCOPES = new TypeReference<>() {};
-  private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> PARAMETERS = new TypeReference<>() {};
+
+  /** The member of the {@code parameters} column that holds the confirmation (an object). */
+  static final String CONFIRMATION = "cnf";
 
   private final JdbcTransactions transactions;
   private final ObjectMapper json;
@@ -94,7 +103,7 @@ public final class JdbcTokenStore implements TokenStore {
   public void save(TokenRecord token) {
     Objects.requireNonNull(token, "token");
     String scopes = write(token.scopes());
-    String parameters = write(token.parameters());
+    String parameters = write(parametersColumn(token));
     try {
       transactions.write(
           connection -> {
@@ -285,8 +294,38 @@ public final class JdbcTokenStore implements TokenStore {
     }
   }
 
+  /** The parameters and, when the token is bound, its confirmation under {@link #CONFIRMATION}. */
+  private static Map<String, Object> parametersColumn(TokenRecord token) {
+    Map<String, Object> column = new TreeMap<>(token.parameters());
+    if (!token.confirmation().isEmpty()) {
+      column.put(CONFIRMATION, new TreeMap<>(token.confirmation()));
+    }
+    return column;
+  }
+
+  private static Map<String, String> parameters(Map<String, Object> column) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    column.forEach(
+        (name, value) -> {
+          if (value instanceof String text) parameters.put(name, text);
+        });
+    return parameters;
+  }
+
+  private static Map<String, String> confirmation(Map<String, Object> column) {
+    Map<String, String> confirmation = new LinkedHashMap<>();
+    if (column.get(CONFIRMATION) instanceof Map<?, ?> members) {
+      members.forEach(
+          (name, value) -> {
+            if (name instanceof String n && value instanceof String v) confirmation.put(n, v);
+          });
+    }
+    return confirmation;
+  }
+
   private TokenRecord read(ResultSet rs) throws SQLException {
     String kind = rs.getString("kind");
+    Map<String, Object> columns = parse(rs.getString("parameters"), PARAMETERS, "parameters");
     return new TokenRecord(
         rs.getString("token_hash"),
         TokenRecord.Kind.valueOf(kind),
@@ -295,13 +334,14 @@ public final class JdbcTokenStore implements TokenStore {
         rs.getString("application_name"),
         rs.getString("subject"),
         parse(rs.getString("scopes"), SCOPES, "scopes"),
-        parse(rs.getString("parameters"), PARAMETERS, "parameters"),
+        parameters(columns),
         SqlInstants.get(rs, "issued_at"),
         SqlInstants.get(rs, "expires_at"),
         rs.getString("family_id"),
         rs.getString("parent_hash"),
         SqlInstants.get(rs, "revoked_at"),
-        SqlInstants.get(rs, "rotated_at"));
+        SqlInstants.get(rs, "rotated_at"),
+        confirmation(columns));
   }
 
   private void announce(ChangeNotifier.Channel channel, String payload) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,34 +60,40 @@ public final class TestCertificates {
    */
   public static Issued selfSigned(Path directory, String name, String alternativeNames)
       throws Exception {
+    return generate(directory, name, List.of("-ext", "SAN=" + alternativeNames));
+  }
+
+  private static Issued generate(Path directory, String name, List<String> extensions)
+      throws Exception {
     Path pkcs12 = directory.resolve(name + ".p12");
     Files.deleteIfExists(pkcs12);
-    run(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-            "-genkeypair",
-            "-alias",
-            name,
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-sigalg",
-            "SHA256withECDSA",
-            "-dname",
-            "CN=" + name,
-            "-ext",
-            "SAN=" + alternativeNames,
-            "-validity",
-            "2",
-            "-storetype",
-            "PKCS12",
-            "-keystore",
-            pkcs12.toString(),
-            "-storepass",
-            PASSWORD,
-            "-keypass",
-            PASSWORD));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-dname",
+                "CN=" + name,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                pkcs12.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD));
+    command.addAll(extensions);
+    run(command);
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(pkcs12)) {
       store.load(in, PASSWORD.toCharArray());
@@ -97,6 +105,70 @@ public final class TestCertificates {
     Files.writeString(certificatePem, pem("CERTIFICATE", certificate.getEncoded()));
     Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
     return new Issued(name, pkcs12, certificatePem, keyPem, certificate, key);
+  }
+
+  /**
+   * A certificate authority for {@code clientCa}: a self-signed certificate {@code CN=<name>} with
+   * the CA basic constraint, whose PEM file is a trust anchor.
+   */
+  public static Issued authority(Path directory, String name) throws Exception {
+    return generate(directory, name, List.of("-ext", "bc:c"));
+  }
+
+  /**
+   * A key pair whose certificate {@code CN=<name>} (with these subject alternative names, in {@code
+   * keytool}'s syntax; or none when null) is issued by {@code authority}, as a client certificate
+   * of a PKI.
+   */
+  public static Issued issuedBy(Path directory, String name, String alternativeNames, Issued ca)
+      throws Exception {
+    Issued own = generate(directory, name, List.of());
+    Path request = directory.resolve(name + ".csr");
+    Path issued = directory.resolve(name + ".cer");
+    Files.deleteIfExists(request);
+    Files.deleteIfExists(issued);
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(
+        List.of(
+            keytool,
+            "-certreq",
+            "-alias",
+            name,
+            "-keystore",
+            own.pkcs12().toString(),
+            "-storepass",
+            PASSWORD,
+            "-file",
+            request.toString()));
+    List<String> gencert =
+        new ArrayList<>(
+            List.of(
+                keytool,
+                "-gencert",
+                "-alias",
+                ca.name(),
+                "-keystore",
+                ca.pkcs12().toString(),
+                "-storepass",
+                PASSWORD,
+                "-infile",
+                request.toString(),
+                "-outfile",
+                issued.toString(),
+                "-validity",
+                "2",
+                "-sigalg",
+                "SHA256withECDSA"));
+    if (alternativeNames != null) gencert.addAll(List.of("-ext", "SAN=" + alternativeNames));
+    run(gencert);
+    X509Certificate certificate;
+    try (InputStream in = Files.newInputStream(issued)) {
+      certificate =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    Files.writeString(own.certificatePem(), pem("CERTIFICATE", certificate.getEncoded()));
+    return new Issued(
+        name, own.pkcs12(), own.certificatePem(), own.keyPem(), certificate, own.key());
   }
 
   /**

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,38 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
       throw new IllegalStateException(e);
     }
     return store;
+  }
+
+  @Test
+  void saveWhenTokenIsCertificateBoundThenConfirmationAndParametersReadBackApart() {
+    freshStore();
+    TokenRecord plain = Tokens.access(Tokens.newToken(), "photo-app");
+    TokenRecord bound =
+        new TokenRecord(
+                plain.tokenHash(),
+                plain.kind(),
+                plain.authorizationServer(),
+                plain.clientId(),
+                plain.applicationName(),
+                plain.subject(),
+                plain.scopes(),
+                Map.of("Department", "Engineering"),
+                plain.issuedAt(),
+                plain.expiresAt(),
+                plain.familyId(),
+                null,
+                null,
+                null)
+            .confirmed(Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"));
+
+    store.save(bound);
+
+    TokenRecord read = store.find(bound.tokenHash()).orElseThrow();
+    assertThat(read).isEqualTo(bound);
+    assertThat(read.parameters()).containsExactly(Map.entry("Department", "Engineering"));
+    assertThat(store.revoke(bound.tokenHash(), Tokens.T0.plusSeconds(1))).isTrue();
+    assertThat(store.find(bound.tokenHash()).orElseThrow().confirmation())
+        .isEqualTo(bound.confirmation());
   }
 
   @Test

@@ -35,6 +35,10 @@ import java.util.function.Predicate;
  *
  * A valid token that identifies no application yields a caller without an application; the
  * authorizer then decides (it refuses unless the API allows anonymous calls).
+ *
+ * <p>A token bound to a client certificate ({@code cnf.x5t#S256}) is accepted only over a TLS
+ * connection with that certificate, and an API with {@code senderConstraint: required} refuses an
+ * unbound one ({@link SenderConstraints}).
  */
 public final class JwtIdentifier implements Identifier {
   private final TokenVerifier verifier;
@@ -60,8 +64,7 @@ public final class JwtIdentifier implements Identifier {
         || !looksLikeJwt(bearer.token())) {
       return Future.succeededFuture(Identification.NOT_APPLICABLE);
     }
-    Snapshot snapshot = ctx.snapshot();
-    return verifier.verify(bearer.token()).map(v -> decide(v, snapshot));
+    return verifier.verify(bearer.token()).map(v -> decide(v, ctx));
   }
 
   /**
@@ -74,7 +77,8 @@ public final class JwtIdentifier implements Identifier {
     return first > 0 && token.indexOf('.', first + 1) > first;
   }
 
-  private Identification decide(Verification verification, Snapshot snapshot) {
+  private Identification decide(Verification verification, RequestContext ctx) {
+    Snapshot snapshot = ctx.snapshot();
     if (verification instanceof Verification.Invalid invalid) {
       return new Identification.Rejected(401, "invalid_token", invalid.description());
     }
@@ -87,6 +91,10 @@ public final class JwtIdentifier implements Identifier {
       return new Identification.Rejected(
           401, "invalid_token", "the application " + application.name() + " is disabled");
     }
+    Identification.Rejected unbound =
+        SenderConstraints.check(
+            ctx, verified.claims().getClaim("cnf") instanceof Map<?, ?> cnf ? cnf : null);
+    if (unbound != null) return unbound;
     return new Identification.Identified(
         IdentificationMethod.JWT,
         application,

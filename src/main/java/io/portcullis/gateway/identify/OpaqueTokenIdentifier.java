@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       event loop);
  *   <li>it is an access token: a refresh token is never accepted in its place;
  *   <li>its authorization server still exists;
- *   <li>its application still exists under the same client id and is enabled.
+ *   <li>its application still exists under the same client id and is enabled;
+ *   <li>its certificate binding and the API's sender constraint ({@link SenderConstraints}).
  * </ol>
  *
  * Unknown, expired and revoked tokens get one description, so that the answer does not tell a
@@ -109,10 +110,9 @@ public final class OpaqueTokenIdentifier implements Identifier {
     if (!OpaqueTokenGenerator.isWellFormed(token)) {
       return Future.succeededFuture(invalid(MALFORMED));
     }
-    Snapshot snapshot = ctx.snapshot();
     return tokens
         .lookup(token)
-        .map(found -> decide(found, snapshot))
+        .map(found -> decide(found, ctx))
         .recover(
             failure -> {
               if (!(failure instanceof TokenLookupException)) return Future.failedFuture(failure);
@@ -139,7 +139,8 @@ public final class OpaqueTokenIdentifier implements Identifier {
     return now - next >= 0 && nextWarn.compareAndSet(next, now + WARN_INTERVAL.toNanos());
   }
 
-  private Identification decide(Optional<TokenRecord> found, Snapshot snapshot) {
+  private Identification decide(Optional<TokenRecord> found, RequestContext ctx) {
+    Snapshot snapshot = ctx.snapshot();
     if (found.isEmpty() || !found.get().isActive(clock.instant())) return invalid(NOT_ACTIVE);
     TokenRecord record = found.get();
     if (record.kind() != TokenRecord.Kind.ACCESS) return invalid(REFRESH_TOKEN);
@@ -158,6 +159,8 @@ public final class OpaqueTokenIdentifier implements Identifier {
     if (!application.enabled()) {
       return invalid("the application " + application.name() + " is disabled");
     }
+    Rejected unbound = SenderConstraints.check(ctx, record.confirmation());
+    if (unbound != null) return unbound;
     // A client-credentials token has no resource owner: the client is the subject, as in the JWTs
     // that /oauth2/jwt issues to an application, so upstreams see one identity for either token.
     String subject = record.subject() != null ? record.subject() : record.clientId();

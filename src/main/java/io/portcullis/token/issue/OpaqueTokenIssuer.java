@@ -97,19 +97,33 @@ public final class OpaqueTokenIssuer {
    * @return the tokens in the clear, with their records as saved
    */
   public Issued issue(AuthorizationServer server, Grant grant, boolean withRefresh) {
+    return issue(server, grant, withRefresh, Map.of());
+  }
+
+  /**
+   * As {@link #issue(AuthorizationServer, Grant, boolean)}, with the access token bound by {@code
+   * confirmation} (the members of its {@code cnf}, such as {@code x5t#S256}); the refresh token is
+   * not bound: only the client that holds it can use it, after authenticating. Blocking.
+   */
+  public Issued issue(
+      AuthorizationServer server,
+      Grant grant,
+      boolean withRefresh,
+      Map<String, String> confirmation) {
     Instant now = clock.instant();
     String family = grant.familyId() != null ? grant.familyId() : UUID.randomUUID().toString();
     AuthorizationServer.AccessTokenSettings settings = server.accessToken();
     String access = generator.generate(settings.length());
     TokenRecord accessRecord =
         record(
-            server,
-            grant,
-            TokenRecord.Kind.ACCESS,
-            access,
-            now,
-            now.plusSeconds(settings.expiresIn()),
-            family);
+                server,
+                grant,
+                TokenRecord.Kind.ACCESS,
+                access,
+                now,
+                now.plusSeconds(settings.expiresIn()),
+                family)
+            .confirmed(confirmation);
     String refresh = null;
     TokenRecord refreshRecord = null;
     if (withRefresh) {

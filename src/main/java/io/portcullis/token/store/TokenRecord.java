@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param revokedAt when it was revoked; null while not revoked
  * @param rotatedAt when this refresh token was exchanged (it cannot be used again); null while
  *     unused and always for access tokens
+ * @param confirmation the members of the token's {@code cnf} (RFC 7800) that bind it to a proof of
+ *     possession, such as {@code x5t#S256} (RFC 8705: the thumbprint of the client certificate it
+ *     was issued over); empty for a bearer token
  */
 public record TokenRecord(
     String tokenHash,
@@ -45,7 +48,8 @@ public record TokenRecord(
     String familyId,
     String parentHash,
     Instant revokedAt,
-    Instant rotatedAt) {
+    Instant rotatedAt,
+    Map<String, String> confirmation) {
 
   /** What the token is for. */
   public enum Kind {
@@ -61,6 +65,7 @@ public record TokenRecord(
     Objects.requireNonNull(familyId, "familyId");
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    confirmation = confirmation == null ? Map.of() : Map.copyOf(confirmation);
     issuedAt = micros(Objects.requireNonNull(issuedAt, "issuedAt"));
     expiresAt = micros(Objects.requireNonNull(expiresAt, "expiresAt"));
     revokedAt = micros(revokedAt);
@@ -69,6 +74,60 @@ public record TokenRecord(
       throw new IllegalArgumentException(
           "expiresAt (" + expiresAt + ") must be after issuedAt (" + issuedAt + ")");
     }
+  }
+
+  /** A bearer token: one without {@code confirmation}. */
+  public TokenRecord(
+      String tokenHash,
+      Kind kind,
+      String authorizationServer,
+      String clientId,
+      String applicationName,
+      String subject,
+      List<String> scopes,
+      Map<String, String> parameters,
+      Instant issuedAt,
+      Instant expiresAt,
+      String familyId,
+      String parentHash,
+      Instant revokedAt,
+      Instant rotatedAt) {
+    this(
+        tokenHash,
+        kind,
+        authorizationServer,
+        clientId,
+        applicationName,
+        subject,
+        scopes,
+        parameters,
+        issuedAt,
+        expiresAt,
+        familyId,
+        parentHash,
+        revokedAt,
+        rotatedAt,
+        Map.of());
+  }
+
+  /** This record bound by {@code confirmation} (the members of its {@code cnf}). */
+  public TokenRecord confirmed(Map<String, String> confirmation) {
+    return new TokenRecord(
+        tokenHash,
+        kind,
+        authorizationServer,
+        clientId,
+        applicationName,
+        subject,
+        scopes,
+        parameters,
+        issuedAt,
+        expiresAt,
+        familyId,
+        parentHash,
+        revokedAt,
+        rotatedAt,
+        confirmation);
   }
 
   /**
@@ -105,7 +164,8 @@ public record TokenRecord(
         familyId,
         parentHash,
         at,
-        rotatedAt);
+        rotatedAt,
+        confirmation);
   }
 
   /** This record marked as exchanged at {@code at}. */
@@ -124,7 +184,8 @@ public record TokenRecord(
         familyId,
         parentHash,
         revokedAt,
-        at);
+        at,
+        confirmation);
   }
 
   private static Instant micros(Instant instant) {

@@ -18,6 +18,8 @@ import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.OutboundPolicy;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +118,38 @@ public final class ApplicationKeys {
       }
     }
     return Outcome.SIGNATURE_INVALID;
+  }
+
+  /**
+   * Whether {@code key} is one of the application's registered public keys (for {@code
+   * self_signed_tls_client_auth}, RFC 8705 section 2.2: the certificate's key is compared, not the
+   * certificate). Keys are compared by their encoded form (X.509 SubjectPublicKeyInfo); a {@code
+   * jwksUri} is fetched again once when no key matches. Blocking.
+   */
+  public boolean holds(Application application, PublicKey key) {
+    JWKSet keys = load(application, false);
+    if (keys != null && contains(keys, key)) return true;
+    if (!hasUri(application)) return false;
+    JWKSet refetched = load(application, true);
+    return refetched != null && contains(refetched, key);
+  }
+
+  private static boolean contains(JWKSet keys, PublicKey key) {
+    byte[] wanted = key.getEncoded();
+    for (JWK jwk : keys.getKeys()) {
+      try {
+        PublicKey registered =
+            jwk instanceof OctetKeyPair okp
+                ? okp.toPublicKey()
+                : jwk instanceof AsymmetricJWK asymmetric ? asymmetric.toPublicKey() : null;
+        if (registered != null && MessageDigest.isEqual(registered.getEncoded(), wanted)) {
+          return true;
+        }
+      } catch (JOSEException | RuntimeException e) {
+        // a key that cannot be turned into a JCA key: try the next
+      }
+    }
+    return false;
   }
 
   private static JWSVerifier verifier(SignedJWT jwt, JWK key) throws JOSEException {
