@@ -73,7 +73,12 @@ final class ServerTlsReader {
 
   private static ServerTls.Engine engine(FieldReader r) {
     String text = r.text("engine");
-    if (text == null) return ServerTls.Engine.DEFAULT;
+    // BoringSSL served 1.5-2x the requests of the JDK's engine over keep-alive HTTPS
+    // (BENCHMARKS.md):
+    // the default wherever its native library loads.
+    if (text == null) {
+      return TlsEngines.unavailable() == null ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK;
+    }
     ServerTls.Engine engine;
     try {
       engine = ServerTls.Engine.valueOf(text.toUpperCase(Locale.ROOT));

@@ -37,7 +37,10 @@ public record ServerTls(
     /** BoringSSL through netty-tcnative, shipped for Linux x86-64. */
     OPENSSL;
 
-    /** What a listener uses when {@code tls.engine} is not set. */
+    /**
+     * What settings made in code use when no engine is named; a configuration file's listener
+     * without {@code tls.engine} gets {@link #OPENSSL} where its native library loads.
+     */
     public static final Engine DEFAULT = JDK;
   }
 

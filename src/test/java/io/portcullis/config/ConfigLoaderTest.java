@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.ssl.OpenSsl;
 import io.portcullis.control.ApplicationSpec;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.RegistryContent;
@@ -401,7 +402,10 @@ class ConfigLoaderTest {
                 key.toString(),
                 null,
                 ServerTls.ClientAuth.OPTIONAL,
-                certificate.toString()));
+                certificate.toString(),
+                false,
+                // Without tls.engine: BoringSSL wherever it loads (it does on Linux x86-64).
+                OpenSsl.isAvailable() ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK));
     assertThat(c.gateway().publicUrl()).hasToString("https://127.0.0.1:8443");
     assertThat(c.admin().tls().pkcs12()).isTrue();
     assertThat(c.admin().tls().password()).isEqualTo("pw");
