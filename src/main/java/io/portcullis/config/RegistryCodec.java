@@ -17,12 +17,14 @@ import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.AuthorizationServer.AccessTokenSettings;
+import io.portcullis.registry.AuthorizationServer.DpopSettings;
 import io.portcullis.registry.AuthorizationServer.JwtSettings;
 import io.portcullis.registry.AuthorizationServer.RefreshTokenSettings;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.SenderConstraint;
 import io.portcullis.registry.Timeouts;
 import io.portcullis.registry.UpstreamTls;
 import java.net.URI;
@@ -95,7 +97,8 @@ public final class RegistryCodec {
           "allowAnonymous",
           "scopes",
           "forwardAuthorization",
-          "claimHeaders");
+          "claimHeaders",
+          "senderConstraint");
   static final List<String> USER_FIELDS =
       List.of("username", "password", "passwordHash", "enabled", "roles");
   static final List<String> APPLICATION_FIELDS =
@@ -130,7 +133,9 @@ public final class RegistryCodec {
           "accessToken",
           "refreshToken",
           "tokenStore",
-          "httpsOnly");
+          "httpsOnly",
+          "dpop");
+  static final List<String> DPOP_FIELDS = List.of("nonce", "proofMaxAge", "proofFutureSkew");
   static final List<String> EXTERNAL_SERVER_FIELDS =
       List.of(
           "type",
@@ -396,13 +401,15 @@ public final class RegistryCodec {
     List<String> scopes = r.texts("scopes");
     Boolean forward = r.bool("forwardAuthorization");
     Map<String, String> claimHeaders = r.textMap("claimHeaders");
+    SenderConstraint senderConstraint = r.choice("senderConstraint", SenderConstraint.class);
     return new IdentifyAndAuthorize(
         methods,
         lookup == null ? ApplicationLookup.REGISTERED : lookup,
         anonymous != null && anonymous,
         scopes,
         forward != null && forward,
-        claimHeaders);
+        claimHeaders,
+        senderConstraint);
   }
 
   /** Writes every field of the API, the policy included, so that an export shows it all. */
@@ -440,6 +447,7 @@ public final class RegistryCodec {
     texts(policy.putArray("scopes"), p.scopes());
     policy.put("forwardAuthorization", p.forwardAuthorization());
     if (!p.claimHeaders().isEmpty()) policy.set("claimHeaders", textMap(p.claimHeaders()));
+    policy.put("senderConstraint", p.senderConstraint().name());
     o.putObject("monitoring").put("records", api.monitoring().records());
     return o;
   }
@@ -667,7 +675,8 @@ public final class RegistryCodec {
           seconds(r.whole("assertionMaxLifetime", SECONDS)),
           scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
           null,
-          Boolean.TRUE.equals(r.bool("httpsOnly")));
+          Boolean.TRUE.equals(r.bool("httpsOnly")),
+          readDpop(r.get("dpop"), r.at("dpop"), out));
     }
     FieldReader r =
         FieldReader.open(
@@ -773,6 +782,20 @@ public final class RegistryCodec {
     return skew == null ? AuthorizationServer.DEFAULT_CLOCK_SKEW : skew;
   }
 
+  private DpopSettings readDpop(JsonNode node, String path, List<Violation> out) {
+    DpopSettings d = DpopSettings.DEFAULT;
+    if (node == null) return d;
+    FieldReader r = FieldReader.open(node, path, out, DPOP_FIELDS, "the DPoP settings");
+    if (r == null) return d;
+    Boolean nonce = r.bool("nonce");
+    Long maxAge = r.whole("proofMaxAge", SECONDS);
+    Long futureSkew = r.whole("proofFutureSkew", SECONDS);
+    return new DpopSettings(
+        nonce == null ? d.nonce() : nonce,
+        maxAge == null ? d.proofMaxAge() : maxAge,
+        futureSkew == null ? d.proofFutureSkew() : futureSkew);
+  }
+
   private JwtSettings readJwt(JsonNode node, String path, List<Violation> out) {
     JwtSettings d = JwtSettings.DEFAULT;
     if (node == null) return d;
@@ -855,6 +878,10 @@ public final class RegistryCodec {
     o.put("assertionMaxLifetime", s.assertionMaxLifetime().toSeconds());
     o.put("scopeMatching", s.scopeMatching().name());
     o.put("httpsOnly", s.httpsOnly());
+    ObjectNode dpop = o.putObject("dpop");
+    dpop.put("nonce", s.dpop().nonce());
+    dpop.put("proofMaxAge", s.dpop().proofMaxAge());
+    dpop.put("proofFutureSkew", s.dpop().proofFutureSkew());
     ObjectNode access = o.putObject("accessToken");
     access.put("expiresIn", s.accessToken().expiresIn());
     access.put("length", s.accessToken().length());

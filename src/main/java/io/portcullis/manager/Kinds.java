@@ -31,6 +31,7 @@ import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.Scope;
+import io.portcullis.registry.SenderConstraint;
 import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormField;
 import java.util.ArrayList;
@@ -184,7 +185,13 @@ final class Kinds {
           f(policy + "allowAnonymous", "Allow anonymous calls", CHECKBOX, ""),
           f(policy + "scopes", "Required scopes", WORDS, "separated by spaces"),
           f(policy + "forwardAuthorization", "Forward the Authorization header", CHECKBOX, ""),
-          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"));
+          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"),
+          choice(
+              policy + "senderConstraint",
+              "Sender constraint",
+              CHOICE,
+              "REQUIRED: only DPoP- or certificate-bound tokens",
+              names(SenderConstraint.class)));
     }
 
     @Override
@@ -395,6 +402,9 @@ final class Kinds {
       fields.add(f("refreshToken.length", "Refresh token length", NUMBER, ""));
       fields.add(f("tokenStore.type", "Token store", TEXT, "cache or database"));
       fields.add(f("tokenStore.purgeInterval", "Purge interval (s)", NUMBER, ""));
+      fields.add(f("dpop.nonce", "DPoP: require server nonces", CHECKBOX, ""));
+      fields.add(f("dpop.proofMaxAge", "DPoP proof max age (s)", NUMBER, ""));
+      fields.add(f("dpop.proofFutureSkew", "DPoP proof future skew (s)", NUMBER, ""));
       return fields;
     }
 

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
+import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.portcullis.token.store.TokenRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -132,7 +133,11 @@ final class IntrospectionEndpoint {
       if (r.clientId() != null) body.put("client_id", r.clientId());
       body.put(
           "token_type",
-          r.kind() == TokenRecord.Kind.ACCESS ? server.accessToken().type() : REFRESH_TOKEN_TYPE);
+          r.kind() == TokenRecord.Kind.REFRESH
+              ? REFRESH_TOKEN_TYPE
+              : r.jkt() != null ? OpaqueTokenIssuer.DPOP : server.accessToken().type());
+      // RFC 9449 §6.2: the key a DPoP-bound token is bound to.
+      if (r.jkt() != null) body.put("cnf", new JsonObject().put("jkt", r.jkt()));
       body.put("exp", r.expiresAt().getEpochSecond());
       body.put("iat", r.issuedAt().getEpochSecond());
       if (r.subject() != null) body.put("sub", r.subject());
@@ -150,7 +155,14 @@ final class IntrospectionEndpoint {
       }
       Object clientId = claims.getClaim("client_id");
       if (clientId instanceof String s) body.put("client_id", s);
-      body.put("token_type", "Bearer");
+      Object cnf = claims.getClaim("cnf");
+      boolean bound = cnf instanceof Map<?, ?> confirmation && confirmation.get("jkt") != null;
+      body.put("token_type", bound ? OpaqueTokenIssuer.DPOP : "Bearer");
+      if (cnf instanceof Map<?, ?> confirmation) {
+        JsonObject copy = new JsonObject();
+        confirmation.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        body.put("cnf", copy);
+      }
       body.put("exp", jwt.verified().expiresAt().getEpochSecond());
       if (claims.getIssueTime() != null) {
         body.put("iat", claims.getIssueTime().toInstant().getEpochSecond());

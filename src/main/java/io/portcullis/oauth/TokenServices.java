@@ -1,5 +1,8 @@
 package io.portcullis.oauth;
 
+import io.portcullis.token.dpop.DpopNonces;
+import io.portcullis.token.dpop.DpopReplay;
+import io.portcullis.token.store.InMemoryJtiReplayCache;
 import io.portcullis.token.store.JtiReplayCache;
 import io.portcullis.token.store.RevokedJwtStore;
 import io.portcullis.token.store.TokenStore;
@@ -20,6 +23,8 @@ import java.util.Objects;
  * @param applicationKeys the applications' registered public keys, for their assertions
  * @param clock every time check and expiry
  * @param random the source of opaque tokens
+ * @param dpopReplay the used {@code jti}s of DPoP proofs (shared by nodes sharing the store)
+ * @param dpopNonces the server's DPoP nonces (their key shared by nodes sharing the store)
  */
 public record TokenServices(
     TokenStore store,
@@ -28,7 +33,9 @@ public record TokenServices(
     TokenVerifier verifier,
     ApplicationKeys applicationKeys,
     Clock clock,
-    SecureRandom random) {
+    SecureRandom random,
+    DpopReplay dpopReplay,
+    DpopNonces dpopNonces) {
   public TokenServices {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(replayCache, "replayCache");
@@ -37,5 +44,37 @@ public record TokenServices(
     Objects.requireNonNull(applicationKeys, "applicationKeys");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(dpopReplay, "dpopReplay");
+    Objects.requireNonNull(dpopNonces, "dpopNonces");
+  }
+
+  /**
+   * Services of one node on its own: DPoP proofs remembered in this process only, nonces made with
+   * a random key of this process.
+   */
+  public TokenServices(
+      TokenStore store,
+      JtiReplayCache replayCache,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier,
+      ApplicationKeys applicationKeys,
+      Clock clock,
+      SecureRandom random) {
+    this(
+        store,
+        replayCache,
+        revokedJwts,
+        verifier,
+        applicationKeys,
+        clock,
+        random,
+        new DpopReplay(new InMemoryJtiReplayCache(clock), clock),
+        new DpopNonces(randomKey(random)));
+  }
+
+  private static byte[] randomKey(SecureRandom random) {
+    byte[] key = new byte[DpopNonces.MIN_KEY_BYTES];
+    random.nextBytes(key);
+    return key;
   }
 }

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param scopes scopes that an identified call must all hold
  * @param forwardAuthorization whether the client's {@code Authorization} header is passed upstream
  * @param claimHeaders header name to claim name: claims passed upstream as extra headers
+ * @param senderConstraint whether unbound (bearer) tokens are accepted; {@link
+ *     SenderConstraint#ALLOWED} when null
  */
 public record IdentifyAndAuthorize(
     Set<IdentificationMethod> methods,
@@ -21,7 +23,8 @@ public record IdentifyAndAuthorize(
     boolean allowAnonymous,
     List<String> scopes,
     boolean forwardAuthorization,
-    Map<String, String> claimHeaders) {
+    Map<String, String> claimHeaders,
+    SenderConstraint senderConstraint) {
 
   /** No identification required: every call goes through as the anonymous application. */
   public static final IdentifyAndAuthorize OPEN =
@@ -33,5 +36,24 @@ public record IdentifyAndAuthorize(
         applicationLookup == null ? ApplicationLookup.REGISTERED : applicationLookup;
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
     claimHeaders = claimHeaders == null ? Map.of() : Map.copyOf(claimHeaders);
+    senderConstraint = senderConstraint == null ? SenderConstraint.ALLOWED : senderConstraint;
+  }
+
+  /** A policy that accepts unbound tokens ({@link SenderConstraint#ALLOWED}). */
+  public IdentifyAndAuthorize(
+      Set<IdentificationMethod> methods,
+      ApplicationLookup applicationLookup,
+      boolean allowAnonymous,
+      List<String> scopes,
+      boolean forwardAuthorization,
+      Map<String, String> claimHeaders) {
+    this(
+        methods,
+        applicationLookup,
+        allowAnonymous,
+        scopes,
+        forwardAuthorization,
+        claimHeaders,
+        SenderConstraint.ALLOWED);
   }
 }

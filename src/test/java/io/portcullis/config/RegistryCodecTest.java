@@ -304,7 +304,7 @@ class RegistryCodecTest {
                 "servers.local.jwksUri",
                 "unknown field; expected one of type, issuer, clockSkew, jwt, assertionAudience,"
                     + " assertionMaxLifetime, scopeMatching, accessToken, refreshToken,"
-                    + " tokenStore, httpsOnly"),
+                    + " tokenStore, httpsOnly, dpop"),
             new Violation(
                 "servers.local.jwt.alg",
                 "unknown field; expected one of algorithm, expiresIn, audience"));

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param revokedAt when it was revoked; null while not revoked
  * @param rotatedAt when this refresh token was exchanged (it cannot be used again); null while
  *     unused and always for access tokens
+ * @param jkt the RFC 7638 SHA-256 thumbprint of the DPoP key the token is bound to (RFC 9449 §6);
+ *     null for a bearer token
  */
 public record TokenRecord(
     String tokenHash,
@@ -45,7 +47,42 @@ public record TokenRecord(
     String familyId,
     String parentHash,
     Instant revokedAt,
-    Instant rotatedAt) {
+    Instant rotatedAt,
+    String jkt) {
+
+  /** A token bound to no key (a bearer token). */
+  public TokenRecord(
+      String tokenHash,
+      Kind kind,
+      String authorizationServer,
+      String clientId,
+      String applicationName,
+      String subject,
+      List<String> scopes,
+      Map<String, String> parameters,
+      Instant issuedAt,
+      Instant expiresAt,
+      String familyId,
+      String parentHash,
+      Instant revokedAt,
+      Instant rotatedAt) {
+    this(
+        tokenHash,
+        kind,
+        authorizationServer,
+        clientId,
+        applicationName,
+        subject,
+        scopes,
+        parameters,
+        issuedAt,
+        expiresAt,
+        familyId,
+        parentHash,
+        revokedAt,
+        rotatedAt,
+        null);
+  }
 
   /** What the token is for. */
   public enum Kind {
@@ -105,7 +142,8 @@ public record TokenRecord(
         familyId,
         parentHash,
         at,
-        rotatedAt);
+        rotatedAt,
+        jkt);
   }
 
   /** This record marked as exchanged at {@code at}. */
@@ -124,7 +162,8 @@ public record TokenRecord(
         familyId,
         parentHash,
         revokedAt,
-        at);
+        at,
+        jkt);
   }
 
   private static Instant micros(Instant instant) {
