@@ -145,6 +145,10 @@ public final class DpopProofs {
     try {
       jwt = SignedJWT.parse(proof.strip());
     } catch (ParseException e) {
+      // nimbus refuses a header whose jwk is not public while parsing it.
+      if (e.getMessage() != null && e.getMessage().contains("Non-public key in jwk")) {
+        return privateKey();
+      }
       return invalid("the DPoP header is not a signed JWT (header.payload.signature)");
     }
     JWSHeader header = jwt.getHeader();
@@ -170,11 +174,7 @@ public final class DpopProofs {
     if (key == null) {
       return invalid("the DPoP proof's header has no jwk: the public key must be in the header");
     }
-    if (key.isPrivate()) {
-      return invalid(
-          "the DPoP proof's jwk contains private key parts; send the public key only (and make a"
-              + " new key: this one is disclosed)");
-    }
+    if (key.isPrivate()) return privateKey();
     if (!(key instanceof AsymmetricJWK) && !(key instanceof OctetKeyPair)) {
       return invalid("the DPoP proof's jwk must be an RSA, EC or OKP public key");
     }
@@ -305,6 +305,12 @@ public final class DpopProofs {
     } catch (URISyntaxException e) {
       return uri;
     }
+  }
+
+  private static Invalid privateKey() {
+    return invalid(
+        "the DPoP proof's jwk contains private key parts; send the public key only (and make a"
+            + " new key: this one is disclosed)");
   }
 
   private static Invalid invalid(String description) {
