@@ -399,7 +399,7 @@ class RegistryCodecTest {
         .containsExactly(
             new Violation(
                 "identifyAndAuthorize.senderConstraint",
-                "expected one of ALLOWED, REQUIRED; was 'maybe'"));
+                "expected one of ALLOWED, REQUIRED; was \"maybe\""));
   }
 
   @Test
