@@ -31,6 +31,7 @@ import io.portcullis.gateway.GatewayServer;
 import io.portcullis.gateway.GatewaySettings;
 import io.portcullis.gateway.LocalRoutes;
 import io.portcullis.gateway.authorize.PolicyAuthorizer;
+import io.portcullis.gateway.identify.DpopBinding;
 import io.portcullis.gateway.identify.Identifiers;
 import io.portcullis.gateway.identify.JwtIdentifier;
 import io.portcullis.gateway.identify.OpaqueTokenIdentifier;
@@ -50,6 +51,7 @@ import io.portcullis.registry.SnapshotHolder;
 import io.portcullis.store.ChangeNotifier;
 import io.portcullis.store.Database;
 import io.portcullis.store.JdbcAppliedConfiguration;
+import io.portcullis.store.JdbcDpopNonceKeys;
 import io.portcullis.store.JdbcJtiReplayCache;
 import io.portcullis.store.JdbcRegistryStore;
 import io.portcullis.store.JdbcRevokedJwtRepository;
@@ -61,6 +63,8 @@ import io.portcullis.store.StoreConflictException;
 import io.portcullis.store.StoreException;
 import io.portcullis.store.StoreJson;
 import io.portcullis.store.TokenRevocationRelay;
+import io.portcullis.token.dpop.DpopNonces;
+import io.portcullis.token.dpop.DpopReplay;
 import io.portcullis.token.issue.JwtIssuer;
 import io.portcullis.token.issue.KeyEncryptor;
 import io.portcullis.token.issue.SigningKeys;
@@ -252,6 +256,12 @@ public final class PortcullisNode implements AutoCloseable {
     TokenRevocationRelay relay = new TokenRevocationRelay(notifier);
     closeables.add(relay);
     relay.follow(revokedJwts);
+    // DPoP proofs' jtis and the nonces' key, shared by the nodes through the store.
+    DpopReplay dpopReplay =
+        new DpopReplay(JdbcJtiReplayCache.dpop(database.dataSource(), clock), clock);
+    closeables.add(dpopReplay);
+    DpopNonces dpopNonces =
+        new DpopNonces(new JdbcDpopNonceKeys(database.dataSource(), random, clock).loadOrCreate());
     // Opaque tokens: the local server's tokenStore setting picks the store, now and at run time.
     JdbcTokenStore databaseTokens =
         new JdbcTokenStore(database.dataSource(), StoreJson.mapper(), notifier);
@@ -265,7 +275,9 @@ public final class PortcullisNode implements AutoCloseable {
                     "used_jtis",
                     new JdbcJtiReplayCache(database.dataSource(), clock),
                     "revoked_jwts",
-                    revokedJwtRows)),
+                    revokedJwtRows,
+                    "dpop_jtis",
+                    dpopReplay)),
             clock,
             CachingTokenStore.Settings.DEFAULT,
             TokenPurger.DEFAULT_BATCH_SIZE,
@@ -310,16 +322,25 @@ public final class PortcullisNode implements AutoCloseable {
             authenticator,
             signingKeys,
             new JwtIssuer(signingKeys, clock, random),
-            tokenServices(clock, random, revokedJwts, verifier, config.gateway().tls()));
+            tokenServices(
+                clock,
+                random,
+                revokedJwts,
+                verifier,
+                config.gateway().tls(),
+                dpopReplay,
+                dpopNonces));
     gateway =
         new GatewayServer(
             vertx,
             gatewaySettings(config),
             snapshots,
             Identifiers.of(
-                List.of(
-                    new JwtIdentifier(verifier, revokedJwts::isRevoked),
-                    new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock))),
+                    List.of(
+                        new JwtIdentifier(verifier, revokedJwts::isRevoked),
+                        new OpaqueTokenIdentifier(tokenStores.dataPlane()::lookup, clock)))
+                .withBinding(
+                    new DpopBinding(config.gateway().publicUrl(), dpopReplay, dpopNonces, clock)),
             new PolicyAuthorizer(),
             recorder(registry),
             new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
@@ -453,7 +474,9 @@ public final class PortcullisNode implements AutoCloseable {
       SecureRandom random,
       RevokedJwtStore revokedJwts,
       TokenVerifier verifier,
-      ServerTls gatewayTls) {
+      ServerTls gatewayTls,
+      DpopReplay dpopReplay,
+      DpopNonces dpopNonces) {
     return new TokenServices(
         tokenStores.current(),
         new JdbcJtiReplayCache(database.dataSource(), clock),
@@ -465,7 +488,9 @@ public final class PortcullisNode implements AutoCloseable {
         // Client certificates exist only where the gateway listener asks for them.
         gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
             ? null
-            : gatewayTls.clientCa());
+            : gatewayTls.clientCa(),
+        dpopReplay,
+        dpopNonces);
   }
 
   /**

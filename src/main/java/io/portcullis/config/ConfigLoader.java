@@ -316,7 +316,8 @@ public final class ConfigLoader {
                 s.assertionMaxLifetime(),
                 s.scopeMatching(),
                 s.secrets(),
-                s.httpsOnly());
+                s.httpsOnly(),
+                s.dpop());
       }
       result.add(new Entry<>(s, e.path()));
     }

@@ -17,6 +17,7 @@ import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.AuthorizationServer.AccessTokenSettings;
+import io.portcullis.registry.AuthorizationServer.DpopSettings;
 import io.portcullis.registry.AuthorizationServer.JwtSettings;
 import io.portcullis.registry.AuthorizationServer.RefreshTokenSettings;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
@@ -137,7 +138,9 @@ public final class RegistryCodec {
           "accessToken",
           "refreshToken",
           "tokenStore",
-          "httpsOnly");
+          "httpsOnly",
+          "dpop");
+  static final List<String> DPOP_FIELDS = List.of("nonce", "proofMaxAge", "proofFutureSkew");
   static final List<String> EXTERNAL_SERVER_FIELDS =
       List.of(
           "type",
@@ -740,7 +743,8 @@ public final class RegistryCodec {
           seconds(r.whole("assertionMaxLifetime", SECONDS)),
           scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
           null,
-          Boolean.TRUE.equals(r.bool("httpsOnly")));
+          Boolean.TRUE.equals(r.bool("httpsOnly")),
+          readDpop(r.get("dpop"), r.at("dpop"), out));
     }
     FieldReader r =
         FieldReader.open(
@@ -846,6 +850,20 @@ public final class RegistryCodec {
     return skew == null ? AuthorizationServer.DEFAULT_CLOCK_SKEW : skew;
   }
 
+  private DpopSettings readDpop(JsonNode node, String path, List<Violation> out) {
+    DpopSettings d = DpopSettings.DEFAULT;
+    if (node == null) return d;
+    FieldReader r = FieldReader.open(node, path, out, DPOP_FIELDS, "the DPoP settings");
+    if (r == null) return d;
+    Boolean nonce = r.bool("nonce");
+    Long maxAge = r.whole("proofMaxAge", SECONDS);
+    Long futureSkew = r.whole("proofFutureSkew", SECONDS);
+    return new DpopSettings(
+        nonce == null ? d.nonce() : nonce,
+        maxAge == null ? d.proofMaxAge() : maxAge,
+        futureSkew == null ? d.proofFutureSkew() : futureSkew);
+  }
+
   private JwtSettings readJwt(JsonNode node, String path, List<Violation> out) {
     JwtSettings d = JwtSettings.DEFAULT;
     if (node == null) return d;
@@ -928,6 +946,10 @@ public final class RegistryCodec {
     o.put("assertionMaxLifetime", s.assertionMaxLifetime().toSeconds());
     o.put("scopeMatching", s.scopeMatching().name());
     o.put("httpsOnly", s.httpsOnly());
+    ObjectNode dpop = o.putObject("dpop");
+    dpop.put("nonce", s.dpop().nonce());
+    dpop.put("proofMaxAge", s.dpop().proofMaxAge());
+    dpop.put("proofFutureSkew", s.dpop().proofFutureSkew());
     ObjectNode access = o.putObject("accessToken");
     access.put("expiresIn", s.accessToken().expiresIn());
     access.put("length", s.accessToken().length());

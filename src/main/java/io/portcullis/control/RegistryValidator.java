@@ -245,6 +245,13 @@ public final class RegistryValidator {
                 "tokenStore.type",
                 "expected cache or database; was " + quote(s.tokenStore().type())));
       positive(v, "tokenStore.purgeInterval", s.tokenStore().purgeInterval());
+      positive(v, "dpop.proofMaxAge", s.dpop().proofMaxAge());
+      if (s.dpop().proofFutureSkew() < 0) {
+        v.add(
+            new Violation(
+                "dpop.proofFutureSkew",
+                "expected zero or more seconds; was " + s.dpop().proofFutureSkew()));
+      }
     } else {
       if (AuthorizationServer.LOCAL.equals(s.alias()))
         v.add(new Violation("alias", "local is reserved for the internal authorization server"));

@@ -19,6 +19,7 @@ import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.RouteTable;
 import io.portcullis.registry.Snapshot;
+import io.portcullis.token.dpop.DpopProofs;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -137,7 +138,10 @@ public final class RequestPipeline {
     if (identified.result() instanceof Rejected rejected) {
       HttpError error =
           HttpError.of(rejected.status(), rejected.errorCode(), rejected.description());
-      refuse(ctx, error, challenge(ctx, error, List.of()));
+      if (rejected.nonce() != null) {
+        ctx.request().response().putHeader(DpopProofs.NONCE_HEADER, rejected.nonce());
+      }
+      refuse(ctx, error, challenge(ctx, error, List.of()), rejected.scheme());
       return;
     }
     ctx.identified((Identified) identified.result());
@@ -235,10 +239,20 @@ public final class RequestPipeline {
   }
 
   private void refuse(RequestContext ctx, HttpError error, BearerChallenge challenge) {
+    refuse(ctx, error, challenge, null);
+  }
+
+  /** As above, with the challenge in {@code scheme} ({@code DPoP}); null for {@code Bearer}. */
+  private void refuse(
+      RequestContext ctx, HttpError error, BearerChallenge challenge, String scheme) {
     ctx.refused(reason(error));
     HttpServerRequest request = ctx.request();
     if (challenge != null) {
-      request.response().putHeader(BearerChallenge.HEADER, challenge.toHeaderValue());
+      request
+          .response()
+          .putHeader(
+              BearerChallenge.HEADER,
+              scheme == null ? challenge.toHeaderValue() : challenge.toHeaderValue(scheme));
     }
     Api api = ctx.api();
     ErrorResponder responder = ErrorResponder.forSoap(api != null && api.type() == ApiType.SOAP);

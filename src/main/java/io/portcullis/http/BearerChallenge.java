@@ -33,7 +33,15 @@ public record BearerChallenge(String realm, String error, String errorDescriptio
 
   /** The header value, e.g. {@code Bearer realm="petstore", error="invalid_token"}. */
   public String toHeaderValue() {
-    StringBuilder value = new StringBuilder("Bearer");
+    return toHeaderValue("Bearer");
+  }
+
+  /**
+   * The header value of the same challenge in another scheme that takes RFC 6750's parameters, such
+   * as {@code DPoP} (RFC 9449 §7.1).
+   */
+  public String toHeaderValue(String scheme) {
+    StringBuilder value = new StringBuilder(scheme);
     String separator = " ";
     String[][] params = {
       {"realm", realm}, {"error", error}, {"error_description", errorDescription}, {"scope", scope}

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a request's {@code Authorization} header says, parsed once: nothing, HTTP Basic (RFC 7617),
- * a bearer token (RFC 6750 §2.1), another scheme, or a header that cannot be used.
+ * a bearer token (RFC 6750 §2.1), a DPoP-bound token (RFC 9449 §7.1), another scheme, or a header
+ * that cannot be used.
  *
  * <p>The {@code toString} of every variant hides secrets, so a result may be logged.
  */
@@ -20,6 +21,7 @@ public sealed interface Credentials
     permits Credentials.None,
         Credentials.Basic,
         Credentials.Bearer,
+        Credentials.Dpop,
         Credentials.Unsupported,
         Credentials.Invalid {
 
@@ -61,7 +63,27 @@ public sealed interface Credentials
   }
 
   /**
-   * A well-formed header of a scheme Portcullis does not read (Digest, DPoP, Negotiate …).
+   * A DPoP-bound access token ({@code Authorization: DPoP <token>}, RFC 9449 §7.1), to be checked
+   * with the request's {@code DPoP} proof.
+   *
+   * @param token the token, exactly as sent
+   */
+  record Dpop(String token) implements Credentials {
+    @Override
+    public String toString() {
+      return "DPoP[token=***(" + token.length() + " chars)]";
+    }
+  }
+
+  /** The access token of a {@link Bearer} or {@link Dpop} credential; null for any other. */
+  static String accessToken(Credentials credentials) {
+    if (credentials instanceof Bearer bearer) return bearer.token();
+    if (credentials instanceof Dpop dpop) return dpop.token();
+    return null;
+  }
+
+  /**
+   * A well-formed header of a scheme Portcullis does not read (Digest, Negotiate …).
    *
    * @param scheme the scheme as sent
    */
@@ -99,7 +121,8 @@ public sealed interface Credentials
    */
   static Credentials parse(List<String> values, String query) {
     Credentials credentials = parse(values);
-    if (credentials instanceof Bearer && QueryToken.present(query)) {
+    if ((credentials instanceof Bearer || credentials instanceof Dpop)
+        && QueryToken.present(query)) {
       return new Invalid(
           Defect.MULTIPLE_METHODS,
           "the request carries a bearer token in the Authorization header and another in the"
@@ -222,6 +245,13 @@ public sealed interface Credentials
         return new Bearer(rest);
       case "basic":
         return parseBasic(rest);
+      case "dpop":
+        if (!TOKEN68.matcher(rest).matches()) {
+          return new Invalid(
+              Defect.MALFORMED,
+              "the DPoP token must be one token68 (letters, digits, -._~+/ and trailing =)");
+        }
+        return new Dpop(rest);
       default:
         return new Unsupported(scheme);
     }

@@ -190,7 +190,7 @@ final class Kinds {
               policy + "senderConstraint",
               "Sender-constrained tokens",
               CHOICE,
-              "REQUIRED: only tokens bound to a client certificate",
+              "REQUIRED: only DPoP- or certificate-bound tokens",
               names(SenderConstraint.class)));
     }
 
@@ -408,6 +408,9 @@ final class Kinds {
       fields.add(f("refreshToken.length", "Refresh token length", NUMBER, ""));
       fields.add(f("tokenStore.type", "Token store", TEXT, "cache or database"));
       fields.add(f("tokenStore.purgeInterval", "Purge interval (s)", NUMBER, ""));
+      fields.add(f("dpop.nonce", "DPoP: require server nonces", CHECKBOX, ""));
+      fields.add(f("dpop.proofMaxAge", "DPoP proof max age (s)", NUMBER, ""));
+      fields.add(f("dpop.proofFutureSkew", "DPoP proof future skew (s)", NUMBER, ""));
       return fields;
     }
 

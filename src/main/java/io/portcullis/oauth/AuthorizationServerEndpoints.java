@@ -4,6 +4,7 @@ import io.portcullis.credential.Authenticator;
 import io.portcullis.http.HttpError;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
+import io.portcullis.token.dpop.DpopProofs;
 import io.portcullis.token.issue.JwtIssuer;
 import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.portcullis.token.issue.SigningKeys;
@@ -92,7 +93,11 @@ public final class AuthorizationServerEndpoints {
     this.clientCertificates = tokens != null && tokens.clientCa() != null;
     this.snapshots = snapshots;
     this.keys = keys;
-    JwtEndpoint jwt = new JwtEndpoint(vertx, snapshots, authenticator, issuer);
+    DpopCheck dpop =
+        tokens == null
+            ? null
+            : new DpopCheck(tokens.dpopReplay(), tokens.dpopNonces(), tokens.clock());
+    JwtEndpoint jwt = new JwtEndpoint(vertx, snapshots, authenticator, issuer, dpop);
     router = Router.router(vertx);
     // Not Vert.x's BodyHandler: it decodes a form body into attributes on the event loop,
     // whatever the endpoint expects. The JWT endpoint reads JSON from the raw bytes.
@@ -101,14 +106,15 @@ public final class AuthorizationServerEndpoints {
       router.route(path).handler(this::requireHttps);
     }
     for (String path : List.of(JWT, WM_JWT)) {
-      router.get(path).handler(jwt::handle);
-      router.post(path).handler(body).handler(jwt::handle);
+      String url = url(path);
+      router.get(path).handler(ctx -> jwt.handle(ctx, url));
+      router.post(path).handler(body).handler(ctx -> jwt.handle(ctx, url));
     }
     for (String path : List.of(JWKS, WM_CERTS)) {
       router.get(path).handler(this::jwks);
     }
     router.get(METADATA).handler(this::metadata);
-    if (tokens != null) routeTokenEndpoints(vertx, snapshots, authenticator, tokens);
+    if (tokens != null) routeTokenEndpoints(vertx, snapshots, authenticator, tokens, dpop);
     router.route().handler(this::notFound);
     router.errorHandler(
         405,
@@ -130,7 +136,11 @@ public final class AuthorizationServerEndpoints {
   }
 
   private void routeTokenEndpoints(
-      Vertx vertx, Supplier<Snapshot> snapshots, Authenticator authenticator, TokenServices t) {
+      Vertx vertx,
+      Supplier<Snapshot> snapshots,
+      Authenticator authenticator,
+      TokenServices t,
+      DpopCheck dpop) {
     JwtAssertions assertions = new JwtAssertions(t.applicationKeys(), t.replayCache(), t.clock());
     ClientAuthenticator clients =
         new ClientAuthenticator(
@@ -138,7 +148,8 @@ public final class AuthorizationServerEndpoints {
     OpaqueTokenIssuer issuer =
         new OpaqueTokenIssuer(t.store(), new OpaqueTokenGenerator(t.random()), t.clock());
     TokenEndpoint token =
-        new TokenEndpoint(vertx, snapshots, clients, assertions, issuer, t.store(), t.clock());
+        new TokenEndpoint(
+            vertx, snapshots, clients, assertions, issuer, t.store(), dpop, t.clock());
     TokenLookup lookup =
         new TokenLookup(vertx, t.store(), t.verifier(), t.revokedJwts(), t.clock());
     IntrospectionEndpoint introspection =
@@ -147,7 +158,8 @@ public final class AuthorizationServerEndpoints {
         new RevocationEndpoint(vertx, snapshots, clients, lookup, t.store(), t.revokedJwts());
     Handler<RoutingContext> form = FormRequest.reader(FormRequest.MAX_BODY);
     for (String path : List.of(TOKEN, AXWAY_TOKEN)) {
-      router.post(path).handler(form).handler(token::handle);
+      String url = url(path);
+      router.post(path).handler(form).handler(ctx -> token.handle(ctx, url));
       router.route(path).handler(ctx -> methodNotAllowed(ctx, "POST"));
     }
     router.post(INTROSPECT).handler(form).handler(introspection::introspect);
@@ -256,7 +268,11 @@ public final class AuthorizationServerEndpoints {
           .put("revocation_endpoint", url(REVOKE))
           .put("revocation_endpoint_auth_methods_supported", methods.copy())
           .put("revocation_endpoint_auth_signing_alg_values_supported", algorithms.copy())
-          .put("tls_client_certificate_bound_access_tokens", clientCertificates);
+          .put("tls_client_certificate_bound_access_tokens", clientCertificates)
+          .put(
+              "dpop_signing_alg_values_supported",
+              new JsonArray(
+                  DpopProofs.ALGORITHMS.stream().map(a -> a.getName()).sorted().toList()));
     }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
+import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.portcullis.token.store.TokenRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -133,13 +134,18 @@ final class IntrospectionEndpoint {
       if (r.clientId() != null) body.put("client_id", r.clientId());
       body.put(
           "token_type",
-          r.kind() == TokenRecord.Kind.ACCESS ? server.accessToken().type() : REFRESH_TOKEN_TYPE);
+          r.kind() == TokenRecord.Kind.REFRESH
+              ? REFRESH_TOKEN_TYPE
+              : r.jkt() != null ? OpaqueTokenIssuer.DPOP : server.accessToken().type());
       body.put("exp", r.expiresAt().getEpochSecond());
       body.put("iat", r.issuedAt().getEpochSecond());
       if (r.subject() != null) body.put("sub", r.subject());
       if (server.issuer() != null) body.put("iss", server.issuer());
-      if (!r.confirmation().isEmpty()) {
-        body.put("cnf", new JsonObject(new LinkedHashMap<>(r.confirmation())));
+      // RFC 8705 §3.2 and RFC 9449 §6.2: what the token is bound to (certificate, DPoP key).
+      if (!r.confirmation().isEmpty() || r.jkt() != null) {
+        JsonObject cnf = new JsonObject(new LinkedHashMap<>(r.confirmation()));
+        if (r.jkt() != null) cnf.put("jkt", r.jkt());
+        body.put("cnf", cnf);
       }
       for (Map.Entry<String, String> p : r.parameters().entrySet()) {
         if (!body.containsKey(p.getKey())) body.put(p.getKey(), p.getValue());
@@ -154,7 +160,14 @@ final class IntrospectionEndpoint {
       }
       Object clientId = claims.getClaim("client_id");
       if (clientId instanceof String s) body.put("client_id", s);
-      body.put("token_type", "Bearer");
+      Object cnf = claims.getClaim("cnf");
+      boolean bound = cnf instanceof Map<?, ?> confirmation && confirmation.get("jkt") != null;
+      body.put("token_type", bound ? OpaqueTokenIssuer.DPOP : "Bearer");
+      if (cnf instanceof Map<?, ?> confirmation) {
+        JsonObject copy = new JsonObject();
+        confirmation.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        body.put("cnf", copy);
+      }
       body.put("exp", jwt.verified().expiresAt().getEpochSecond());
       if (claims.getIssueTime() != null) {
         body.put("iat", claims.getIssueTime().toInstant().getEpochSecond());
@@ -169,18 +182,9 @@ final class IntrospectionEndpoint {
                 : new JsonArray(claims.getAudience()));
       }
       if (claims.getJWTID() != null) body.put("jti", claims.getJWTID());
-      if (claims.getClaim("cnf") instanceof Map<?, ?> cnf) {
-        body.put("cnf", new JsonObject(stringKeys(cnf)));
-      }
       return body;
     }
     return inactive();
-  }
-
-  private static Map<String, Object> stringKeys(Map<?, ?> map) {
-    Map<String, Object> copy = new LinkedHashMap<>();
-    map.forEach((k, v) -> copy.put(String.valueOf(k), v));
-    return copy;
   }
 
   private static JsonObject inactive() {

@@ -12,6 +12,7 @@ import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.User;
 import io.portcullis.token.issue.IssuedJwt;
 import io.portcullis.token.issue.JwtIssuer;
+import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,13 +59,23 @@ final class JwtEndpoint {
   private final Supplier<Snapshot> snapshots;
   private final Authenticator authenticator;
   private final JwtIssuer issuer;
+  private final DpopCheck dpop;
 
+  /**
+   * @param dpop checks DPoP proofs, whose key the JWT is then bound to ({@code cnf.jkt}); null to
+   *     issue bearer JWTs only (a {@code DPoP} header is then ignored, as RFC 9449 §5 allows)
+   */
   JwtEndpoint(
-      Vertx vertx, Supplier<Snapshot> snapshots, Authenticator authenticator, JwtIssuer issuer) {
+      Vertx vertx,
+      Supplier<Snapshot> snapshots,
+      Authenticator authenticator,
+      JwtIssuer issuer,
+      DpopCheck dpop) {
     this.vertx = vertx;
     this.snapshots = snapshots;
     this.authenticator = authenticator;
     this.issuer = issuer;
+    this.dpop = dpop;
   }
 
   /** What the caller asked for, parsed on the event loop before any slow work. */
@@ -73,18 +84,28 @@ final class JwtEndpoint {
       String appId,
       Map<String, Object> claims,
       String address,
-      String thumbprint) {}
+      String thumbprint,
+      String method,
+      String url,
+      List<String> proofs) {}
 
   /** The outcome of the worker's part: a token, or the error to answer. */
   private sealed interface Outcome {
-    record Issued(IssuedJwt jwt) implements Outcome {}
+    record Issued(IssuedJwt jwt, boolean bound) implements Outcome {}
 
     record Refused(HttpError error, boolean challenge) implements Outcome {}
 
     record Locked(Duration retryAfter) implements Outcome {}
+
+    record Proof(OAuthFailure failure) implements Outcome {}
   }
 
-  void handle(RoutingContext ctx) {
+  /**
+   * Answers one request.
+   *
+   * @param url this endpoint's public URL: the {@code htu} of a DPoP proof
+   */
+  void handle(RoutingContext ctx, String url) {
     Credentials credentials = Credentials.parse(ctx.request().headers().getAll("Authorization"));
     if (credentials instanceof Credentials.Invalid invalid) {
       OAuthResponses.error(ctx, HttpError.of(400, "invalid_request", invalid.description()));
@@ -100,11 +121,17 @@ final class JwtEndpoint {
     String address = FormRequest.address(ctx.request());
     X509Certificate certificate = ClientCertificates.leaf(ctx.request());
     String thumbprint = certificate == null ? null : ClientCertificates.thumbprint(certificate);
+    String method = ctx.request().method().name();
+    List<String> proofs = DpopCheck.headers(ctx.request());
     if (ctx.request().method() == HttpMethod.POST) {
       parseClaims(ctx, FormRequest.body(ctx))
-          .ifPresent(claims -> issue(ctx, new Ask(basic, appId, claims, address, thumbprint)));
+          .ifPresent(
+              claims ->
+                  issue(
+                      ctx,
+                      new Ask(basic, appId, claims, address, thumbprint, method, url, proofs)));
     } else {
-      issue(ctx, new Ask(basic, appId, Map.of(), address, thumbprint));
+      issue(ctx, new Ask(basic, appId, Map.of(), address, thumbprint, method, url, proofs));
     }
   }
 
@@ -161,8 +188,10 @@ final class JwtEndpoint {
                     200,
                     new JsonObject()
                         .put("jwt", issued.jwt().token())
-                        .put("token_type", "Bearer")
+                        .put("token_type", issued.bound() ? OpaqueTokenIssuer.DPOP : "Bearer")
                         .put("expires_in", issued.jwt().expiresIn()));
+              } else if (outcome instanceof Outcome.Proof proof) {
+                OAuthResponses.oauthError(ctx, proof.failure());
               } else if (outcome instanceof Outcome.Locked locked) {
                 long seconds = FailureThrottle.retryAfterSeconds(locked.retryAfter());
                 ctx.response().putHeader("Retry-After", Long.toString(seconds));
@@ -195,6 +224,18 @@ final class JwtEndpoint {
     if (local.isEmpty()) {
       return new Outcome.Refused(
           HttpError.of(503, "the internal authorization server 'local' is not configured"), false);
+    }
+    String jkt = null;
+    if (dpop != null) {
+      DpopCheck.Outcome checked = dpop.check(ask.proofs(), ask.method(), ask.url(), local.get());
+      if (checked instanceof DpopCheck.Refused refused) {
+        LOG.atInfo()
+            .addKeyValue("address", ask.address())
+            .addKeyValue("reason", refused.failure().description())
+            .log("JWT refused: DPoP proof");
+        return new Outcome.Proof(refused.failure());
+      }
+      if (checked instanceof DpopCheck.Bound bound) jkt = bound.jkt();
     }
     String name = ask.credentials().username();
     String secret = ask.credentials().password();
@@ -308,16 +349,19 @@ final class JwtEndpoint {
       }
       claims.put(claim, e.getValue());
     }
-    // RFC 8705 §3: a token retrieved over a connection with a client certificate is bound to it.
-    if (ask.thumbprint() != null) {
-      claims.put("cnf", Map.of(ClientCertificates.X5T_S256, ask.thumbprint()));
-    }
+    // RFC 8705 §3: a token retrieved over a connection with a client certificate is bound to it;
+    // RFC 9449 §6.1: the JWT names the thumbprint of the key whose proofs must come with it.
+    Map<String, Object> cnf = new LinkedHashMap<>();
+    if (ask.thumbprint() != null) cnf.put(ClientCertificates.X5T_S256, ask.thumbprint());
+    if (jkt != null) cnf.put("jkt", jkt);
+    if (!cnf.isEmpty()) claims.put("cnf", cnf);
     IssuedJwt jwt = issuer.issue(local.get(), subject, claims);
     LOG.atInfo()
         .addKeyValue("sub", subject)
         .addKeyValue("application", app == null ? null : app.name())
         .addKeyValue("jti", jwt.jti())
+        .addKeyValue("dpop", jkt != null)
         .log("JWT issued");
-    return new Outcome.Issued(jwt);
+    return new Outcome.Issued(jwt, jkt != null);
   }
 }

@@ -6,6 +6,7 @@ import io.portcullis.http.ClientCertificates;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
+import io.portcullis.token.dpop.DpopProofs;
 import io.portcullis.token.issue.OpaqueTokenIssuer;
 import io.portcullis.token.store.OpaqueTokenGenerator;
 import io.portcullis.token.store.TokenHasher;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@link UrlEncodedForm}).
  *   <li>{@code grant_type} present ({@code invalid_request}) and one of the three ({@code
  *       unsupported_grant_type}; the password grant is not offered).
+ *   <li>The DPoP proof, when the request carries one ({@link DpopCheck}: {@code 400
+ *       invalid_dpop_proof} or {@code use_dpop_nonce}); the access token is then bound to its key
+ *       ({@code token_type} {@code DPoP}).
  *   <li>Client authentication when the request carries client credentials ({@code invalid_client},
  *       401); required for {@code client_credentials} and {@code refresh_token}.
  *   <li>The grant: the assertion ({@link JwtAssertions}) or the refresh token ({@code
@@ -63,6 +67,7 @@ final class TokenEndpoint {
   private final JwtAssertions assertions;
   private final OpaqueTokenIssuer issuer;
   private final TokenStore store;
+  private final DpopCheck dpop;
   private final Clock clock;
 
   TokenEndpoint(
@@ -72,6 +77,7 @@ final class TokenEndpoint {
       JwtAssertions assertions,
       OpaqueTokenIssuer issuer,
       TokenStore store,
+      DpopCheck dpop,
       Clock clock) {
     this.vertx = vertx;
     this.snapshots = snapshots;
@@ -79,17 +85,33 @@ final class TokenEndpoint {
     this.assertions = assertions;
     this.issuer = issuer;
     this.store = store;
+    this.dpop = dpop;
     this.clock = clock;
   }
 
   /** What the worker decided: the tokens, or the error to answer. */
   private sealed interface Outcome {
-    record Issued(OpaqueTokenIssuer.Issued tokens) implements Outcome {}
+    /** A fresh DPoP nonce to send along, or null. */
+    String nonce();
 
-    record Refused(OAuthFailure failure) implements Outcome {}
+    record Issued(OpaqueTokenIssuer.Issued tokens, String nonce) implements Outcome {}
+
+    record Refused(OAuthFailure failure, String nonce) implements Outcome {
+      Refused(OAuthFailure failure) {
+        this(failure, null);
+      }
+    }
   }
 
-  void handle(RoutingContext ctx) {
+  /** The request's DPoP headers and the URL they must name, read on the event loop. */
+  private record Proof(List<String> headers, String url) {}
+
+  /**
+   * Answers one token request.
+   *
+   * @param url this endpoint's public URL: the {@code htu} of a DPoP proof
+   */
+  void handle(RoutingContext ctx, String url) {
     FormRequest.Parsed parsed = FormRequest.parse(ctx, false);
     if (parsed instanceof FormRequest.Refused refused) {
       OAuthResponses.oauthError(ctx, refused.failure());
@@ -112,10 +134,14 @@ final class TokenEndpoint {
                   + GRANTS));
       return;
     }
+    Proof proof = new Proof(DpopCheck.headers(ctx.request()), url);
     vertx
-        .executeBlocking(() -> decide(form, grantType), false)
+        .executeBlocking(() -> decide(form, grantType, proof), false)
         .onSuccess(
             outcome -> {
+              if (outcome.nonce() != null) {
+                ctx.response().putHeader(DpopProofs.NONCE_HEADER, outcome.nonce());
+              }
               if (outcome instanceof Outcome.Issued issued) {
                 OAuthResponses.json(ctx, 200, body(issued.tokens()));
               } else {
@@ -145,7 +171,7 @@ final class TokenEndpoint {
     return body;
   }
 
-  private Outcome decide(FormRequest form, String grantType) {
+  private Outcome decide(FormRequest form, String grantType, Proof proof) {
     Snapshot snapshot = snapshots.get();
     Optional<AuthorizationServer> local = snapshot.authorizationServer(AuthorizationServer.LOCAL);
     if (local.isEmpty()) {
@@ -153,11 +179,35 @@ final class TokenEndpoint {
           OAuthFailure.unavailable("the internal authorization server is not configured"));
     }
     AuthorizationServer server = local.get();
+    DpopCheck.Outcome checked = dpop.check(proof.headers(), "POST", proof.url(), server);
+    String nonce = dpop.nonce(server);
+    if (checked instanceof DpopCheck.Refused refused) {
+      LOG.atInfo()
+          .addKeyValue("grant_type", grantType)
+          .addKeyValue("reason", refused.failure().description())
+          .log("DPoP proof refused");
+      return new Outcome.Refused(refused.failure(), nonce);
+    }
+    String jkt = checked instanceof DpopCheck.Bound bound ? bound.jkt() : null;
+    Outcome outcome = decide(form, grantType, snapshot, server, jkt);
+    return nonce == null
+        ? outcome
+        : outcome instanceof Outcome.Issued issued
+            ? new Outcome.Issued(issued.tokens(), nonce)
+            : new Outcome.Refused(((Outcome.Refused) outcome).failure(), nonce);
+  }
+
+  private Outcome decide(
+      FormRequest form,
+      String grantType,
+      Snapshot snapshot,
+      AuthorizationServer server,
+      String jkt) {
     ClientAuthenticator.Outcome auth = clients.authenticate(form, snapshot, server);
     if (auth instanceof ClientAuthenticator.Failed failed) return refused(failed.failure());
     Application client =
         auth instanceof ClientAuthenticator.Authenticated a ? a.application() : null;
-    if (JWT_BEARER.equals(grantType)) return jwtBearer(form, snapshot, server, client);
+    if (JWT_BEARER.equals(grantType)) return jwtBearer(form, snapshot, server, client, jkt);
     if (client == null) {
       return refused(
           OAuthFailure.invalidClient(
@@ -167,13 +217,17 @@ final class TokenEndpoint {
                   + " private_key_jwt, tls_client_auth or self_signed_tls_client_auth"));
     }
     if (GrantType.CLIENT_CREDENTIALS.getValue().equals(grantType)) {
-      return clientCredentials(form, snapshot, server, client);
+      return clientCredentials(form, snapshot, server, client, jkt);
     }
-    return refresh(form, server, client);
+    return refresh(form, server, client, jkt);
   }
 
   private Outcome jwtBearer(
-      FormRequest form, Snapshot snapshot, AuthorizationServer server, Application client) {
+      FormRequest form,
+      Snapshot snapshot,
+      AuthorizationServer server,
+      Application client,
+      String jkt) {
     String assertion = form.get("assertion");
     if (assertion == null) {
       return refused(OAuthFailure.invalidRequest("assertion is required for the jwt-bearer grant"));
@@ -216,11 +270,16 @@ final class TokenEndpoint {
             null,
             null),
         server.refreshToken().enabled(),
-        "jwt-bearer");
+        "jwt-bearer",
+        jkt);
   }
 
   private Outcome clientCredentials(
-      FormRequest form, Snapshot snapshot, AuthorizationServer server, Application client) {
+      FormRequest form,
+      Snapshot snapshot,
+      AuthorizationServer server,
+      Application client,
+      String jkt) {
     Scopes scopes = grantedScopes(form, snapshot, server, client);
     if (scopes.failure() != null) return refused(scopes.failure());
     // RFC 6749 §4.4.3: no refresh token; the client can always authenticate again.
@@ -236,10 +295,12 @@ final class TokenEndpoint {
             null,
             null),
         false,
-        "client_credentials");
+        "client_credentials",
+        jkt);
   }
 
-  private Outcome refresh(FormRequest form, AuthorizationServer server, Application client) {
+  private Outcome refresh(
+      FormRequest form, AuthorizationServer server, Application client, String jkt) {
     String token = form.get("refresh_token");
     if (token == null) {
       return refused(OAuthFailure.invalidRequest("refresh_token is required for this grant"));
@@ -298,7 +359,8 @@ final class TokenEndpoint {
                 record.familyId(),
                 hash),
             true,
-            "refresh_token");
+            "refresh_token",
+            jkt);
     // A concurrent reuse of this refresh token may have revoked the family before the new tokens
     // were saved, leaving them out. The exchanged token is part of the family, so its being
     // revoked now tells: then the new tokens are revoked too, whichever came first.
@@ -331,13 +393,14 @@ final class TokenEndpoint {
       AuthorizationServer server,
       OpaqueTokenIssuer.Grant grant,
       boolean refresh,
-      String kind) {
+      String kind,
+      String jkt) {
     X509Certificate certificate = form.certificate();
     Map<String, String> confirmation =
         certificate == null
             ? Map.of()
             : Map.of(ClientCertificates.X5T_S256, ClientCertificates.thumbprint(certificate));
-    OpaqueTokenIssuer.Issued issued = issuer.issue(server, grant, refresh, confirmation);
+    OpaqueTokenIssuer.Issued issued = issuer.issue(server, grant, refresh, confirmation, jkt);
     var log = LOG.atInfo().addKeyValue("grant_type", kind);
     log = log.addKeyValue("certificate_bound", certificate != null);
     log = log.addKeyValue("application", grant.applicationName());
@@ -345,8 +408,9 @@ final class TokenEndpoint {
     log.addKeyValue("scope", String.join(" ", grant.scopes()))
         .addKeyValue("family", issued.access().familyId())
         .addKeyValue("refresh", issued.refreshToken() != null)
+        .addKeyValue("token_type", issued.tokenType())
         .log("token issued");
-    return new Outcome.Issued(issued);
+    return new Outcome.Issued(issued, null);
   }
 
   /** The scopes to grant, or the failure. */

@@ -1,5 +1,8 @@
 package io.portcullis.oauth;
 
+import io.portcullis.token.dpop.DpopNonces;
+import io.portcullis.token.dpop.DpopReplay;
+import io.portcullis.token.store.InMemoryJtiReplayCache;
 import io.portcullis.token.store.JtiReplayCache;
 import io.portcullis.token.store.RevokedJwtStore;
 import io.portcullis.token.store.TokenStore;
@@ -22,6 +25,8 @@ import java.util.Objects;
  * @param random the source of opaque tokens
  * @param clientCa the PEM file of {@code gateway.tls.clientCa}, whose CAs {@code tls_client_auth}
  *     certificates must chain to; null when the gateway has none
+ * @param dpopReplay the used {@code jti}s of DPoP proofs (shared by nodes sharing the store)
+ * @param dpopNonces the server's DPoP nonces (their key shared by nodes sharing the store)
  */
 public record TokenServices(
     TokenStore store,
@@ -31,7 +36,9 @@ public record TokenServices(
     ApplicationKeys applicationKeys,
     Clock clock,
     SecureRandom random,
-    String clientCa) {
+    String clientCa,
+    DpopReplay dpopReplay,
+    DpopNonces dpopNonces) {
 
   /** Services without client CAs: {@code tls_client_auth} then refuses every certificate. */
   public TokenServices(
@@ -41,8 +48,46 @@ public record TokenServices(
       TokenVerifier verifier,
       ApplicationKeys applicationKeys,
       Clock clock,
-      SecureRandom random) {
-    this(store, replayCache, revokedJwts, verifier, applicationKeys, clock, random, null);
+      SecureRandom random,
+      DpopReplay dpopReplay,
+      DpopNonces dpopNonces) {
+    this(
+        store,
+        replayCache,
+        revokedJwts,
+        verifier,
+        applicationKeys,
+        clock,
+        random,
+        null,
+        dpopReplay,
+        dpopNonces);
+  }
+
+  /**
+   * Services of one node on its own: DPoP proofs remembered in this process only, nonces made with
+   * a random key of this process.
+   */
+  public TokenServices(
+      TokenStore store,
+      JtiReplayCache replayCache,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier,
+      ApplicationKeys applicationKeys,
+      Clock clock,
+      SecureRandom random,
+      String clientCa) {
+    this(
+        store,
+        replayCache,
+        revokedJwts,
+        verifier,
+        applicationKeys,
+        clock,
+        random,
+        clientCa,
+        new DpopReplay(new InMemoryJtiReplayCache(clock), clock),
+        new DpopNonces(randomKey(random)));
   }
 
   public TokenServices {
@@ -53,5 +98,28 @@ public record TokenServices(
     Objects.requireNonNull(applicationKeys, "applicationKeys");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(dpopReplay, "dpopReplay");
+    Objects.requireNonNull(dpopNonces, "dpopNonces");
+  }
+
+  /**
+   * Services of one node on its own: DPoP proofs remembered in this process only, nonces made with
+   * a random key of this process.
+   */
+  public TokenServices(
+      TokenStore store,
+      JtiReplayCache replayCache,
+      RevokedJwtStore revokedJwts,
+      TokenVerifier verifier,
+      ApplicationKeys applicationKeys,
+      Clock clock,
+      SecureRandom random) {
+    this(store, replayCache, revokedJwts, verifier, applicationKeys, clock, random, (String) null);
+  }
+
+  private static byte[] randomKey(SecureRandom random) {
+    byte[] key = new byte[DpopNonces.MIN_KEY_BYTES];
+    random.nextBytes(key);
+    return key;
   }
 }

@@ -33,6 +33,8 @@ import java.util.List;
  *     certificates}. Never printed by {@link #toString()}.
  * @param httpsOnly whether the token-issuing endpoints ({@code /oauth2/token}, {@code /oauth2/jwt}
  *     and their aliases) refuse requests that did not arrive over TLS (internal; default false)
+ * @param dpop how DPoP proofs (RFC 9449) are checked at the token endpoints and on the data plane
+ *     (internal; default {@link DpopSettings#DEFAULT})
  */
 public record AuthorizationServer(
     String alias,
@@ -51,7 +53,8 @@ public record AuthorizationServer(
     Duration assertionMaxLifetime,
     ScopeMatching scopeMatching,
     List<String> secrets,
-    boolean httpsOnly) {
+    boolean httpsOnly,
+    DpopSettings dpop) {
 
   public static final String LOCAL = "local";
   public static final long DEFAULT_CLOCK_SKEW = 60;
@@ -90,6 +93,47 @@ public record AuthorizationServer(
         assertionMaxLifetime == null ? DEFAULT_ASSERTION_MAX_LIFETIME : assertionMaxLifetime;
     scopeMatching = scopeMatching == null ? ScopeMatching.ALL : scopeMatching;
     secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    dpop = dpop == null ? DpopSettings.DEFAULT : dpop;
+  }
+
+  /** A server with the default {@link DpopSettings}. */
+  public AuthorizationServer(
+      String alias,
+      Type type,
+      String issuer,
+      long clockSkew,
+      JwtSettings jwt,
+      String assertionAudience,
+      AccessTokenSettings accessToken,
+      RefreshTokenSettings refreshToken,
+      TokenStoreSettings tokenStore,
+      String jwksUri,
+      List<String> certificates,
+      List<String> audience,
+      List<String> algorithms,
+      Duration assertionMaxLifetime,
+      ScopeMatching scopeMatching,
+      List<String> secrets,
+      boolean httpsOnly) {
+    this(
+        alias,
+        type,
+        issuer,
+        clockSkew,
+        jwt,
+        assertionAudience,
+        accessToken,
+        refreshToken,
+        tokenStore,
+        jwksUri,
+        certificates,
+        audience,
+        algorithms,
+        assertionMaxLifetime,
+        scopeMatching,
+        secrets,
+        httpsOnly,
+        null);
   }
 
   /** A server without shared secrets (every issuer but an HMAC one). */
@@ -171,6 +215,8 @@ public record AuthorizationServer(
         + secrets.stream().map(secret -> "***").toList()
         + ", httpsOnly="
         + httpsOnly
+        + ", dpop="
+        + dpop
         + "]";
   }
 
@@ -240,5 +286,18 @@ public record AuthorizationServer(
    */
   public record TokenStoreSettings(String type, long purgeInterval) {
     public static final TokenStoreSettings DEFAULT = new TokenStoreSettings("cache", 60);
+  }
+
+  /**
+   * How DPoP proofs (RFC 9449) are checked.
+   *
+   * @param nonce whether the server asks for a nonce of its own in every proof ({@code
+   *     use_dpop_nonce}, RFC 9449 §8 and §9)
+   * @param proofMaxAge seconds a proof's {@code iat} may lie in the past
+   * @param proofFutureSkew seconds a proof's {@code iat} may lie in the future (the client's clock
+   *     running ahead)
+   */
+  public record DpopSettings(boolean nonce, long proofMaxAge, long proofFutureSkew) {
+    public static final DpopSettings DEFAULT = new DpopSettings(false, 60, 5);
   }
 }

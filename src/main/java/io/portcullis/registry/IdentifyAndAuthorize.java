@@ -14,7 +14,8 @@ import java.util.Set;
  * @param scopes scopes that an identified call must all hold
  * @param forwardAuthorization whether the client's {@code Authorization} header is passed upstream
  * @param claimHeaders header name to claim name: claims passed upstream as extra headers
- * @param senderConstraint whether tokens that are not sender-constrained are accepted
+ * @param senderConstraint whether unbound (bearer) tokens are accepted; {@link
+ *     SenderConstraint#ALLOWED} when null
  */
 public record IdentifyAndAuthorize(
     Set<IdentificationMethod> methods,

@@ -10,7 +10,8 @@ import javax.sql.DataSource;
 
 /**
  * The {@link JtiReplayCache} of every node sharing the database: the table {@code used_jtis}
- * (migration V3) with primary key (issuer, jti).
+ * (migration V3) with primary key (issuer, jti), or for DPoP proofs {@code dpop_jtis} (V10) with
+ * primary key (jkt, jti).
  *
  * <p>A first use is an {@code INSERT}; the primary key lets exactly one of any concurrent inserts
  * succeed, on any node, and the others fail with a unique violation (SQLSTATE 23505 on both
@@ -20,20 +21,48 @@ import javax.sql.DataSource;
  */
 public final class JdbcJtiReplayCache implements JtiReplayCache {
   private static final String UNIQUE_VIOLATION = "23505";
-  private static final String INSERT =
-      "INSERT INTO used_jtis (issuer, jti, expires_at) VALUES (?, ?, ?)";
-  private static final String REUSE_EXPIRED =
-      "UPDATE used_jtis SET expires_at = ? WHERE issuer = ? AND jti = ? AND expires_at <= ?";
-  private static final String PURGE =
-      "DELETE FROM used_jtis WHERE (issuer, jti) IN (SELECT issuer, jti FROM used_jtis"
-          + " WHERE expires_at <= ? FETCH FIRST ? ROWS ONLY)";
 
   private final JdbcTransactions transactions;
   private final Clock clock;
+  private final String table;
+  private final String insert;
+  private final String reuseExpired;
+  private final String purge;
 
+  /** The JWT assertions' cache: table {@code used_jtis}, keyed by issuer and jti. */
   public JdbcJtiReplayCache(DataSource dataSource, Clock clock) {
+    this(dataSource, clock, "used_jtis", "issuer");
+  }
+
+  /**
+   * The cache of DPoP proofs (RFC 9449 §11.1): table {@code dpop_jtis} (migration V10), keyed by
+   * the proof key's thumbprint and jti; the thumbprint takes the issuer's place.
+   */
+  public static JdbcJtiReplayCache dpop(DataSource dataSource, Clock clock) {
+    return new JdbcJtiReplayCache(dataSource, clock, "dpop_jtis", "jkt");
+  }
+
+  private JdbcJtiReplayCache(DataSource dataSource, Clock clock, String table, String issuer) {
     this.transactions = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.table = table;
+    this.insert = "INSERT INTO " + table + " (" + issuer + ", jti, expires_at) VALUES (?, ?, ?)";
+    this.reuseExpired =
+        "UPDATE "
+            + table
+            + " SET expires_at = ? WHERE "
+            + issuer
+            + " = ? AND jti = ? AND expires_at <= ?";
+    this.purge =
+        "DELETE FROM "
+            + table
+            + " WHERE ("
+            + issuer
+            + ", jti) IN (SELECT "
+            + issuer
+            + ", jti FROM "
+            + table
+            + " WHERE expires_at <= ? FETCH FIRST ? ROWS ONLY)";
   }
 
   /**
@@ -47,7 +76,7 @@ public final class JdbcJtiReplayCache implements JtiReplayCache {
     try {
       transactions.write(
           connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
               statement.setString(1, issuer);
               statement.setString(2, jti);
               SqlInstants.set(statement, 3, expiresAt);
@@ -61,7 +90,7 @@ public final class JdbcJtiReplayCache implements JtiReplayCache {
     try {
       return transactions.write(
               connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(REUSE_EXPIRED)) {
+                try (PreparedStatement statement = connection.prepareStatement(reuseExpired)) {
                   SqlInstants.set(statement, 1, expiresAt);
                   statement.setString(2, issuer);
                   statement.setString(3, jti);
@@ -84,19 +113,19 @@ public final class JdbcJtiReplayCache implements JtiReplayCache {
     try {
       return transactions.write(
           connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(PURGE)) {
+            try (PreparedStatement statement = connection.prepareStatement(purge)) {
               SqlInstants.set(statement, 1, now);
               statement.setInt(2, batchSize);
               return statement.executeUpdate();
             }
           });
     } catch (SQLException e) {
-      throw new StoreException("used_jtis: purging failed: " + e.getMessage(), e);
+      throw new StoreException(table + ": purging failed: " + e.getMessage(), e);
     }
   }
 
-  private static StoreException failure(String issuer, SQLException e) {
+  private StoreException failure(String issuer, SQLException e) {
     return new StoreException(
-        "used_jtis: recording a jti of issuer '" + issuer + "' failed: " + e.getMessage(), e);
+        table + ": recording a jti of '" + issuer + "' failed: " + e.getMessage(), e);
   }
 }

@@ -44,9 +44,10 @@ public final class JdbcTokenStore implements TokenStore {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String COLUMNS =
       "token_hash, kind, authorization_server, client_id, application_name, subject, scopes,"
-          + " parameters, issued_at, expires_at, family_id, parent_hash, revoked_at, rotated_at";
+          + " parameters, issued_at, expires_at, family_id, parent_hash, revoked_at, rotated_at,"
+          + " dpop_jkt";
   private static final String INSERT =
-      "INSERT INTO tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT_ONE =
       "SELECT " + COLUMNS + " FROM tokens WHERE token_hash = ?";
   private static final String SELECT_BY_APPLICATION =
@@ -122,6 +123,7 @@ public final class JdbcTokenStore implements TokenStore {
               statement.setString(12, token.parentHash());
               SqlInstants.set(statement, 13, token.revokedAt());
               SqlInstants.set(statement, 14, token.rotatedAt());
+              statement.setString(15, token.jkt());
               return statement.executeUpdate();
             }
           });
@@ -341,7 +343,8 @@ public final class JdbcTokenStore implements TokenStore {
         rs.getString("parent_hash"),
         SqlInstants.get(rs, "revoked_at"),
         SqlInstants.get(rs, "rotated_at"),
-        confirmation(columns));
+        confirmation(columns),
+        rs.getString("dpop_jkt"));
   }
 
   private void announce(ChangeNotifier.Channel channel, String payload) {

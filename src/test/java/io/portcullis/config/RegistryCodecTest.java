@@ -304,7 +304,7 @@ class RegistryCodecTest {
                 "servers.local.jwksUri",
                 "unknown field; expected one of type, issuer, clockSkew, jwt, assertionAudience,"
                     + " assertionMaxLifetime, scopeMatching, accessToken, refreshToken,"
-                    + " tokenStore, httpsOnly"),
+                    + " tokenStore, httpsOnly, dpop"),
             new Violation(
                 "servers.local.jwt.alg",
                 "unknown field; expected one of algorithm, expiresIn, audience"));
@@ -373,6 +373,58 @@ class RegistryCodecTest {
     assertThat(out).isEmpty();
     assertThat(s.httpsOnly()).isTrue();
     assertThat(codec.writeAuthorizationServer(s).get("httpsOnly").asBoolean()).isTrue();
+  }
+
+  @Test
+  void readApiWhenSenderConstraintRequiredThenItRoundTripsAndAnUnknownValueIsRefused() {
+    Api api =
+        codec.readApi(
+            tree(
+                "{'name':'p','version':'v1','basePath':'/p','upstream':'http://h:1',"
+                    + "'identifyAndAuthorize':{'methods':['JWT'],'senderConstraint':'required'}}"),
+            "",
+            out);
+    assertThat(out).isEmpty();
+    assertThat(api.identifyAndAuthorize().senderConstraint())
+        .isEqualTo(io.portcullis.registry.SenderConstraint.REQUIRED);
+    assertThat(codec.readApi(codec.writeApi(api), "", out)).isEqualTo(api);
+
+    codec.readApi(
+        tree(
+            "{'name':'p','version':'v1','basePath':'/p','upstream':'http://h:1',"
+                + "'identifyAndAuthorize':{'methods':['JWT'],'senderConstraint':'maybe'}}"),
+        "",
+        out);
+    assertThat(out)
+        .containsExactly(
+            new Violation(
+                "identifyAndAuthorize.senderConstraint",
+                "expected one of ALLOWED, REQUIRED; was \"maybe\""));
+  }
+
+  @Test
+  void readAuthorizationServerWhenDpopSettingsThenTheyRoundTripAndBadOnesAreRefused() {
+    AuthorizationServer s =
+        codec.readAuthorizationServer(
+            "local",
+            tree("{'dpop':{'nonce':true,'proofMaxAge':30}}"),
+            "authorizationServers.local",
+            out);
+
+    assertThat(out).isEmpty();
+    assertThat(s.dpop()).isEqualTo(new AuthorizationServer.DpopSettings(true, 30, 5));
+    assertThat(codec.readAuthorizationServer("local", codec.writeAuthorizationServer(s), "", out))
+        .isEqualTo(s);
+    AuthorizationServer bad =
+        codec.readAuthorizationServer(
+            "local",
+            tree("{'dpop':{'proofMaxAge':0,'proofFutureSkew':-1}}"),
+            "authorizationServers.local",
+            out);
+    assertThat(io.portcullis.control.RegistryValidator.checkAuthorizationServer(bad))
+        .contains(
+            new Violation("dpop.proofMaxAge", "expected a positive number of seconds; was 0"),
+            new Violation("dpop.proofFutureSkew", "expected zero or more seconds; was -1"));
   }
 
   @Test

@@ -83,8 +83,29 @@ class CredentialsTest {
   void parseWhenOtherSchemeThenUnsupported() {
     assertThat(Credentials.parse(List.of("Digest username=\"a\", realm=\"b\", nonce=\"c\"")))
         .isEqualTo(new Credentials.Unsupported("Digest"));
+    assertThat(Credentials.parse(List.of("Negotiate abc")))
+        .isEqualTo(new Credentials.Unsupported("Negotiate"));
+  }
+
+  @Test
+  void parseWhenDpopSchemeThenDpopTokenInAnyCase() {
     assertThat(Credentials.parse(List.of("DPoP abc.def")))
-        .isEqualTo(new Credentials.Unsupported("DPoP"));
+        .isEqualTo(new Credentials.Dpop("abc.def"));
+    assertThat(Credentials.parse(List.of("dpop abc"))).isEqualTo(new Credentials.Dpop("abc"));
+    assertThat(Credentials.accessToken(new Credentials.Dpop("abc"))).isEqualTo("abc");
+  }
+
+  @Test
+  void parseWhenDpopTokenMalformedOrWithQueryTokenThenInvalid() {
+    assertThat(Credentials.parse(List.of("DPoP a b")))
+        .isEqualTo(
+            new Credentials.Invalid(
+                Defect.MALFORMED,
+                "the DPoP token must be one token68 (letters, digits, -._~+/ and trailing =)"));
+    assertThat(Credentials.parse(List.of("DPoP abc"), "access_token=abc"))
+        .isInstanceOf(Credentials.Invalid.class)
+        .extracting(c -> ((Credentials.Invalid) c).defect())
+        .isEqualTo(Defect.MULTIPLE_METHODS);
   }
 
   static Stream<Arguments> unusable() {

@@ -31,7 +31,8 @@ public sealed interface Identification
    * @param scopes the scopes the call holds: the token's scopes, or, for a token that carries none,
    *     what the identifier grants in their place (such as the application's scopes)
    * @param issuer the token's issuer ({@code iss}), or null
-   * @param claims every claim of the token, by name; empty for opaque tokens
+   * @param claims every claim of the token, by name; for opaque tokens only {@code cnf} (the key a
+   *     bound token is bound to, as in a JWT), when there is one
    */
   record Identified(
       IdentificationMethod method,
@@ -66,6 +67,23 @@ public sealed interface Identification
    *     null when the answer is a bare challenge
    * @param description what is wrong, naming the claim or header and what was expected; sent to the
    *     client, so never a token or a secret
+   * @param scheme the scheme of the challenge: {@link #DPOP}, or null for {@code Bearer}
+   * @param nonce a {@code DPoP-Nonce} to send along, or null
    */
-  record Rejected(int status, String errorCode, String description) implements Identification {}
+  record Rejected(int status, String errorCode, String description, String scheme, String nonce)
+      implements Identification {
+
+    /** The scheme of the challenge of a DPoP refusal (RFC 9449 §7.1). */
+    public static final String DPOP = "DPoP";
+
+    /** A refusal with a {@code Bearer} challenge. */
+    public Rejected(int status, String errorCode, String description) {
+      this(status, errorCode, description, null, null);
+    }
+
+    /** A refusal with a {@code DPoP} challenge, and a fresh nonce when the server asks for one. */
+    public static Rejected dpop(String errorCode, String description, String nonce) {
+      return new Rejected(401, errorCode, description, DPOP, nonce);
+    }
+  }
 }

@@ -26,7 +26,9 @@ import java.util.Optional;
  *   <li>An unusable {@code Authorization} header (malformed, two of them, two schemes) is refused
  *       with 400 {@code invalid_request}.
  *   <li>The policy's identifiers run in the order of {@link IdentificationMethod}; the first whose
- *       answer is not {@link NotApplicable} decides.
+ *       answer is not {@link NotApplicable} decides. A caller it identifies must then pass the
+ *       {@link SenderBinding} ({@link Identifiers#binding()}): the proof a bound token needs, and
+ *       the API's {@code senderConstraint}.
  *   <li>When none applies: anonymous if allowed; else 401 with a bare challenge when the request
  *       has no credentials (RFC 6750 §3.1), or 401 {@code invalid_token} for a bearer token no
  *       identifier accepts.
@@ -74,7 +76,15 @@ public final class IdentificationPolicy {
       return Future.succeededFuture(new Rejected(400, "invalid_request", invalid.description()));
     }
     return firstApplicable(chain, 0, ctx)
-        .map(result -> result instanceof NotApplicable ? unidentified(ctx, policy) : result);
+        .compose(
+            result -> {
+              if (result instanceof NotApplicable) {
+                return Future.succeededFuture(unidentified(ctx, policy));
+              }
+              return result instanceof Identification.Identified identified
+                  ? identifiers.binding().check(ctx, identified)
+                  : Future.succeededFuture(result);
+            });
   }
 
   private static Future<Identification> firstApplicable(
@@ -93,9 +103,10 @@ public final class IdentificationPolicy {
   private static Identification unidentified(RequestContext ctx, IdentifyAndAuthorize policy) {
     if (policy.allowAnonymous()) return Identification.ANONYMOUS;
     Credentials credentials = ctx.credentials();
-    if (credentials instanceof Credentials.Bearer) {
+    if (credentials instanceof Credentials.Bearer || credentials instanceof Credentials.Dpop) {
+      String kind = credentials instanceof Credentials.Dpop ? "DPoP" : "bearer";
       return new Rejected(
-          401, "invalid_token", "the bearer token is not accepted by API " + ctx.api().key());
+          401, "invalid_token", "the " + kind + " token is not accepted by API " + ctx.api().key());
     }
     String accepted =
         String.join(", ", policy.methods().stream().map(Enum::name).sorted().toList());

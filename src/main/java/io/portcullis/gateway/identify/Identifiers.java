@@ -4,6 +4,7 @@ import io.portcullis.registry.IdentificationMethod;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,14 +13,29 @@ import java.util.Optional;
  */
 public final class Identifiers {
   private final Map<IdentificationMethod, Identifier> byMethod;
+  private final SenderBinding binding;
 
-  private Identifiers(Map<IdentificationMethod, Identifier> byMethod) {
+  private Identifiers(Map<IdentificationMethod, Identifier> byMethod, SenderBinding binding) {
     this.byMethod = byMethod;
+    this.binding = binding;
   }
 
   /** No identifier at all: only APIs that allow anonymous calls can be reached. */
   public static Identifiers none() {
-    return new Identifiers(Map.of());
+    return new Identifiers(Map.of(), SenderBinding.NONE);
+  }
+
+  /**
+   * These identifiers, whose callers must also pass {@code binding} (the token's proof of
+   * possession and the API's sender constraint).
+   */
+  public Identifiers withBinding(SenderBinding binding) {
+    return new Identifiers(byMethod, Objects.requireNonNull(binding, "binding"));
+  }
+
+  /** The check of bound tokens; {@link SenderBinding#NONE} unless {@link #withBinding} set one. */
+  public SenderBinding binding() {
+    return binding;
   }
 
   /**
@@ -41,7 +57,7 @@ public final class Identifiers {
                 + identifier.getClass().getName());
       }
     }
-    return new Identifiers(Map.copyOf(byMethod));
+    return new Identifiers(Map.copyOf(byMethod), SenderBinding.NONE);
   }
 
   /** The identifier of this method, or empty when this gateway has none. */

@@ -60,11 +60,12 @@ public final class JwtIdentifier implements Identifier {
 
   @Override
   public Future<Identification> identify(RequestContext ctx) {
-    if (!(ctx.credentials() instanceof Credentials.Bearer bearer)
-        || !looksLikeJwt(bearer.token())) {
+    // Bearer or DPoP: a DPoP-bound token is verified like any other, then checked with its proof.
+    String token = Credentials.accessToken(ctx.credentials());
+    if (token == null || !looksLikeJwt(token)) {
       return Future.succeededFuture(Identification.NOT_APPLICABLE);
     }
-    return verifier.verify(bearer.token()).map(v -> decide(v, ctx));
+    return verifier.verify(token).map(v -> decide(v, ctx));
   }
 
   /**

@@ -102,11 +102,10 @@ public final class OpaqueTokenIdentifier implements Identifier {
 
   @Override
   public Future<Identification> identify(RequestContext ctx) {
-    if (!(ctx.credentials() instanceof Credentials.Bearer bearer)
-        || JwtIdentifier.looksLikeJwt(bearer.token())) {
+    String token = Credentials.accessToken(ctx.credentials());
+    if (token == null || JwtIdentifier.looksLikeJwt(token)) {
       return Future.succeededFuture(Identification.NOT_APPLICABLE);
     }
-    String token = bearer.token();
     if (!OpaqueTokenGenerator.isWellFormed(token)) {
       return Future.succeededFuture(invalid(MALFORMED));
     }
@@ -170,7 +169,8 @@ public final class OpaqueTokenIdentifier implements Identifier {
         subject,
         record.scopes(),
         server.get().issuer(),
-        Map.of());
+        // A bound token's confirmation, as a JWT carries it, for the sender-constraint check.
+        record.jkt() == null ? Map.of() : Map.of("cnf", Map.of("jkt", record.jkt())));
   }
 
   private static Rejected invalid(String description) {

@@ -18,7 +18,8 @@ import java.util.Map;
  * <ul>
  *   <li>a token with {@code cnf.x5t#S256} is accepted only over a TLS connection whose client
  *       certificate has that SHA-256 thumbprint;
- *   <li>under {@link SenderConstraint#REQUIRED}, a token without it is refused.
+ *   <li>under {@link SenderConstraint#REQUIRED}, a token bound neither so nor to a DPoP key ({@code
+ *       cnf.jkt}, whose proof {@code DpopBinding} checks) is refused.
  * </ul>
  *
  * Each refusal is 401 {@code invalid_token} with a description that says which. Reads the TLS
@@ -42,7 +43,10 @@ final class SenderConstraints {
   static Rejected check(RequestContext ctx, Map<?, ?> confirmation) {
     Object bound = confirmation == null ? null : confirmation.get(ClientCertificates.X5T_S256);
     if (bound == null) {
-      if (ctx.api() != null
+      // A DPoP-bound token (cnf.jkt) is sender-constrained too; DpopBinding checks its proof.
+      boolean dpopBound = confirmation != null && confirmation.get("jkt") != null;
+      if (!dpopBound
+          && ctx.api() != null
           && ctx.api().identifyAndAuthorize().senderConstraint() == SenderConstraint.REQUIRED) {
         return refused(
             "API "

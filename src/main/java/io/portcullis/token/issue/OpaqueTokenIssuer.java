@@ -21,6 +21,9 @@ import java.util.UUID;
  * <p>Blocking (the store may be a database): call {@link #issue} on a worker thread.
  */
 public final class OpaqueTokenIssuer {
+  /** The {@code token_type} of a DPoP-bound access token (RFC 9449 §5). */
+  public static final String DPOP = "DPoP";
+
   private final TokenStore store;
   private final OpaqueTokenGenerator generator;
   private final Clock clock;
@@ -97,7 +100,7 @@ public final class OpaqueTokenIssuer {
    * @return the tokens in the clear, with their records as saved
    */
   public Issued issue(AuthorizationServer server, Grant grant, boolean withRefresh) {
-    return issue(server, grant, withRefresh, Map.of());
+    return issue(server, grant, withRefresh, Map.of(), null);
   }
 
   /**
@@ -110,6 +113,27 @@ public final class OpaqueTokenIssuer {
       Grant grant,
       boolean withRefresh,
       Map<String, String> confirmation) {
+    return issue(server, grant, withRefresh, confirmation, null);
+  }
+
+  /**
+   * As {@link #issue(AuthorizationServer, Grant, boolean)}, with the access token bound to a DPoP
+   * key (RFC 9449 §5): its record keeps the key's thumbprint and its type is {@code DPoP}. The
+   * refresh token is not bound: it is only ever exchanged with the client's own authentication.
+   *
+   * @param jkt the RFC 7638 thumbprint of the client's DPoP key; null for a bearer token
+   */
+  public Issued issue(AuthorizationServer server, Grant grant, boolean withRefresh, String jkt) {
+    return issue(server, grant, withRefresh, Map.of(), jkt);
+  }
+
+  /** Bound by a certificate ({@code confirmation}), a DPoP key ({@code jkt}), both or neither. */
+  public Issued issue(
+      AuthorizationServer server,
+      Grant grant,
+      boolean withRefresh,
+      Map<String, String> confirmation,
+      String jkt) {
     Instant now = clock.instant();
     String family = grant.familyId() != null ? grant.familyId() : UUID.randomUUID().toString();
     AuthorizationServer.AccessTokenSettings settings = server.accessToken();
@@ -122,7 +146,8 @@ public final class OpaqueTokenIssuer {
                 access,
                 now,
                 now.plusSeconds(settings.expiresIn()),
-                family)
+                family,
+                jkt)
             .confirmed(confirmation);
     String refresh = null;
     TokenRecord refreshRecord = null;
@@ -136,13 +161,19 @@ public final class OpaqueTokenIssuer {
               refresh,
               now,
               now.plusSeconds(server.refreshToken().expiresIn()),
-              family);
+              family,
+              null);
     }
     // Refresh first: an access token is never stored whose companion refresh token is missing.
     if (refreshRecord != null) store.save(refreshRecord);
     store.save(accessRecord);
     return new Issued(
-        access, settings.type(), settings.expiresIn(), refresh, accessRecord, refreshRecord);
+        access,
+        jkt == null ? settings.type() : DPOP,
+        settings.expiresIn(),
+        refresh,
+        accessRecord,
+        refreshRecord);
   }
 
   private static TokenRecord record(
@@ -152,7 +183,8 @@ public final class OpaqueTokenIssuer {
       String token,
       Instant now,
       Instant expiresAt,
-      String family) {
+      String family,
+      String jkt) {
     return new TokenRecord(
         TokenHasher.hash(token),
         kind,
@@ -167,6 +199,7 @@ public final class OpaqueTokenIssuer {
         family,
         grant.parentHash(),
         null,
-        null);
+        null,
+        jkt);
   }
 }

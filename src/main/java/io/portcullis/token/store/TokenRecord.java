@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param confirmation the members of the token's {@code cnf} (RFC 7800) that bind it to a proof of
  *     possession, such as {@code x5t#S256} (RFC 8705: the thumbprint of the client certificate it
  *     was issued over); empty for a bearer token
+ * @param jkt the RFC 7638 SHA-256 thumbprint of the DPoP key the token is bound to (RFC 9449 §6);
+ *     null for a bearer token or one bound by a certificate
  */
 public record TokenRecord(
     String tokenHash,
@@ -49,34 +51,10 @@ public record TokenRecord(
     String parentHash,
     Instant revokedAt,
     Instant rotatedAt,
-    Map<String, String> confirmation) {
+    Map<String, String> confirmation,
+    String jkt) {
 
-  /** What the token is for. */
-  public enum Kind {
-    ACCESS,
-    REFRESH
-  }
-
-  public TokenRecord {
-    Objects.requireNonNull(tokenHash, "tokenHash");
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(authorizationServer, "authorizationServer");
-    Objects.requireNonNull(applicationName, "applicationName");
-    Objects.requireNonNull(familyId, "familyId");
-    scopes = scopes == null ? List.of() : List.copyOf(scopes);
-    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
-    confirmation = confirmation == null ? Map.of() : Map.copyOf(confirmation);
-    issuedAt = micros(Objects.requireNonNull(issuedAt, "issuedAt"));
-    expiresAt = micros(Objects.requireNonNull(expiresAt, "expiresAt"));
-    revokedAt = micros(revokedAt);
-    rotatedAt = micros(rotatedAt);
-    if (!expiresAt.isAfter(issuedAt)) {
-      throw new IllegalArgumentException(
-          "expiresAt (" + expiresAt + ") must be after issuedAt (" + issuedAt + ")");
-    }
-  }
-
-  /** A bearer token: one without {@code confirmation}. */
+  /** A token bound to no key (a bearer token). */
   public TokenRecord(
       String tokenHash,
       Kind kind,
@@ -107,7 +85,105 @@ public record TokenRecord(
         parentHash,
         revokedAt,
         rotatedAt,
-        Map.of());
+        Map.of(),
+        null);
+  }
+
+  /** A token bound by the members of its {@code cnf} other than {@code jkt}. */
+  public TokenRecord(
+      String tokenHash,
+      Kind kind,
+      String authorizationServer,
+      String clientId,
+      String applicationName,
+      String subject,
+      List<String> scopes,
+      Map<String, String> parameters,
+      Instant issuedAt,
+      Instant expiresAt,
+      String familyId,
+      String parentHash,
+      Instant revokedAt,
+      Instant rotatedAt,
+      Map<String, String> confirmation) {
+    this(
+        tokenHash,
+        kind,
+        authorizationServer,
+        clientId,
+        applicationName,
+        subject,
+        scopes,
+        parameters,
+        issuedAt,
+        expiresAt,
+        familyId,
+        parentHash,
+        revokedAt,
+        rotatedAt,
+        confirmation,
+        null);
+  }
+
+  /** A token bound to a DPoP key. */
+  public TokenRecord(
+      String tokenHash,
+      Kind kind,
+      String authorizationServer,
+      String clientId,
+      String applicationName,
+      String subject,
+      List<String> scopes,
+      Map<String, String> parameters,
+      Instant issuedAt,
+      Instant expiresAt,
+      String familyId,
+      String parentHash,
+      Instant revokedAt,
+      Instant rotatedAt,
+      String jkt) {
+    this(
+        tokenHash,
+        kind,
+        authorizationServer,
+        clientId,
+        applicationName,
+        subject,
+        scopes,
+        parameters,
+        issuedAt,
+        expiresAt,
+        familyId,
+        parentHash,
+        revokedAt,
+        rotatedAt,
+        Map.of(),
+        jkt);
+  }
+
+  /** What the token is for. */
+  public enum Kind {
+    ACCESS,
+    REFRESH
+  }
+
+  public TokenRecord {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(authorizationServer, "authorizationServer");
+    Objects.requireNonNull(applicationName, "applicationName");
+    Objects.requireNonNull(familyId, "familyId");
+    scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    confirmation = confirmation == null ? Map.of() : Map.copyOf(confirmation);
+    issuedAt = micros(Objects.requireNonNull(issuedAt, "issuedAt"));
+    expiresAt = micros(Objects.requireNonNull(expiresAt, "expiresAt"));
+    revokedAt = micros(revokedAt);
+    rotatedAt = micros(rotatedAt);
+    if (!expiresAt.isAfter(issuedAt)) {
+      throw new IllegalArgumentException(
+          "expiresAt (" + expiresAt + ") must be after issuedAt (" + issuedAt + ")");
+    }
   }
 
   /** This record bound by {@code confirmation} (the members of its {@code cnf}). */
@@ -127,7 +203,8 @@ public record TokenRecord(
         parentHash,
         revokedAt,
         rotatedAt,
-        confirmation);
+        confirmation,
+        jkt);
   }
 
   /**
@@ -165,7 +242,8 @@ public record TokenRecord(
         parentHash,
         at,
         rotatedAt,
-        confirmation);
+        confirmation,
+        jkt);
   }
 
   /** This record marked as exchanged at {@code at}. */
@@ -185,7 +263,8 @@ public record TokenRecord(
         parentHash,
         revokedAt,
         at,
-        confirmation);
+        confirmation,
+        jkt);
   }
 
   private static Instant micros(Instant instant) {
