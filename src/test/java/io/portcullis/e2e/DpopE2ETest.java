@@ -269,6 +269,9 @@ class DpopE2ETest {
             client.proofFor("GET", PUBLIC + "/photos/v1/albums", token));
 
     assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+    // The proof, like the token it comes with, stays at the gateway.
+    JsonObject upstreamSaw = new JsonObject(call.body()).getJsonObject("headers");
+    assertThat(upstreamSaw.fieldNames()).doesNotContain("dpop", "authorization");
   }
 
   @Test

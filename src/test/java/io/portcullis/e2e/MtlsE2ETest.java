@@ -285,9 +285,10 @@ class MtlsE2ETest {
 
     assertThat(introspect(token).containsKey("cnf")).isFalse();
     assertThat(call(null, "/photos/v1/x", token).statusCode()).isEqualTo(200);
-    assertInvalidToken(
+    DpopE2ETest.assertDpopRefused(
         call(pki, "/strict/v1/x", token),
-        "API strict/v1 requires sender-constrained tokens (identifyAndAuthorize.senderConstraint:"
+        "invalid_token",
+        "API strict/v1 requires a sender-constrained token (identifyAndAuthorize.senderConstraint:"
             + " required)");
   }
 

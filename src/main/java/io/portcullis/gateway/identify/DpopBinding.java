@@ -87,13 +87,7 @@ public final class DpopBinding implements SenderBinding {
       boolean bound = cnf.get(CERTIFICATE_THUMBPRINT) != null;
       if (!bound
           && ctx.api().identifyAndAuthorize().senderConstraint() == SenderConstraint.REQUIRED) {
-        return refuse(
-            "invalid_token",
-            "API "
-                + ctx.api().key()
-                + " requires a sender-constrained token (senderConstraint required); this one is"
-                + " a bearer token: get a DPoP-bound token",
-            null);
+        return Future.succeededFuture(SenderConstraints.required(ctx));
       }
       return Future.succeededFuture(identified);
     }

@@ -15,6 +15,7 @@ import io.portcullis.token.store.TokenRecord;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -158,7 +159,10 @@ public final class OpaqueTokenIdentifier implements Identifier {
     if (!application.enabled()) {
       return invalid("the application " + application.name() + " is disabled");
     }
-    Rejected unbound = SenderConstraints.check(ctx, record.confirmation());
+    // Every member of the token's cnf, as a JWT carries it: the certificate's and the DPoP key's.
+    Map<String, Object> cnf = new LinkedHashMap<>(record.confirmation());
+    if (record.jkt() != null) cnf.put("jkt", record.jkt());
+    Rejected unbound = SenderConstraints.check(ctx, cnf);
     if (unbound != null) return unbound;
     // A client-credentials token has no resource owner: the client is the subject, as in the JWTs
     // that /oauth2/jwt issues to an application, so upstreams see one identity for either token.
@@ -170,7 +174,7 @@ public final class OpaqueTokenIdentifier implements Identifier {
         record.scopes(),
         server.get().issuer(),
         // A bound token's confirmation, as a JWT carries it, for the sender-constraint check.
-        record.jkt() == null ? Map.of() : Map.of("cnf", Map.of("jkt", record.jkt())));
+        cnf.isEmpty() ? Map.of() : Map.of("cnf", cnf));
   }
 
   private static Rejected invalid(String description) {

@@ -48,12 +48,7 @@ final class SenderConstraints {
       if (!dpopBound
           && ctx.api() != null
           && ctx.api().identifyAndAuthorize().senderConstraint() == SenderConstraint.REQUIRED) {
-        return refused(
-            "API "
-                + ctx.api().key()
-                + " requires sender-constrained tokens (identifyAndAuthorize.senderConstraint:"
-                + " required); this access token is not bound to a client certificate"
-                + " (cnf.x5t#S256)");
+        return required(ctx);
       }
       return null;
     }
@@ -65,6 +60,21 @@ final class SenderConstraints {
             thumbprint.getBytes(StandardCharsets.US_ASCII),
             ClientCertificates.thumbprint(certificate).getBytes(StandardCharsets.US_ASCII));
     return same ? null : refused(OTHER_CERTIFICATE);
+  }
+
+  /**
+   * The refusal of an unbound token where the API requires a bound one, as {@link DpopBinding} says
+   * it: with a {@code DPoP} challenge (RFC 9449 §7.1), which tells the client how to get one.
+   */
+  static Rejected required(RequestContext ctx) {
+    return Rejected.dpop(
+        "invalid_token",
+        "API "
+            + ctx.api().key()
+            + " requires a sender-constrained token (identifyAndAuthorize.senderConstraint:"
+            + " required); this one is a bearer token: get a DPoP-bound token, or one bound to a"
+            + " client certificate (cnf.x5t#S256)",
+        null);
   }
 
   private static Rejected refused(String description) {

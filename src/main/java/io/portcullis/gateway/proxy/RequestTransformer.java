@@ -23,7 +23,8 @@ import java.util.Set;
  * <ol>
  *   <li>hop-by-hop fields are removed ({@link HopByHop}), and so are {@code Host} (the upstream's
  *       own is sent) and {@code Expect} (the gateway answers it);
- *   <li>{@code Authorization} is removed unless the policy forwards it;
+ *   <li>{@code Authorization}, and the {@code DPoP} proof that comes with it (RFC 9449), are
+ *       removed unless the policy forwards it;
  *   <li>{@code X-Forwarded-For}, {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code
  *       Forwarded} (RFC 7239) describe the client; untrusted incoming copies are dropped first;
  *   <li>{@code X-Original-URL} and {@code X-Rewrite-URL} are removed;
@@ -103,7 +104,8 @@ public final class RequestTransformer {
     if (name.startsWith(":")
         || "Host".equalsIgnoreCase(name)
         || "Expect".equalsIgnoreCase(name)
-        || (!forwardAuthorization && "Authorization".equalsIgnoreCase(name))
+        || (!forwardAuthorization
+            && ("Authorization".equalsIgnoreCase(name) || "DPoP".equalsIgnoreCase(name)))
         || HopByHop.startsWithField(name, IDENTITY_PREFIX)
         || HopByHop.isAnyField(name, URL_OVERRIDES)) {
       return true;
