@@ -136,7 +136,10 @@ public final class JwtVerifier
       Clock clock,
       VerifierSettings settings,
       OutboundPolicy outbound) {
-    this(vertx, snapshots, localKeys, clock, settings, outbound, null);
+    this(
+        snapshots,
+        clock,
+        new TrustedIssuers(vertx, snapshots, localKeys, clock, settings, outbound, null));
   }
 
   /**
@@ -149,21 +152,17 @@ public final class JwtVerifier
       Clock clock,
       VerifierSettings settings,
       Function<AuthorizationServer, KeySetLoader> loaders) {
-    this(vertx, snapshots, localKeys, clock, settings, OutboundPolicy.DEFAULT, loaders);
+    this(
+        snapshots,
+        clock,
+        new TrustedIssuers(
+            vertx, snapshots, localKeys, clock, settings, OutboundPolicy.DEFAULT, loaders));
   }
 
-  private JwtVerifier(
-      Vertx vertx,
-      SnapshotHolder snapshots,
-      LocalKeys localKeys,
-      Clock clock,
-      VerifierSettings settings,
-      OutboundPolicy outbound,
-      Function<AuthorizationServer, KeySetLoader> loaders) {
+  private JwtVerifier(SnapshotHolder snapshots, Clock clock, TrustedIssuers issuers) {
     this.snapshots = snapshots;
     this.checker = new JwtChecker(clock, new JwsSignatures());
-    this.issuers =
-        new TrustedIssuers(vertx, snapshots, localKeys, clock, settings, outbound, loaders);
+    this.issuers = issuers;
   }
 
   @Override
