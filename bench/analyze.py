@@ -18,7 +18,8 @@ from collections import defaultdict
 
 ORDER = [
     "direct", "nginx", "haproxy", "haproxy-jwt", "scg", "portcullis-noauth", "portcullis-rs256",
-    "portcullis-rs256-cached", "portcullis-es256", "portcullis-opaque",
+    "portcullis-rs256-cached", "portcullis-es256", "portcullis-opaque", "nginx-tls", "haproxy-tls",
+    "portcullis-tls",
 ]
 DESCRIPTION = {
     "direct": "upstream directly (nginx, fixed body)",
@@ -31,6 +32,9 @@ DESCRIPTION = {
     "portcullis-rs256-cached": "Portcullis RS256, verified-token cache 100000",
     "portcullis-es256": "Portcullis ES256, verified on every request (cache 0)",
     "portcullis-opaque": "Portcullis opaque OAuth token (token store)",
+    "nginx-tls": "nginx terminating TLS, proxy_pass, no auth",
+    "haproxy-tls": "HAProxy terminating TLS, no auth",
+    "portcullis-tls": "Portcullis gateway.tls, no auth",
 }
 MODES = ["pool", "single"]
 

@@ -1,6 +1,7 @@
 package io.portcullis.oauth;
 
 import io.portcullis.http.ClientCertificates;
+import io.portcullis.token.verify.JwtChecker;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -168,13 +169,11 @@ record FormRequest(
     return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
   }
 
-  /** A client-supplied value as it may appear in a description: short printable ASCII. */
+  /**
+   * A client-supplied value as it may appear in a description: short printable ASCII, quoted, as
+   * the JWT checks quote a JWT's values.
+   */
   static String printable(String value) {
-    boolean safe =
-        value != null
-            && !value.isEmpty()
-            && value.length() <= 200
-            && value.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\');
-    return safe ? "'" + value + "'" : "(not shown)";
+    return JwtChecker.quoted(value);
   }
 }

@@ -1,24 +1,21 @@
 package io.portcullis.oauth;
 
-import com.nimbusds.jose.JOSEObject;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Snapshot;
 import io.portcullis.token.store.JtiReplayCache;
 import io.portcullis.token.verify.ApplicationKeys;
-import java.text.ParseException;
+import io.portcullis.token.verify.CompactJws;
+import io.portcullis.token.verify.JwtCheck;
+import io.portcullis.token.verify.JwtChecker;
+import io.portcullis.token.verify.JwtRejection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,15 +23,20 @@ import java.util.Set;
 /**
  * Validates a JWT that an application signed with its own private key, per RFC 7523 §3, in one of
  * two roles: as an authorization grant (§2.1, {@code grant_type=...:jwt-bearer}) or as client
- * authentication (§2.2, {@code private_key_jwt}). Parsing and signatures are nimbus-jose-jwt's.
+ * authentication (§2.2, {@code private_key_jwt}). The checks every JWT has are {@link
+ * JwtChecker}'s, configured by {@link JwtCheck#assertion} (parsing, required claims, times), the
+ * keys and signature {@link ApplicationKeys}'s; this class adds the rules only assertions have (a
+ * single {@code aud}, who may sign, the {@code jti} replay cache) and the order. Every JOSE step is
+ * nimbus-jose-jwt's.
  *
  * <h2>Order of checks</h2>
  *
  * The first that fails decides; its description names it.
  *
  * <ol>
- *   <li>At most {@value #MAX_LENGTH} characters; a compact JWS (three segments); header {@code alg}
- *       not {@code none} in any spelling, not HMAC, and one of {@link ApplicationKeys#ALGORITHMS}.
+ *   <li>At most {@value #MAX_LENGTH} characters; a compact JWS (three segments) parsed as {@link
+ *       CompactJws#parse} does: header {@code alg} not {@code none} in any spelling, not HMAC, and
+ *       one of {@link ApplicationKeys#ALGORITHMS}; no {@code crit}; no repeated member names.
  *   <li>Claims present: {@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code jti}.
  *   <li>{@code aud} is exactly one value, and one of the accepted audiences: the server's issuer
  *       identifier (as draft-ietf-oauth-rfc7523bis asks) or, for existing clients, its {@code
@@ -46,10 +48,10 @@ import java.util.Set;
  *       authorization server that the application trusts (then {@code sub} names the client when
  *       none authenticated).
  *   <li>Signature with one of that application's registered public keys.
- *   <li>Time, with the server's {@code clockSkew}: {@code exp} not past; {@code exp} at most {@code
- *       assertionMaxLifetime} ahead; {@code nbf} and {@code iat} not in the future; when {@code
- *       iat} is present (it is optional), from it to {@code exp} no longer than {@code
- *       assertionMaxLifetime}.
+ *   <li>Time ({@link JwtChecker#checkTimes}), with the server's {@code clockSkew}: {@code exp} not
+ *       past; {@code nbf} and {@code iat} not in the future; {@code exp} at most {@code
+ *       assertionMaxLifetime} ahead; when {@code iat} is present (it is optional), from it to
+ *       {@code exp} no longer than {@code assertionMaxLifetime}.
  *   <li>{@code jti} never seen before from this {@code iss} while an assertion carrying it could
  *       still be valid ({@link JtiReplayCache}, shared by every node of a shared store). Recorded
  *       only now, so that a rejected assertion does not use up its jti.
@@ -83,12 +85,12 @@ final class JwtAssertions {
 
   private final ApplicationKeys keys;
   private final JtiReplayCache replay;
-  private final Clock clock;
+  private final JwtChecker checker;
 
   JwtAssertions(ApplicationKeys keys, JtiReplayCache replay, Clock clock) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.replay = Objects.requireNonNull(replay, "replay");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.checker = new JwtChecker(Objects.requireNonNull(clock, "clock"), keys.signatures());
   }
 
   /**
@@ -109,45 +111,20 @@ final class JwtAssertions {
       Set<String> audiences,
       Application client) {
     String what = role == Role.GRANT ? "assertion" : "client assertion";
-    if (assertion.length() > MAX_LENGTH) {
-      return invalid(what + " is longer than " + MAX_LENGTH + " characters");
-    }
-    SignedJWT jwt;
-    JWTClaimsSet claims;
+    JwtCheck check =
+        JwtCheck.assertion(
+            what,
+            MAX_LENGTH,
+            Duration.ofSeconds(Math.max(0, server.clockSkew())),
+            server.assertionMaxLifetime());
+    CompactJws jws;
     try {
-      Base64URL[] parts = JOSEObject.split(assertion);
-      if (parts.length != 3) {
-        return invalid(what + " must be a signed JWT (JWS); an encrypted JWT is not accepted");
-      }
-      Map<String, Object> header = JSONObjectUtils.parse(parts[0].decodeToString());
-      String alg = JSONObjectUtils.getString(header, "alg");
-      if (alg == null) return invalid(what + " header has no alg");
-      if (alg.equalsIgnoreCase("none")) {
-        return invalid(what + " alg none is never accepted: it must be signed");
-      }
-      if (JWSAlgorithm.Family.HMAC_SHA.contains(JWSAlgorithm.parse(alg))) {
-        return invalid(
-            what
-                + " alg "
-                + alg
-                + " is never accepted: a shared secret cannot prove who signed; sign with the"
-                + " application's private key");
-      }
-      if (!ApplicationKeys.ALGORITHMS.contains(JWSAlgorithm.parse(alg))) {
-        return invalid(
-            what + " alg " + FormRequest.printable(alg) + " is not an accepted algorithm");
-      }
-      jwt = new SignedJWT(parts[0], parts[1], parts[2]);
-      claims = jwt.getJWTClaimsSet();
-    } catch (ParseException | RuntimeException e) {
-      return invalid(what + " is not a compact signed JWT with a JSON claims set");
+      jws = checker.parse(assertion, check);
+      checker.requireClaims(jws, check);
+    } catch (JwtRejection rejected) {
+      return invalid(rejected.invalid().description());
     }
-
-    for (String claim : List.of("iss", "sub", "aud", "exp", "jti")) {
-      if (claims.getClaim(claim) == null) {
-        return invalid(what + " has no " + claim + " claim (RFC 7523 section 3 requires it)");
-      }
-    }
+    JWTClaimsSet claims = jws.claims();
     String iss = claims.getIssuer();
     String sub = claims.getSubject();
     List<String> aud = claims.getAudience();
@@ -194,7 +171,7 @@ final class JwtAssertions {
       }
     }
 
-    ApplicationKeys.Outcome signature = keys.verify(application, jwt);
+    ApplicationKeys.Outcome signature = keys.verify(application, jws);
     if (signature != ApplicationKeys.Outcome.VERIFIED) {
       if (role == Role.CLIENT_AUTHENTICATION) return invalid(CLIENT_UNKNOWN);
       return invalid(
@@ -213,45 +190,10 @@ final class JwtAssertions {
           });
     }
 
-    Instant now = clock.instant();
-    Duration skew = Duration.ofSeconds(server.clockSkew());
-    Instant exp = claims.getExpirationTime().toInstant();
-    if (!exp.isAfter(now.minus(skew))) {
-      return invalid(what + " expired at " + exp + " (exp)");
-    }
-    if (exp.isAfter(now.plus(server.assertionMaxLifetime()).plus(skew))) {
-      return invalid(
-          what
-              + " exp "
-              + exp
-              + " lies more than "
-              + server.assertionMaxLifetime().toSeconds()
-              + " s ahead (assertionMaxLifetime)");
-    }
-    if (claims.getNotBeforeTime() != null
-        && claims.getNotBeforeTime().toInstant().isAfter(now.plus(skew))) {
-      return invalid(
-          what + " is not valid before " + claims.getNotBeforeTime().toInstant() + " (nbf)");
-    }
-    if (claims.getIssueTime() != null
-        && claims.getIssueTime().toInstant().isAfter(now.plus(skew))) {
-      return invalid(what + " iat " + claims.getIssueTime().toInstant() + " is in the future");
-    }
-    // An assertion issued long ago but still valid was made to live longer than this server
-    // accepts, whatever is left of it now (as Keycloak checks exp - iat of client assertions).
-    if (claims.getIssueTime() != null
-        && Duration.between(claims.getIssueTime().toInstant(), exp)
-                .compareTo(server.assertionMaxLifetime().plus(skew))
-            > 0) {
-      return invalid(
-          what
-              + " lives from iat "
-              + claims.getIssueTime().toInstant()
-              + " to exp "
-              + exp
-              + ", longer than "
-              + server.assertionMaxLifetime().toSeconds()
-              + " s (assertionMaxLifetime)");
+    try {
+      checker.checkTimes(claims, check);
+    } catch (JwtRejection rejected) {
+      return invalid(rejected.invalid().description());
     }
 
     String jti = claims.getJWTID();
@@ -262,7 +204,8 @@ final class JwtAssertions {
       return invalid(
           what + " iss must have at most " + JtiReplayCache.MAX_ISSUER_LENGTH + " characters");
     }
-    if (!replay.firstUse(iss, jti, exp.plus(skew))) {
+    Instant exp = claims.getExpirationTime().toInstant();
+    if (!replay.firstUse(iss, jti, exp.plus(check.times().clockSkew()))) {
       return invalid(
           what + " jti " + FormRequest.printable(jti) + " was used before; each is accepted once");
     }

@@ -4,14 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.SignedJWT;
@@ -24,7 +18,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -48,15 +41,15 @@ import java.util.Set;
  */
 public final class ApplicationKeys {
   /** Every asymmetric JWS algorithm nimbus can verify; never HMAC, never none. */
-  public static final Set<JWSAlgorithm> ALGORITHMS = asymmetricAlgorithms();
+  public static final Set<JWSAlgorithm> ALGORITHMS = JwtCheck.SIGNATURE_ALGORITHMS;
 
-  private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
   private static final KeySetPolicy POLICY = new KeySetPolicy(ALGORITHMS);
 
   private final VerifierSettings settings;
   private final Clock clock;
   private final OutboundPolicy outbound;
   private final Cache<String, Fetched> fetched;
+  private final JwsSignatures signatures = new JwsSignatures();
 
   private record Fetched(JWKSet keys, Instant at) {}
 
@@ -80,6 +73,11 @@ public final class ApplicationKeys {
     this.fetched = Caffeine.newBuilder().maximumSize(10_000).build();
   }
 
+  /** The signature verifiers this uses, to share with a {@link JwtChecker}. */
+  public JwsSignatures signatures() {
+    return signatures;
+  }
+
   /** The outcome of {@link #verify}. */
   public enum Outcome {
     /** A registered key of the application verified the signature. */
@@ -100,24 +98,30 @@ public final class ApplicationKeys {
    * @return which check decided; never throws for a bad token or bad keys
    */
   public Outcome verify(Application application, SignedJWT jwt) {
-    JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
-    if (!ALGORITHMS.contains(algorithm)) return Outcome.ALGORITHM_REJECTED;
+    try {
+      return verify(application, CompactJws.of(jwt));
+    } catch (ParseException e) {
+      return Outcome.SIGNATURE_INVALID;
+    }
+  }
+
+  /**
+   * Verifies the signature of a parsed JWS with the application's registered keys: the key source
+   * of {@link JwtChecker} for assertions. Blocking.
+   *
+   * @return which check decided; never throws for a bad token or bad keys
+   */
+  public Outcome verify(Application application, CompactJws jws) {
+    if (!ALGORITHMS.contains(jws.header().getAlgorithm())) return Outcome.ALGORITHM_REJECTED;
     JWKSet keys = load(application, false);
     if (keys == null) return Outcome.NO_KEYS;
-    List<JWK> candidates = candidates(jwt, keys);
+    List<JWK> candidates = JwsSignatures.select(jws.header(), keys, ALGORITHMS);
     if (candidates.isEmpty() && hasUri(application)) {
       JWKSet refetched = load(application, true);
-      if (refetched != null) candidates = candidates(jwt, refetched);
+      if (refetched != null) candidates = JwsSignatures.select(jws.header(), refetched, ALGORITHMS);
     }
     if (candidates.isEmpty()) return Outcome.NO_MATCHING_KEY;
-    for (JWK key : candidates) {
-      try {
-        if (jwt.verify(verifier(jwt, key))) return Outcome.VERIFIED;
-      } catch (JOSEException | IllegalStateException e) {
-        // a key that cannot verify this token: try the next
-      }
-    }
-    return Outcome.SIGNATURE_INVALID;
+    return signatures.verify(jws, candidates) ? Outcome.VERIFIED : Outcome.SIGNATURE_INVALID;
   }
 
   /**
@@ -150,30 +154,6 @@ public final class ApplicationKeys {
       }
     }
     return false;
-  }
-
-  private static JWSVerifier verifier(SignedJWT jwt, JWK key) throws JOSEException {
-    if (key instanceof OctetKeyPair okp) return new Ed25519Verifier(okp.toPublicJWK());
-    return VERIFIERS.createJWSVerifier(jwt.getHeader(), ((AsymmetricJWK) key).toPublicKey());
-  }
-
-  private static List<JWK> candidates(SignedJWT jwt, JWKSet keys) {
-    List<JWK> selected = select(jwt.getHeader(), keys);
-    // PEM keys have no kid: like the issuers' verifier, let them match a token with any kid.
-    if (selected.isEmpty() && jwt.getHeader().getKeyID() != null) {
-      List<JWK> withoutKid = keys.getKeys().stream().filter(k -> k.getKeyID() == null).toList();
-      if (!withoutKid.isEmpty()) {
-        selected =
-            select(
-                new JWSHeader.Builder(jwt.getHeader()).keyID(null).build(), new JWKSet(withoutKid));
-      }
-    }
-    return selected;
-  }
-
-  private static List<JWK> select(JWSHeader header, JWKSet keys) {
-    JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
-    return matcher == null ? List.of() : new JWKSelector(matcher).select(keys);
   }
 
   private static boolean hasUri(Application application) {
@@ -214,13 +194,5 @@ public final class ApplicationKeys {
     JWKSet keys = new RemoteJwks(uri, settings, outbound).load();
     fetched.put(uri, new Fetched(keys, now));
     return keys;
-  }
-
-  private static Set<JWSAlgorithm> asymmetricAlgorithms() {
-    Set<JWSAlgorithm> algorithms = new HashSet<>();
-    algorithms.addAll(JWSAlgorithm.Family.RSA);
-    algorithms.addAll(JWSAlgorithm.Family.EC);
-    algorithms.addAll(JWSAlgorithm.Family.ED);
-    return Set.copyOf(algorithms);
   }
 }
