@@ -142,6 +142,15 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
     return written.sum();
   }
 
+  /**
+   * Records taken into the queue so far (since written, waiting, or dropped by the store). A call
+   * is handed over when its response has ended, which may be after its client has the answer: wait
+   * for this count before {@link #flush} to be sure a call's record is among those flushed.
+   */
+  public long accepted() {
+    return accepted.sum();
+  }
+
   /** Records waiting to be written. */
   public int queued() {
     return queued.get();

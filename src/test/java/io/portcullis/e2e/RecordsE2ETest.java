@@ -14,7 +14,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +108,7 @@ class RecordsE2ETest {
     for (int i = 0; i < 3; i++) {
       assertThat(node.get("/quiet/v1/pets").statusCode()).isEqualTo(200);
     }
-    assertThat(node.node().transactionRecords().flush(Duration.ofSeconds(30))).isTrue();
+    node.flushRecords(RECORDED);
   }
 
   static HttpResponse<String> token(String secret) {

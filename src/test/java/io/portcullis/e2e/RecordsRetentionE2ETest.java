@@ -36,7 +36,7 @@ class RecordsRetentionE2ETest {
         RunningNode.start(
             RunningNode.configFile("records.yaml", dir), dir.resolve("data"), null, env, clock)) {
       for (int i = 0; i < 3; i++) assertThat(node.get("/open/v1/pets").statusCode()).isEqualTo(200);
-      assertThat(node.node().transactionRecords().flush(Duration.ofSeconds(30))).isTrue();
+      node.flushRecords(3);
       String range = "from=" + start.minusSeconds(600) + "&to=" + start.plusSeconds(600);
 
       clock.advance(Duration.ofDays(6));

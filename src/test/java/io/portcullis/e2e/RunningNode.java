@@ -2,6 +2,7 @@ package io.portcullis.e2e;
 
 import io.portcullis.app.NodeOptions;
 import io.portcullis.app.PortcullisNode;
+import io.portcullis.monitor.TransactionRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * A whole Portcullis node, started the way {@code portcullis serve} starts it: from a configuration
@@ -116,6 +118,22 @@ final class RunningNode implements AutoCloseable {
 
   PortcullisNode node() {
     return node;
+  }
+
+  /**
+   * Waits until the node has taken at least {@code records} records into its queue (a call is
+   * handed over as its response ends, possibly after the client has the answer), then writes every
+   * queued record.
+   */
+  void flushRecords(long records) {
+    TransactionRecords writer = node.transactionRecords();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> writer.accepted() >= records);
+    if (!writer.flush(Duration.ofSeconds(30))) {
+      throw new AssertionError("records not written within 30 s: queued=" + writer.queued());
+    }
   }
 
   Path config() {
