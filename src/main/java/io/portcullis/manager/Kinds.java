@@ -184,7 +184,20 @@ final class Kinds {
           f(policy + "allowAnonymous", "Allow anonymous calls", CHECKBOX, ""),
           f(policy + "scopes", "Required scopes", WORDS, "separated by spaces"),
           f(policy + "forwardAuthorization", "Forward the Authorization header", CHECKBOX, ""),
-          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"));
+          f(policy + "claimHeaders", "Claim headers", MAP, "header=claim, one a line"),
+          f(
+              "portal.published",
+              "Published in the developer portal",
+              CHECKBOX,
+              "the portal shows it while it is active"),
+          f("portal.summary", "Portal summary", TEXT, "one line for the gallery card"),
+          f("portal.description", "Portal description", TEXTAREA, "the API page's overview"),
+          f(
+              "portal.openapi",
+              "OpenAPI document",
+              TEXTAREA,
+              "the OpenAPI 3 document (JSON or YAML), or a file path on the node"),
+          f("portal.wsdl", "WSDL", TEXTAREA, "for a SOAP API: the WSDL, or a file path"));
     }
 
     @Override
