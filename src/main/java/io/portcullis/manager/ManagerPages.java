@@ -84,6 +84,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private final Map<String, Kind> kinds = new LinkedHashMap<>();
   private final String store;
   private final TrafficScreens traffic;
+  private AccessRequestScreen accessRequests;
 
   /**
    * @param vertx runs the blocking control-plane calls on its workers
@@ -113,6 +114,12 @@ public final class ManagerPages implements AdminServer.Extension {
     this.store = store;
     this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
+  }
+
+  /** Adds the Access requests screen of the developer portal; call before mounting. */
+  public ManagerPages withDeveloperPortal(io.portcullis.control.DeveloperPortal portal) {
+    this.accessRequests = new AccessRequestScreen(this, portal, templates);
+    return this;
   }
 
   /** The default sessions: 30 minutes idle, 8 hours at most. */
@@ -165,6 +172,7 @@ public final class ManagerPages implements AdminServer.Extension {
     router.get("/ui/dashboard").handler(this::dashboard);
     router.get("/ui/transactions").handler(this::transactions);
     router.get("/ui/transactions.csv").handler(this::transactionsCsv);
+    if (accessRequests != null) accessRequests.mount(router);
     router.get("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> newForm(ctx, kind)));
     router.post("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> create(ctx, kind)));
     router.getWithRegex("/ui/([a-z-]+)").handler(ctx -> withKind(ctx, kind -> list(ctx, kind)));
@@ -940,7 +948,7 @@ public final class ManagerPages implements AdminServer.Extension {
     return session(ctx).map(WebSession::username).orElse("");
   }
 
-  private Chrome chrome(RoutingContext ctx, String title, String nav, String flash) {
+  Chrome chrome(RoutingContext ctx, String title, String nav, String flash) {
     WebSession s = session(ctx).orElseThrow();
     String path = ctx.request().path();
     // The node as this request reached it: the admin listener's own address and port.
@@ -970,7 +978,7 @@ public final class ManagerPages implements AdminServer.Extension {
     return b.toString();
   }
 
-  private void message(RoutingContext ctx, int status, String heading, String text) {
+  void message(RoutingContext ctx, int status, String heading, String text) {
     if (session(ctx).isEmpty()) {
       ctx.response()
           .setStatusCode(status)
@@ -985,12 +993,12 @@ public final class ManagerPages implements AdminServer.Extension {
         new MessagePage(chrome(ctx, heading, "", ""), heading, text));
   }
 
-  private static void redirect(RoutingContext ctx, String location) {
+  static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
   /** Runs the control-plane work on a worker, then the returned rendering on the event loop. */
-  private void blocking(RoutingContext ctx, Callable<Runnable> work) {
+  void blocking(RoutingContext ctx, Callable<Runnable> work) {
     // The control plane's writes record the signed-in user as their actor (audit log).
     String actor = user(ctx);
     vertx
