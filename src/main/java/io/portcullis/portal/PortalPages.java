@@ -145,7 +145,14 @@ public final class PortalPages {
     router.route(PREFIX + "/*").handler(PageSecurity::headers);
     router.route(PREFIX).handler(PageSecurity::headers);
     router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT));
-    router.get(PREFIX).handler(ctx -> redirect(ctx, PREFIX + "/"));
+    // Vert.x matches the route /portal for /portal/ too: only the bare path is sent on.
+    router
+        .get(PREFIX)
+        .handler(
+            ctx -> {
+              if (ctx.request().path().equals(PREFIX)) redirect(ctx, PREFIX + "/");
+              else ctx.next();
+            });
     router.get(PREFIX + "/login").handler(this::loginPage);
     router.post(PREFIX + "/login").handler(this::login);
     router.get(PREFIX + "/signup").handler(this::signUpPage);
