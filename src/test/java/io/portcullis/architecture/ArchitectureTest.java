@@ -95,6 +95,25 @@ class ArchitectureTest {
   }
 
   @Test
+  void portalDocumentWhenScannedThenUsesNoOtherPortcullisPackage() throws IOException {
+    List<String> offences = new ArrayList<>();
+    Path document = MAIN.resolve("portal/document");
+    if (!Files.isDirectory(document)) return;
+    try (Stream<Path> files = Files.walk(document)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = REFERENCE.matcher(Files.readString(f));
+        while (m.find()) {
+          if (!(m.group(1) + m.group(2)).startsWith("portal.document"))
+            offences.add(f + ": " + m.group());
+        }
+      }
+    }
+    assertThat(offences)
+        .as("portal/document reads documents with the JDK and Jackson only")
+        .isEmpty();
+  }
+
+  @Test
   void dataPlaneWhenScannedThenUsesNoJdbc() throws IOException {
     List<String> offences = new ArrayList<>();
     Path gateway = MAIN.resolve("gateway");
