@@ -69,7 +69,7 @@ final class AccessRequestScreen {
                   .toList();
           List<String> signUps = portal.pendingSignUps().stream().map(UserSpec::username).toList();
           String done = ctx.queryParams().get("done");
-          String flash = done != null && done.matches("[A-Za-z0-9 ._@+/~-]{1,200}") ? done : "";
+          String flash = done != null && done.matches("[A-Za-z0-9 :._@+/~-]{1,200}") ? done : "";
           return () ->
               templates.send(
                   ctx,

@@ -1,6 +1,11 @@
 package io.portcullis.portal;
 
+import io.portcullis.portal.PortalViews.ParameterView;
 import io.portcullis.portal.PortalViews.ResourceView;
+import io.portcullis.portal.document.ApiDocument;
+import io.portcullis.portal.document.ApiDocumentException;
+import io.portcullis.portal.document.ApiDocuments;
+import io.portcullis.portal.document.Resource;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiPortal;
 import io.portcullis.registry.OutboundPolicy;
@@ -8,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,7 +22,7 @@ import java.util.List;
  * on a worker. A file is read only where the node's {@link OutboundPolicy} lets files be read, and
  * only up to 1 MiB.
  */
-public class ApiDocumentSource {
+public final class ApiDocumentSource {
   static final int MAX_FILE = 1024 * 1024;
 
   private final OutboundPolicy files;
@@ -43,9 +49,32 @@ public class ApiDocumentSource {
     return parse(text);
   }
 
-  /** The document's resources; this version lists none. */
-  protected Resources parse(String text) {
-    return new Resources(List.of(), "Resources are not listed for this API.");
+  /** The document's resources, or none and what is wrong with it. */
+  private static Resources parse(String text) {
+    ApiDocument document;
+    try {
+      document = ApiDocuments.parse(text);
+    } catch (ApiDocumentException e) {
+      return new Resources(List.of(), "The API's document cannot be read: " + e.getMessage());
+    }
+    List<ResourceView> views = new ArrayList<>();
+    for (Resource r : document.resources()) {
+      views.add(
+          new ResourceView(
+              String.valueOf(views.size()),
+              r.method(),
+              r.path(),
+              r.summary(),
+              r.parameters().stream()
+                  .map(
+                      p ->
+                          new ParameterView(
+                              p.name(), p.in(), p.required(), p.type(), p.description()))
+                  .toList(),
+              r.soap() ? r.soapEnvelope() : r.requestBodyExample(),
+              r.soapAction()));
+    }
+    return new Resources(views, views.isEmpty() ? "The API's document describes no resource." : "");
   }
 
   private String text(String document) throws IOException {
