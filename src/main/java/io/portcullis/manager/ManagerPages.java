@@ -27,6 +27,7 @@ import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormDocument;
 import io.portcullis.web.FormField;
 import io.portcullis.web.LoginThrottle;
+import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
@@ -67,8 +68,6 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerPages.class);
   private static final String LOGIN_COOKIE = "portcullis_login";
   private static final String THEME_COOKIE = "portcullis_theme";
-  private static final String CSRF_FIELD = "_csrf";
-  private static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
   private static final int FORM_LIMIT = 256 * 1024;
   private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
@@ -210,7 +209,7 @@ public final class ManagerPages implements AdminServer.Extension {
     String username = form.get("username") == null ? "" : form.get("username").strip();
     String password = form.get("password") == null ? "" : form.get("password");
     Cookie cookie = ctx.request().getCookie(LOGIN_COOKIE);
-    if (cookie == null || !Sessions.sameToken(cookie.getValue(), form.get(CSRF_FIELD))) {
+    if (cookie == null || !Sessions.sameToken(cookie.getValue(), form.get(PageForms.CSRF_FIELD))) {
       showLogin(ctx, 403, "The sign-in form expired; please sign in again.", username);
       return;
     }
@@ -301,24 +300,18 @@ public final class ManagerPages implements AdminServer.Extension {
     ctx.next();
   }
 
-  private boolean csrfValid(RoutingContext ctx, WebSession session) {
-    String given = ctx.request().getHeader(CSRF_HEADER);
-    if (given == null) given = ctx.request().formAttributes().get(CSRF_FIELD);
-    return Sessions.sameToken(session.csrfToken(), given);
+  private static boolean csrfValid(RoutingContext ctx, WebSession session) {
+    return PageForms.csrfValid(ctx, session);
   }
 
   private void theme(RoutingContext ctx) {
-    String theme = ctx.request().formAttributes().get("theme");
-    if (!List.of("light", "dark", "system").contains(theme)) theme = "system";
-    ctx.response()
-        .addCookie(sessions.cookie(ctx.request(), THEME_COOKIE, theme, Duration.ofDays(365)));
+    PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
     String back = ctx.request().formAttributes().get("back");
     redirect(ctx, back != null && back.startsWith("/ui/") ? back : "/ui/apis");
   }
 
   private String themeOf(RoutingContext ctx) {
-    Cookie c = ctx.request().getCookie(THEME_COOKIE);
-    return c != null && List.of("light", "dark").contains(c.getValue()) ? c.getValue() : "system";
+    return PageForms.theme(ctx, THEME_COOKIE);
   }
 
   // ---------------------------------------------------------------- screens

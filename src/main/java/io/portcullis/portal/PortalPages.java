@@ -30,6 +30,7 @@ import io.portcullis.registry.Api;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.User;
 import io.portcullis.web.LoginThrottle;
+import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
@@ -77,8 +78,6 @@ public final class PortalPages {
   private static final String SESSION_COOKIE = "portcullis_portal";
   private static final String LOGIN_COOKIE = "portcullis_portal_login";
   private static final String THEME_COOKIE = "portcullis_portal_theme";
-  private static final String CSRF_FIELD = "_csrf";
-  private static final String CSRF_HEADER = "X-CSRF-Token";
   private static final String EXTRA_SCRIPT = "web/portal/portal-extra.js";
   private static final int FORM_LIMIT = 16 * 1024;
 
@@ -207,7 +206,8 @@ public final class PortalPages {
   private boolean loginTokenValid(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(LOGIN_COOKIE);
     return cookie != null
-        && Sessions.sameToken(cookie.getValue(), ctx.request().formAttributes().get(CSRF_FIELD));
+        && Sessions.sameToken(
+            cookie.getValue(), ctx.request().formAttributes().get(PageForms.CSRF_FIELD));
   }
 
   private void login(RoutingContext ctx) {
@@ -367,24 +367,18 @@ public final class PortalPages {
     ctx.next();
   }
 
-  private boolean csrfValid(RoutingContext ctx, WebSession session) {
-    String given = ctx.request().getHeader(CSRF_HEADER);
-    if (given == null) given = ctx.request().formAttributes().get(CSRF_FIELD);
-    return Sessions.sameToken(session.csrfToken(), given);
+  private static boolean csrfValid(RoutingContext ctx, WebSession session) {
+    return PageForms.csrfValid(ctx, session);
   }
 
   private void theme(RoutingContext ctx) {
-    String theme = ctx.request().formAttributes().get("theme");
-    if (!List.of("light", "dark", "system").contains(theme)) theme = "system";
-    ctx.response()
-        .addCookie(sessions.cookie(ctx.request(), THEME_COOKIE, theme, Duration.ofDays(365)));
+    PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
     String back = ctx.request().formAttributes().get("back");
     redirect(ctx, back != null && back.startsWith(PREFIX + "/") ? back : PREFIX + "/");
   }
 
   private String themeOf(RoutingContext ctx) {
-    Cookie c = ctx.request().getCookie(THEME_COOKIE);
-    return c != null && List.of("light", "dark").contains(c.getValue()) ? c.getValue() : "system";
+    return PageForms.theme(ctx, THEME_COOKIE);
   }
 
   // ---------------------------------------------------------------- gallery and API page
