@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.portcullis.admin.AccessRequestRoutes;
 import io.portcullis.admin.AdminMetrics;
 import io.portcullis.admin.AdminServer;
 import io.portcullis.admin.AdminSettings;
@@ -19,6 +20,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.RegistryCodec;
 import io.portcullis.control.Actor;
 import io.portcullis.control.ControlPlane;
+import io.portcullis.control.DeveloperPortal;
 import io.portcullis.control.RegistryContent;
 import io.portcullis.control.ValidationException;
 import io.portcullis.credential.Authenticator;
@@ -314,6 +316,8 @@ public final class PortcullisNode implements AutoCloseable {
     TokenVerifier verifier =
         cacheSize == 0 ? jwtVerifier : new CachingTokenVerifier(jwtVerifier, clock, cacheSize);
 
+    DeveloperPortal developerPortal =
+        PortalWiring.developerPortal(control, database.dataSource(), config.portal(), clock);
     AuthorizationServerEndpoints endpoints =
         new AuthorizationServerEndpoints(
             vertx,
@@ -343,10 +347,19 @@ public final class PortcullisNode implements AutoCloseable {
                     new DpopBinding(config.gateway().publicUrl(), dpopReplay, dpopNonces, clock)),
             new PolicyAuthorizer(),
             recorder(registry),
-            new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
-                .plus(
-                    config.gateway().healthPath(),
-                    new GatewayHealth(snapshots, database.circuit()::isAvailable)),
+            PortalWiring.withPortal(
+                new LocalRoutes(AuthorizationServerEndpoints.PATH_PREFIXES, endpoints.handler())
+                    .plus(
+                        config.gateway().healthPath(),
+                        new GatewayHealth(snapshots, database.circuit()::isAvailable)),
+                config.portal(),
+                vertx,
+                control,
+                developerPortal,
+                authenticator,
+                transactionRepository,
+                outbound,
+                clock),
             clock);
     gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
     watchTls("gateway", config.gateway().tls(), gateway::updateTls);
@@ -373,18 +386,20 @@ public final class PortcullisNode implements AutoCloseable {
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
                 new TokenRoutes(vertx, snapshots, tokenStores, clock),
-                new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock)),
+                new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock),
+                new AccessRequestRoutes(vertx, developerPortal)),
             List.of(
                 new ManagerPages(
-                    vertx,
-                    control,
-                    authenticator,
-                    ManagerPages.defaultSessions(),
-                    ManagerPages.defaultThrottle(),
-                    new ManagerKeys(snapshots, signingKeys, jwtVerifier),
-                    new ManagerTokens(snapshots, tokenStores, clock),
-                    ManagerPages.describeStore(url),
-                    new TrafficScreens(transactionRepository, transactionRecords, clock))));
+                        vertx,
+                        control,
+                        authenticator,
+                        ManagerPages.defaultSessions(),
+                        ManagerPages.defaultThrottle(),
+                        new ManagerKeys(snapshots, signingKeys, jwtVerifier),
+                        new ManagerTokens(snapshots, tokenStores, clock),
+                        ManagerPages.describeStore(url),
+                        new TrafficScreens(transactionRepository, transactionRecords, clock))
+                    .withDeveloperPortal(developerPortal)));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
     watchTls("admin", config.admin().tls(), admin::updateTls);

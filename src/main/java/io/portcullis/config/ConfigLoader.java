@@ -54,7 +54,7 @@ import java.util.stream.Stream;
 public final class ConfigLoader {
   /** The top-level sections that configure this process rather than the registry. */
   public static final List<String> SERVER_SECTIONS =
-      List.of("gateway", "admin", "store", "demo", "files", "monitoring");
+      List.of("gateway", "admin", "store", "demo", "files", "monitoring", "portal");
 
   static final List<String> GATEWAY_FIELDS =
       List.of(
@@ -143,6 +143,7 @@ public final class ConfigLoader {
     StoreConfig store = readStore(r.get("store"), violations);
     DemoConfig demo = readDemo(r.get("demo"), violations);
     MonitoringConfig monitoring = MonitoringConfig.read(r.get("monitoring"), violations);
+    PortalConfig portal = PortalConfig.read(r.get("portal"), violations);
     checkPorts(gateway, admin, demo, violations);
     OutboundConfig outbound = readOutbound(r.get("gateway"), r.get("files"), violations);
 
@@ -167,6 +168,15 @@ public final class ConfigLoader {
               content.scopes(),
               content.authorizationServers(),
               content.users().stream().map(UserSpec::username).toList()));
+      boolean portalServerExists =
+          content.authorizationServers().stream()
+              .anyMatch(a -> a.alias().equals(portal.authorizationServer()));
+      if (!portalServerExists) {
+        violations.add(
+            new Violation(
+                "portal.authorizationServer",
+                "names no authorization server; was '" + portal.authorizationServer() + "'"));
+      }
     }
 
     for (Violation v : violations) {
@@ -179,7 +189,7 @@ public final class ConfigLoader {
         entries.servers().stream()
             .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content, outbound, monitoring),
+        new PortcullisConfig(gateway, admin, store, demo, content, outbound, monitoring, portal),
         sourceName,
         lines,
         declaresLocal);

@@ -80,6 +80,12 @@ public final class ConfigWriter {
     if (config.demo() != null) {
       root.putObject("demo").put("echoUpstream", config.demo().echoUpstream().toString());
     }
+    PortalConfig portal = config.portal();
+    root.putObject("portal")
+        .put("enabled", portal.enabled())
+        .put("signUp", portal.signUp().name().toLowerCase(java.util.Locale.ROOT))
+        .put("accessRequests", portal.accessRequests().name().toLowerCase(java.util.Locale.ROOT))
+        .put("authorizationServer", portal.authorizationServer());
     root.setAll(codec.writeContent(config.content(), true));
     return write(root);
   }

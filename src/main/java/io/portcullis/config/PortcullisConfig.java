@@ -16,6 +16,7 @@ import java.util.List;
  * @param outbound {@code gateway.outbound} and {@code files}: what upstreams, JWKS URIs and
  *     certificate files may reach beyond the defaults
  * @param monitoring transaction records, rollups and the access log
+ * @param portal the developer portal
  */
 public record PortcullisConfig(
     GatewayConfig gateway,
@@ -24,15 +25,29 @@ public record PortcullisConfig(
     DemoConfig demo,
     RegistryContent content,
     OutboundConfig outbound,
-    MonitoringConfig monitoring) {
+    MonitoringConfig monitoring,
+    PortalConfig portal) {
 
   public PortcullisConfig {
+    portal = portal == null ? PortalConfig.DEFAULT : portal;
     outbound = outbound == null ? OutboundConfig.DEFAULT : outbound;
     monitoring = monitoring == null ? MonitoringConfig.DEFAULT : monitoring;
     gateway = gateway == null ? GatewayConfig.DEFAULT : gateway;
     admin = admin == null ? AdminConfig.DEFAULT : admin;
     store = store == null ? StoreConfig.DEFAULT : store;
     content = content == null ? RegistryContent.EMPTY : content;
+  }
+
+  /** A configuration with the default {@code portal} section. */
+  public PortcullisConfig(
+      GatewayConfig gateway,
+      AdminConfig admin,
+      StoreConfig store,
+      DemoConfig demo,
+      RegistryContent content,
+      OutboundConfig outbound,
+      MonitoringConfig monitoring) {
+    this(gateway, admin, store, demo, content, outbound, monitoring, PortalConfig.DEFAULT);
   }
 
   /** A configuration with the default {@code outbound} and {@code monitoring} sections. */

@@ -12,6 +12,7 @@ import io.portcullis.control.UserSpec;
 import io.portcullis.control.Violation;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiMonitoring;
+import io.portcullis.registry.ApiPortal;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.ApplicationLookup;
@@ -87,7 +88,10 @@ public final class RegistryCodec {
           "timeouts",
           "identifyAndAuthorize",
           "monitoring",
-          "upstreamTls");
+          "upstreamTls",
+          "portal");
+  static final List<String> API_PORTAL_FIELDS =
+      List.of("published", "summary", "description", "openapi", "wsdl");
   static final List<String> API_MONITORING_FIELDS = List.of("records");
   static final List<String> UPSTREAM_TLS_FIELDS =
       List.of("ca", "certificate", "key", "verifyHostname");
@@ -302,6 +306,7 @@ public final class RegistryCodec {
     Timeouts timeouts = readTimeouts(r.get("timeouts"), r.at("timeouts"), out);
     ApiMonitoring monitoring = readApiMonitoring(r.get("monitoring"), r.at("monitoring"), out);
     UpstreamTls upstreamTls = readUpstreamTls(r.get("upstreamTls"), r.at("upstreamTls"), out);
+    ApiPortal portal = readApiPortal(r.get("portal"), r.at("portal"), out);
     IdentifyAndAuthorize policy = IdentifyAndAuthorize.OPEN;
     if (node.has("identifyAndAuthorize")) {
       // A policy that is written down but empty (a key with nothing after it) fails closed.
@@ -320,7 +325,22 @@ public final class RegistryCodec {
         timeouts,
         policy,
         monitoring,
-        upstreamTls);
+        upstreamTls,
+        portal);
+  }
+
+  private static ApiPortal readApiPortal(JsonNode node, String path, List<Violation> out) {
+    if (node == null) return ApiPortal.NONE;
+    FieldReader r =
+        FieldReader.open(node, path, out, API_PORTAL_FIELDS, "the API's developer portal settings");
+    if (r == null) return ApiPortal.NONE;
+    Boolean published = r.bool("published");
+    return new ApiPortal(
+        published != null && published,
+        r.text("summary"),
+        r.text("description"),
+        r.text("openapi"),
+        r.text("wsdl"));
   }
 
   private static UpstreamTls readUpstreamTls(JsonNode node, String path, List<Violation> out) {
@@ -454,6 +474,15 @@ public final class RegistryCodec {
     if (!p.claimHeaders().isEmpty()) policy.set("claimHeaders", textMap(p.claimHeaders()));
     policy.put("senderConstraint", p.senderConstraint().name());
     o.putObject("monitoring").put("records", api.monitoring().records());
+    ApiPortal portal = api.portal();
+    if (!portal.equals(ApiPortal.NONE)) {
+      ObjectNode section = o.putObject("portal");
+      section.put("published", portal.published());
+      putIfPresent(section, "summary", portal.summary());
+      putIfPresent(section, "description", portal.description());
+      putIfPresent(section, "openapi", portal.openapi());
+      putIfPresent(section, "wsdl", portal.wsdl());
+    }
     return o;
   }
 

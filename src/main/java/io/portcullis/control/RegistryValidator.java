@@ -1,6 +1,7 @@
 package io.portcullis.control;
 
 import io.portcullis.registry.Api;
+import io.portcullis.registry.ApiPortal;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
@@ -41,6 +42,12 @@ public final class RegistryValidator {
   /** The HMAC algorithms an external issuer with secrets may use, and their minimum key bytes. */
   public static final Map<String, Integer> HMAC_ALGORITHMS =
       Map.of("HS256", 32, "HS384", 48, "HS512", 64);
+
+  /** The developer portal's path on the gateway port; no API may have it as base path. */
+  public static final String PORTAL_PATH = "/portal";
+
+  /** The longest inline API document (characters) an API's {@code portal} section may hold. */
+  public static final int MAX_PORTAL_DOCUMENT = 1024 * 1024;
 
   public static final Set<String> TOKEN_STORE_TYPES = Set.of("cache", "database");
 
@@ -95,6 +102,17 @@ public final class RegistryValidator {
           new Violation(
               "basePath", "must not contain '.' or '..' segments; was " + quote(api.basePath())));
     }
+    if (api.basePath() != null
+        && (api.basePath().equals(PORTAL_PATH) || api.basePath().startsWith(PORTAL_PATH + "/"))) {
+      v.add(
+          new Violation(
+              "basePath",
+              PORTAL_PATH
+                  + " is reserved for the developer portal, which the gateway serves ahead of"
+                  + " every API; was "
+                  + quote(api.basePath())));
+    }
+    checkPortal(v, api.portal());
     if (api.upstreams().isEmpty()) {
       v.add(
           new Violation(
@@ -136,6 +154,28 @@ public final class RegistryValidator {
           v, "identifyAndAuthorize.scopes[" + i + "]", api.identifyAndAuthorize().scopes().get(i));
     }
     return v;
+  }
+
+  /** Rules of an API's {@code portal} section: lengths, and one document at most. */
+  private static void checkPortal(List<Violation> v, ApiPortal p) {
+    if (p.openapi() != null && p.wsdl() != null) {
+      v.add(new Violation("portal.wsdl", "give an openapi or a wsdl document, not both"));
+    }
+    maxLength(v, "portal.summary", p.summary(), 300);
+    maxLength(v, "portal.description", p.description(), 20_000);
+    for (String[] doc : new String[][] {{"openapi", p.openapi()}, {"wsdl", p.wsdl()}}) {
+      if (doc[1] == null) continue;
+      if (doc[1].isBlank()) {
+        v.add(new Violation("portal." + doc[0], "expected the document or a file path; was empty"));
+      }
+      maxLength(v, "portal." + doc[0], doc[1], MAX_PORTAL_DOCUMENT);
+    }
+  }
+
+  private static void maxLength(List<Violation> v, String path, String value, int max) {
+    if (value != null && value.length() > max) {
+      v.add(new Violation(path, "expected at most " + max + " characters; was " + value.length()));
+    }
   }
 
   public static List<Violation> checkUser(UserSpec user, boolean exists) {
@@ -666,6 +706,11 @@ public final class RegistryValidator {
         if (u != null && u.getHost() != null) {
           outbound.checkUrl(u).ifPresent(why -> v.add(new Violation(path, why)));
         }
+      }
+      for (String[] doc :
+          new String[][] {{"openapi", api.portal().openapi()}, {"wsdl", api.portal().wsdl()}}) {
+        if (doc[1] == null || doc[1].isBlank() || ApiPortal.isInline(doc[1])) continue;
+        outbound.checkFile(doc[1]).ifPresent(why -> v.add(new Violation("portal." + doc[0], why)));
       }
       UpstreamTls tls = api.upstreamTls();
       if (tls != null) {

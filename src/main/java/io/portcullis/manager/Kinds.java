@@ -191,7 +191,20 @@ final class Kinds {
               "Sender-constrained tokens",
               CHOICE,
               "REQUIRED: only DPoP- or certificate-bound tokens",
-              names(SenderConstraint.class)));
+              names(SenderConstraint.class)),
+          f(
+              "portal.published",
+              "Published in the developer portal",
+              CHECKBOX,
+              "the portal shows it while it is active"),
+          f("portal.summary", "Portal summary", TEXT, "one line for the gallery card"),
+          f("portal.description", "Portal description", TEXTAREA, "the API page's overview"),
+          f(
+              "portal.openapi",
+              "OpenAPI document",
+              TEXTAREA,
+              "the OpenAPI 3 document (JSON or YAML), or a file path on the node"),
+          f("portal.wsdl", "WSDL", TEXTAREA, "for a SOAP API: the WSDL, or a file path"));
     }
 
     @Override

@@ -27,6 +27,7 @@ import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormDocument;
 import io.portcullis.web.FormField;
 import io.portcullis.web.LoginThrottle;
+import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
@@ -69,8 +70,6 @@ public final class ManagerPages implements AdminServer.Extension {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerPages.class);
   private static final String LOGIN_COOKIE = "portcullis_login";
   private static final String THEME_COOKIE = "portcullis_theme";
-  private static final String CSRF_FIELD = "_csrf";
-  private static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Pattern VALIDATOR_PREFIX = Pattern.compile("^[A-Za-z]+\\[[^\\]]*\\]\\.");
   private static final int FORM_LIMIT = 256 * 1024;
   private static final String SIGNING_KEYS = "portcullis.manager.signingKeys";
@@ -93,6 +92,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private final Map<String, Kind> kinds = new LinkedHashMap<>();
   private final String store;
   private final TrafficScreens traffic;
+  private AccessRequestScreen accessRequests;
 
   /**
    * @param vertx runs the blocking control-plane calls on its workers
@@ -125,6 +125,12 @@ public final class ManagerPages implements AdminServer.Extension {
     this.store = store;
     this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
+  }
+
+  /** Adds the Access requests screen of the developer portal; call before mounting. */
+  public ManagerPages withDeveloperPortal(io.portcullis.control.DeveloperPortal portal) {
+    this.accessRequests = new AccessRequestScreen(this, portal, templates);
+    return this;
   }
 
   /** The default sessions: 30 minutes idle, 8 hours at most. */
@@ -177,6 +183,7 @@ public final class ManagerPages implements AdminServer.Extension {
     router.get("/ui/dashboard").handler(this::dashboard);
     router.get("/ui/transactions").handler(this::transactions);
     router.get("/ui/transactions.csv").handler(this::transactionsCsv);
+    if (accessRequests != null) accessRequests.mount(router);
     router.get("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> newForm(ctx, kind)));
     router.post("/ui/new/:kind").handler(ctx -> withKind(ctx, kind -> create(ctx, kind)));
     router.getWithRegex("/ui/([a-z-]+)").handler(ctx -> withKind(ctx, kind -> list(ctx, kind)));
@@ -214,7 +221,7 @@ public final class ManagerPages implements AdminServer.Extension {
     String username = form.get("username") == null ? "" : form.get("username").strip();
     String password = form.get("password") == null ? "" : form.get("password");
     Cookie cookie = ctx.request().getCookie(LOGIN_COOKIE);
-    if (cookie == null || !Sessions.sameToken(cookie.getValue(), form.get(CSRF_FIELD))) {
+    if (cookie == null || !Sessions.sameToken(cookie.getValue(), form.get(PageForms.CSRF_FIELD))) {
       showLogin(ctx, 403, "The sign-in form expired; please sign in again.", username);
       return;
     }
@@ -305,24 +312,18 @@ public final class ManagerPages implements AdminServer.Extension {
     ctx.next();
   }
 
-  private boolean csrfValid(RoutingContext ctx, WebSession session) {
-    String given = ctx.request().getHeader(CSRF_HEADER);
-    if (given == null) given = ctx.request().formAttributes().get(CSRF_FIELD);
-    return Sessions.sameToken(session.csrfToken(), given);
+  private static boolean csrfValid(RoutingContext ctx, WebSession session) {
+    return PageForms.csrfValid(ctx, session);
   }
 
   private void theme(RoutingContext ctx) {
-    String theme = ctx.request().formAttributes().get("theme");
-    if (!List.of("light", "dark", "system").contains(theme)) theme = "system";
-    ctx.response()
-        .addCookie(sessions.cookie(ctx.request(), THEME_COOKIE, theme, Duration.ofDays(365)));
+    PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
     String back = ctx.request().formAttributes().get("back");
     redirect(ctx, back != null && back.startsWith("/ui/") ? back : "/ui/apis");
   }
 
   private String themeOf(RoutingContext ctx) {
-    Cookie c = ctx.request().getCookie(THEME_COOKIE);
-    return c != null && List.of("light", "dark").contains(c.getValue()) ? c.getValue() : "system";
+    return PageForms.theme(ctx, THEME_COOKIE);
   }
 
   // ---------------------------------------------------------------- screens
@@ -1171,7 +1172,7 @@ public final class ManagerPages implements AdminServer.Extension {
     return session(ctx).map(WebSession::username).orElse("");
   }
 
-  private Chrome chrome(RoutingContext ctx, String title, String nav, String flash) {
+  Chrome chrome(RoutingContext ctx, String title, String nav, String flash) {
     WebSession s = session(ctx).orElseThrow();
     String path = ctx.request().path();
     // The node as this request reached it: the admin listener's own address and port.
@@ -1206,7 +1207,7 @@ public final class ManagerPages implements AdminServer.Extension {
     return b.toString();
   }
 
-  private void message(RoutingContext ctx, int status, String heading, String text) {
+  void message(RoutingContext ctx, int status, String heading, String text) {
     if (session(ctx).isEmpty()) {
       ctx.response()
           .setStatusCode(status)
@@ -1221,12 +1222,12 @@ public final class ManagerPages implements AdminServer.Extension {
         new MessagePage(chrome(ctx, heading, "", ""), heading, text));
   }
 
-  private static void redirect(RoutingContext ctx, String location) {
+  static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
   /** Runs the control-plane work on a worker, then the returned rendering on the event loop. */
-  private void blocking(RoutingContext ctx, Callable<Runnable> work) {
+  void blocking(RoutingContext ctx, Callable<Runnable> work) {
     // The control plane's writes record the signed-in user as their actor (audit log).
     String actor = user(ctx);
     vertx

@@ -36,10 +36,25 @@ public final class Views {
           List.of("authorization-servers", "Authorization servers"),
           List.of("users", "Users"),
           List.of("scopes", "Scopes"),
+          List.of("access-requests", "Access requests"),
           List.of("transactions", "Transactions"),
           List.of("audit", "Audit log"));
     }
   }
+
+  /** One access request or waiting sign-up in the Access requests screen. */
+  public record RequestRow(
+      String id,
+      String application,
+      String api,
+      String developer,
+      String status,
+      String created,
+      String decidedBy) {}
+
+  /** The Access requests screen: developers' requests and sign-ups waiting for an admin. */
+  public record AccessRequestsPage(
+      Chrome chrome, String status, List<RequestRow> rows, List<String> signUps) {}
 
   /** A sign-in page. */
   public record LoginPage(String token, String error, String username, String theme) {}

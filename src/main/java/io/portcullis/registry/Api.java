@@ -19,6 +19,7 @@ import java.util.List;
  *     ApiMonitoring#DEFAULT} when null
  * @param upstreamTls TLS settings for {@code https} upstreams; null for the defaults (the JDK's
  *     trust store, no client certificate, hostname verified)
+ * @param portal how it shows in the developer portal; {@link ApiPortal#NONE} when null
  */
 public record Api(
     String name,
@@ -30,15 +31,43 @@ public record Api(
     Timeouts timeouts,
     IdentifyAndAuthorize identifyAndAuthorize,
     ApiMonitoring monitoring,
-    UpstreamTls upstreamTls) {
+    UpstreamTls upstreamTls,
+    ApiPortal portal) {
 
   public Api {
+    portal = portal == null ? ApiPortal.NONE : portal;
     upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
     type = type == null ? ApiType.REST : type;
     timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
     identifyAndAuthorize =
         identifyAndAuthorize == null ? IdentifyAndAuthorize.OPEN : identifyAndAuthorize;
     monitoring = monitoring == null ? ApiMonitoring.DEFAULT : monitoring;
+  }
+
+  /** An API that the developer portal does not show. */
+  public Api(
+      String name,
+      String version,
+      ApiType type,
+      String basePath,
+      List<URI> upstreams,
+      boolean active,
+      Timeouts timeouts,
+      IdentifyAndAuthorize identifyAndAuthorize,
+      ApiMonitoring monitoring,
+      UpstreamTls upstreamTls) {
+    this(
+        name,
+        version,
+        type,
+        basePath,
+        upstreams,
+        active,
+        timeouts,
+        identifyAndAuthorize,
+        monitoring,
+        upstreamTls,
+        null);
   }
 
   /** An API with the default upstream TLS settings. */
@@ -107,6 +136,12 @@ public record Api(
         timeouts,
         identifyAndAuthorize,
         monitoring,
-        upstreamTls);
+        upstreamTls,
+        portal);
+  }
+
+  /** Whether the developer portal shows it: published and active. */
+  public boolean inPortal() {
+    return active && portal.published();
   }
 }

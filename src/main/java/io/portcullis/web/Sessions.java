@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Server-side browser sessions kept in this node's memory.
  *
  * <p>The cookie carries only a 256-bit random id; it is {@code HttpOnly}, {@code SameSite=Strict},
- * {@code Path=/}, and {@code Secure} when the request came over HTTPS. A session ends after {@code
- * idle} without a request, after {@code absolute} in any case, and at sign-out. Sessions do not
- * survive a restart and are not shared between nodes: a browser signs in again on another node.
+ * {@code Path=/} (or the path given), and {@code Secure} when the request came over HTTPS. A
+ * session ends after {@code idle} without a request, after {@code absolute} in any case, and at
+ * sign-out. Sessions do not survive a restart and are not shared between nodes: a browser signs in
+ * again on another node.
  */
 public final class Sessions {
   /** The name of the session cookie. */
@@ -31,6 +32,8 @@ public final class Sessions {
   private final Duration idle;
   private final Duration absolute;
   private final Clock clock;
+  private final String cookieName;
+  private final String cookiePath;
   private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
 
   private static final class Entry {
@@ -49,9 +52,24 @@ public final class Sessions {
    * @param clock the time source
    */
   public Sessions(Duration idle, Duration absolute, Clock clock) {
+    this(idle, absolute, clock, COOKIE, "/");
+  }
+
+  /**
+   * Sessions whose cookies have their own name and path, so that two sites on one host (the Manager
+   * on the admin port, the developer portal under {@code /portal/} on the gateway port: browsers do
+   * not keep cookies apart by port) never overwrite each other's session.
+   *
+   * @param cookieName the session cookie's name
+   * @param cookiePath the path of every cookie these sessions set, such as {@code /portal}
+   */
+  public Sessions(
+      Duration idle, Duration absolute, Clock clock, String cookieName, String cookiePath) {
     this.idle = idle;
     this.absolute = absolute;
     this.clock = clock;
+    this.cookieName = cookieName;
+    this.cookiePath = cookiePath;
   }
 
   /** A new random token: 32 bytes, base64url. */
@@ -75,21 +93,21 @@ public final class Sessions {
       String role,
       boolean canChange) {
     WebSession session = create(username, role, canChange);
-    response.addCookie(cookie(request, COOKIE, session.id(), absolute));
+    response.addCookie(cookie(request, cookieName, session.id(), absolute));
     return session;
   }
 
   /** The live session of the request's cookie, refreshing its idle time; empty when none. */
   public Optional<WebSession> find(HttpServerRequest request) {
-    Cookie cookie = request.getCookie(COOKIE);
+    Cookie cookie = request.getCookie(cookieName);
     return cookie == null ? Optional.empty() : lookup(cookie.getValue());
   }
 
   /** Ends the request's session, if any, and clears its cookie. */
   public void end(HttpServerRequest request, HttpServerResponse response) {
-    Cookie cookie = request.getCookie(COOKIE);
+    Cookie cookie = request.getCookie(cookieName);
     if (cookie != null) remove(cookie.getValue());
-    response.addCookie(cookie(request, COOKIE, "", Duration.ZERO));
+    response.addCookie(cookie(request, cookieName, "", Duration.ZERO));
   }
 
   /** Creates a session (and forgets expired ones). */
@@ -120,10 +138,13 @@ public final class Sessions {
     sessions.remove(id);
   }
 
-  /** A cookie with this class's attributes: HttpOnly, SameSite=Strict, Path=/, Secure on HTTPS. */
+  /**
+   * A cookie with this class's attributes: HttpOnly, SameSite=Strict, the sessions' path ({@code /}
+   * by default), Secure on HTTPS.
+   */
   public Cookie cookie(HttpServerRequest request, String name, String value, Duration maxAge) {
     return Cookie.cookie(name, value)
-        .setPath("/")
+        .setPath(cookiePath)
         .setHttpOnly(true)
         .setSameSite(CookieSameSite.STRICT)
         .setSecure(request.isSSL())

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * A fixed set of static files (style sheet, scripts) read once from the class path and served under
- * {@code /assets/}: nothing else is reachable, so no path can walk out of it. Each answer has a
- * strong {@code ETag}, {@code Cache-Control: public, max-age=3600} and {@code
+ * {@code /assets/} (or another prefix): nothing else is reachable, so no path can walk out of it.
+ * Each answer has a strong {@code ETag}, {@code Cache-Control: public, max-age=3600} and {@code
  * X-Content-Type-Options: nosniff}; a matching {@code If-None-Match} gets 304.
  */
 public final class StaticAssets {
@@ -30,17 +30,42 @@ public final class StaticAssets {
   private record Asset(Buffer body, String contentType, String etag) {}
 
   private final Map<String, Asset> assets = new LinkedHashMap<>();
+  private final String prefix;
+
+  /** Assets under {@value #PREFIX}. */
+  public StaticAssets() {
+    this(PREFIX);
+  }
+
+  /**
+   * Assets under another prefix, such as {@code /portal/assets/}.
+   *
+   * @param prefix starts and ends with {@code /}
+   */
+  public StaticAssets(String prefix) {
+    if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+      throw new IllegalArgumentException("an asset prefix starts and ends with /; was " + prefix);
+    }
+    this.prefix = prefix;
+  }
 
   /** Adds a class-path resource under {@code /assets/<name>}. */
   public StaticAssets add(String name, String resource, String contentType) {
     byte[] bytes = read(resource);
-    assets.put(PREFIX + name, new Asset(Buffer.buffer(bytes), contentType, etag(bytes)));
+    assets.put(prefix + name, new Asset(Buffer.buffer(bytes), contentType, etag(bytes)));
     return this;
   }
 
-  /** Mounts {@code GET /assets/*}; an unknown name is 404. */
+  /** Adds the class-path resource when it exists; whether it did. */
+  public boolean addIfPresent(String name, String resource, String contentType) {
+    if (StaticAssets.class.getClassLoader().getResource(resource) == null) return false;
+    add(name, resource, contentType);
+    return true;
+  }
+
+  /** Mounts {@code GET <prefix>*}; an unknown name is 404. */
   public void mount(Router router) {
-    router.get(PREFIX + "*").handler(this::serve);
+    router.get(prefix + "*").handler(this::serve);
   }
 
   private void serve(RoutingContext ctx) {

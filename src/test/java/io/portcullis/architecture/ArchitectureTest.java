@@ -43,7 +43,8 @@ class ArchitectureTest {
           Map.entry(
               "manager",
               Set.of("registry", "control", "config", "credential", "admin", "monitor", "web")),
-          Map.entry("portal", Set.of()),
+          Map.entry(
+              "portal", Set.of("registry", "control", "config", "credential", "monitor", "web")),
           Map.entry("demo", Set.of()));
 
   record Edge(String file, String from, String to) {}

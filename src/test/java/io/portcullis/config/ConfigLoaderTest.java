@@ -717,7 +717,7 @@ class ConfigLoaderTest {
             "test.yaml:2: apis[0].upstream: is required: the upstream URL, such as"
                 + " http://127.0.0.1:9000, or a list of them",
             "test.yaml:5: apis[0].upstreams: unknown field; expected one of name, version, type,"
-                + " basePath, upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls");
+                + " basePath, upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls, portal");
   }
 
   @Test
@@ -725,7 +725,7 @@ class ConfigLoaderTest {
     assertThat(problems("gateway: {}\nroutes: []\n"))
         .containsExactly(
             "test.yaml:2: routes: unknown field; expected one of gateway, admin, store, demo,"
-                + " files, monitoring, users, authorizationServers, scopes, apis, applications");
+                + " files, monitoring, portal, users, authorizationServers, scopes, apis, applications");
   }
 
   @Test

@@ -97,7 +97,7 @@ class RegistryCodecTest {
             new Violation(
                 "extra",
                 "unknown field; expected one of name, version, type, basePath, upstream, active,"
-                    + " timeouts, identifyAndAuthorize, monitoring, upstreamTls"),
+                    + " timeouts, identifyAndAuthorize, monitoring, upstreamTls, portal"),
             new Violation(
                 "upstream[1]",
                 "expected an absolute http or https URL; was \"http://bad host\" (Illegal character"
@@ -117,7 +117,7 @@ class RegistryCodecTest {
             new Violation(
                 "apis[3]",
                 "expected an API as an object with the fields name, version, type, basePath,"
-                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls; was a list"));
+                    + " upstream, active, timeouts, identifyAndAuthorize, monitoring, upstreamTls, portal; was a list"));
   }
 
   @Test
