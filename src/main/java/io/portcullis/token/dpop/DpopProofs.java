@@ -3,22 +3,25 @@ package io.portcullis.token.dpop;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.registry.AuthorizationServer.DpopSettings;
 import io.portcullis.token.store.JtiReplayCache;
 import io.portcullis.token.store.TokenHasher;
-import io.portcullis.token.verify.ApplicationKeys;
+import io.portcullis.token.verify.CompactJws;
+import io.portcullis.token.verify.JwsSignatures;
+import io.portcullis.token.verify.JwtCheck;
+import io.portcullis.token.verify.JwtChecker;
+import io.portcullis.token.verify.JwtRejection;
+import io.portcullis.token.verify.Verification.Reason;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,24 +32,28 @@ import java.util.Set;
  * request. Pure computation (one signature check), safe on an event loop; whether the proof's
  * {@code jti} was seen before is {@link DpopReplay}'s question, asked after this one.
  *
- * <p>Checks, in order; the first that fails answers {@link #INVALID_DPOP_PROOF} (or {@link
- * #USE_DPOP_NONCE} for the nonce) with a description that names it:
+ * <p>A proof is a JWT like any other: {@link JwtChecker} checks it under the {@link
+ * JwtCheck#dpopProof} configuration, with the key from the proof's own {@code jwk} header. This
+ * class adds what only DPoP has. Checks, in order; the first that fails answers {@link
+ * #INVALID_DPOP_PROOF} (or {@link #USE_DPOP_NONCE} for the nonce) with a description that names it:
  *
  * <ol>
- *   <li>exactly one {@code DPoP} header whose value is a signed JWT of at most {@link #MAX_LENGTH}
- *       characters;
- *   <li>header {@code typ} {@code dpop+jwt}; {@code alg} asymmetric ({@link
- *       ApplicationKeys#ALGORITHMS}: RS*, PS*, ES*, EdDSA; never {@code none} or HMAC); no {@code
- *       crit}; {@code jwk} a public key (a key with private parts is refused: the client has
- *       disclosed it);
- *   <li>the signature verifies with that {@code jwk};
- *   <li>claims: {@code jti} (1 to {@value JtiReplayCache#MAX_JTI_LENGTH} characters), {@code htm}
- *       the request's method, {@code htu} the request's URI without query and fragment (scheme and
- *       host compared without case, a default port ignored), {@code iat} within {@link
- *       DpopSettings#proofMaxAge} in the past and {@link DpopSettings#proofFutureSkew} in the
- *       future;
+ *   <li>exactly one {@code DPoP} header;
+ *   <li>(checker) a signed JWT of at most {@link #MAX_LENGTH} characters; {@code alg} asymmetric
+ *       ({@link #ALGORITHMS}: RS*, PS*, ES*, EdDSA; never {@code none} or HMAC); no {@code crit};
+ *       claims {@code jti htm htu iat} present;
+ *   <li>header {@code jwk} present, a public key (a key with private parts is refused: the client
+ *       has disclosed it) that fits {@code alg};
+ *   <li>(checker) the signature verifies with that {@code jwk};
+ *   <li>(checker) {@code iat} within {@link DpopSettings#proofMaxAge} in the past and {@link
+ *       DpopSettings#proofFutureSkew} in the future, {@code exp} and {@code nbf} when present;
+ *       header {@code typ} {@code dpop+jwt};
+ *   <li>claims: {@code jti} 1 to {@value JtiReplayCache#MAX_JTI_LENGTH} characters, {@code htm} the
+ *       request's method, {@code htu} the request's URI without query and fragment (scheme and host
+ *       compared without case, a default port ignored);
  *   <li>{@code ath}, when an access token comes with the proof: base64url(SHA-256(token));
- *   <li>{@code nonce}, when the server asks for one: a nonce it made that is still current.
+ *   <li>{@code nonce}, when the server asks for one: a nonce it made that is still current;
+ *   <li>the RFC 7638 thumbprint of the {@code jwk}, the {@code jkt} a token is bound to.
  * </ol>
  */
 public final class DpopProofs {
@@ -69,9 +76,13 @@ public final class DpopProofs {
   public static final int MAX_LENGTH = 8192;
 
   /** The algorithms a proof may be signed with, for the metadata. */
-  public static final Set<JWSAlgorithm> ALGORITHMS = ApplicationKeys.ALGORITHMS;
+  public static final Set<JWSAlgorithm> ALGORITHMS = JwtCheck.SIGNATURE_ALGORITHMS;
 
-  private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+  /**
+   * The signature verifiers of proofs. Each proof brings its own key, so their cache (weak keys)
+   * holds nothing past the proof.
+   */
+  private static final JwsSignatures SIGNATURES = new JwsSignatures();
 
   /**
    * The request a proof must be made for.
@@ -138,66 +149,98 @@ public final class DpopProofs {
   }
 
   private static Result check(String proof, Request request, DpopSettings settings, Instant now) {
-    if (proof.length() > MAX_LENGTH) {
-      return invalid("the DPoP proof is over " + MAX_LENGTH + " characters");
-    }
-    SignedJWT jwt;
+    JwtCheck check =
+        JwtCheck.dpopProof(
+            MAX_LENGTH,
+            Duration.ofSeconds(settings.proofMaxAge()),
+            Duration.ofSeconds(settings.proofFutureSkew()));
+    JwtChecker checker = new JwtChecker(Clock.fixed(now, ZoneOffset.UTC), SIGNATURES);
+    CompactJws jws;
     try {
-      jwt = SignedJWT.parse(proof.strip());
-    } catch (ParseException e) {
-      // nimbus refuses a header whose jwk is not public while parsing it.
-      if (e.getMessage() != null && e.getMessage().contains("Non-public key in jwk")) {
-        return privateKey();
-      }
-      return invalid("the DPoP header is not a signed JWT (header.payload.signature)");
+      jws = checker.parse(proof.strip(), check);
+    } catch (JwtRejection rejected) {
+      return parseRefused(rejected);
     }
-    JWSHeader header = jwt.getHeader();
-    if (header.getType() == null || !TYPE.equalsIgnoreCase(header.getType().getType())) {
+    JWSHeader header = jws.header();
+    JWK key = header.getJWK();
+    try {
+      checker.requireClaims(jws, check);
+      if (key == null) {
+        return invalid("the DPoP proof's header has no jwk: the public key must be in the header");
+      }
+      if (key.isPrivate()) return privateKey();
+      List<JWK> candidates = JwsSignatures.select(header, new JWKSet(key), check.algorithms());
+      if (candidates.isEmpty()) {
+        return invalid(
+            "the DPoP proof's jwk (kty "
+                + key.getKeyType()
+                + ") cannot verify alg "
+                + header.getAlgorithm().getName());
+      }
+      checker.requireSignature(jws, candidates);
+    } catch (JwtRejection rejected) {
+      Reason reason = rejected.invalid().reason();
       return invalid(
+          reason == Reason.SIGNATURE_INVALID
+              ? "the DPoP proof's signature does not verify with its jwk"
+              : "the " + rejected.getMessage());
+    }
+    try {
+      checker.checkTimes(jws.claims(), check);
+      checker.checkType(jws, check);
+    } catch (JwtRejection rejected) {
+      return invalid(claimsRefused(rejected, header, settings));
+    }
+    return checkClaims(jws.claims(), key, request, settings, now);
+  }
+
+  /** The refusal of an unparsable proof, in the words this class has always used. */
+  private static Invalid parseRefused(JwtRejection rejected) {
+    String description = rejected.getMessage();
+    return switch (rejected.invalid().reason()) {
+      case TOO_LARGE -> invalid("the DPoP proof is over " + MAX_LENGTH + " characters");
+      case ALGORITHM_REJECTED ->
+          invalid(
+              "the DPoP proof's alg must be an asymmetric algorithm (one of "
+                  + ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList()
+                  + "); "
+                  + description);
+      case CRITICAL_HEADER_UNSUPPORTED ->
+          invalid("the DPoP proof's header names crit parameters, which are not supported");
+      default ->
+          description.endsWith(CompactJws.PRIVATE_JWK)
+              ? privateKey()
+              : invalid(
+                  "the DPoP header is not a signed JWT (header.payload.signature): " + description);
+    };
+  }
+
+  /** The refusal of a proof's times or {@code typ}, in the words this class has always used. */
+  private static String claimsRefused(
+      JwtRejection rejected, JWSHeader header, DpopSettings settings) {
+    String description = rejected.getMessage();
+    return switch (rejected.invalid().reason()) {
+      case TYPE_REJECTED ->
           "the DPoP proof's typ must be "
               + TYPE
               + "; was "
-              + (header.getType() == null ? "missing" : printable(header.getType().getType())));
-    }
-    JWSAlgorithm algorithm = header.getAlgorithm();
-    if (!ALGORITHMS.contains(algorithm)) {
-      return invalid(
-          "the DPoP proof's alg must be an asymmetric algorithm (one of "
-              + ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList()
-              + "); was "
-              + printable(algorithm.getName()));
-    }
-    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-      return invalid("the DPoP proof's header names crit parameters, which are not supported");
-    }
-    JWK key = header.getJWK();
-    if (key == null) {
-      return invalid("the DPoP proof's header has no jwk: the public key must be in the header");
-    }
-    if (key.isPrivate()) return privateKey();
-    if (!(key instanceof AsymmetricJWK) && !(key instanceof OctetKeyPair)) {
-      return invalid("the DPoP proof's jwk must be an RSA, EC or OKP public key");
-    }
-    try {
-      if (!jwt.verify(verifier(header, key))) {
-        return invalid("the DPoP proof's signature does not verify with its jwk");
-      }
-    } catch (JOSEException | IllegalStateException e) {
-      return invalid(
-          "the DPoP proof's jwk (kty "
-              + key.getKeyType()
-              + ") cannot verify alg "
-              + algorithm.getName());
-    }
-    JWTClaimsSet claims;
-    try {
-      claims = jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
-      return invalid("the DPoP proof's payload is not a JSON object of claims");
-    }
-    return checkClaims(claims, key, request, settings, now);
+              + (header.getType() == null ? "missing" : printable(header.getType().getType()));
+      case ISSUED_IN_FUTURE ->
+          "the DPoP proof's iat is more than "
+              + settings.proofFutureSkew()
+              + " s in the future; check the client's clock";
+      // The age bound (the checker's own words name the bound without the skew it adds).
+      case EXPIRED ->
+          description.endsWith("(iat)")
+              ? "the DPoP proof's iat is more than "
+                  + settings.proofMaxAge()
+                  + " s in the past; make a new proof for each request"
+              : "the " + description;
+      default -> "the " + description;
+    };
   }
 
+  /** The rules only DPoP proofs have, once the checker accepted the proof as a JWT. */
   private static Result checkClaims(
       JWTClaimsSet claims, JWK key, Request request, DpopSettings settings, Instant now) {
     String jti;
@@ -214,7 +257,7 @@ public final class DpopProofs {
     } catch (ParseException e) {
       return invalid("the DPoP proof's jti, htm, htu, ath and nonce must be strings");
     }
-    if (jti == null || jti.isEmpty() || jti.length() > JtiReplayCache.MAX_JTI_LENGTH) {
+    if (jti.isEmpty() || jti.length() > JtiReplayCache.MAX_JTI_LENGTH) {
       return invalid(
           "the DPoP proof's jti must have 1 to " + JtiReplayCache.MAX_JTI_LENGTH + " characters");
     }
@@ -223,29 +266,15 @@ public final class DpopProofs {
           "the DPoP proof's htm must be "
               + request.method()
               + " (this request's method); was "
-              + (htm == null ? "missing" : printable(htm)));
+              + printable(htm));
     }
     String expected = normalize(request.uri());
-    if (htu == null || !expected.equals(normalize(htu))) {
+    if (!expected.equals(normalize(htu))) {
       return invalid(
           "the DPoP proof's htu must be "
               + expected
               + " (this request's URI without query and fragment); was "
-              + (htu == null ? "missing" : printable(htu)));
-    }
-    if (claims.getIssueTime() == null) return invalid("the DPoP proof has no iat");
-    Instant iat = claims.getIssueTime().toInstant();
-    if (iat.isBefore(now.minusSeconds(settings.proofMaxAge()))) {
-      return invalid(
-          "the DPoP proof's iat is more than "
-              + settings.proofMaxAge()
-              + " s in the past; make a new proof for each request");
-    }
-    if (iat.isAfter(now.plusSeconds(settings.proofFutureSkew()))) {
-      return invalid(
-          "the DPoP proof's iat is more than "
-              + settings.proofFutureSkew()
-              + " s in the future; check the client's clock");
+              + printable(htu));
     }
     if (request.accessToken() != null) {
       if (ath == null) {
@@ -272,12 +301,8 @@ public final class DpopProofs {
     } catch (JOSEException e) {
       return invalid("the DPoP proof's jwk has no RFC 7638 thumbprint");
     }
+    Instant iat = claims.getIssueTime().toInstant();
     return new Valid(jkt, jti, iat.plusSeconds(settings.proofMaxAge()));
-  }
-
-  private static JWSVerifier verifier(JWSHeader header, JWK key) throws JOSEException {
-    if (key instanceof OctetKeyPair okp) return new Ed25519Verifier(okp.toPublicJWK());
-    return VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey());
   }
 
   /**

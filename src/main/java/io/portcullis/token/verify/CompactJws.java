@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * HMAC algorithm when the check accepts none, any algorithm outside {@link JwtCheck#algorithms()}
  * ({@code ALGORITHM_REJECTED}); a JWE header, an empty signature ({@code MALFORMED}); a {@code
  * crit} header ({@code CRITICAL_HEADER_UNSUPPORTED}); a payload that is not a JSON object whose
- * registered claims have their RFC 7519 types, and a member name repeated at any depth of header or
- * payload ({@code MALFORMED}). The header parameters {@code jku}, {@code x5u}, {@code jwk} and
- * {@code x5c} are parsed, never followed: a role that wants a key from the header (a DPoP proof's
- * {@code jwk}) reads it from {@link #header()} itself.
+ * registered claims have their RFC 7519 types, a member name repeated at any depth of header or
+ * payload, and a header {@code jwk} with private key parts ({@code MALFORMED}). The header
+ * parameters {@code jku}, {@code x5u}, {@code jwk} and {@code x5c} are parsed, never followed: a
+ * role that wants a key from the header (a DPoP proof's {@code jwk}) reads it from {@link
+ * #header()} itself.
  *
  * @param header the JWS header
  * @param claims the claims, as sent
@@ -45,6 +46,12 @@ public record CompactJws(
   private static final Logger LOG = LoggerFactory.getLogger(CompactJws.class);
   private static final JsonFactory STRICT_JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /**
+   * The end of the {@code MALFORMED} description of a JWT whose header's {@code jwk} has private
+   * key parts: the sender has disclosed its key.
+   */
+  public static final String PRIVATE_JWK = "header jwk contains private key parts";
 
   /** The base64url alphabet by code point: a table, since this runs for every character. */
   private static final boolean[] BASE64URL = new boolean[128];
@@ -195,6 +202,10 @@ public record CompactJws(
     try {
       return Header.parse(json, encoded);
     } catch (ParseException e) {
+      // nimbus refuses a jwk header parameter with private parts while parsing the header.
+      if (e.getMessage() != null && e.getMessage().startsWith("Non-public key in jwk")) {
+        throw new JwtRejection(Reason.MALFORMED, noun + " " + PRIVATE_JWK);
+      }
       throw new JwtRejection(
           Reason.MALFORMED, noun + " header has no alg or is not a JSON object with one");
     }

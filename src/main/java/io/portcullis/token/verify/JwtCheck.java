@@ -26,10 +26,8 @@ import java.util.Set;
  *   <tr><td>{@code private_key_jwt} client assertion, JWT bearer grant</td><td>{@code
  *       oauth.JwtAssertions}</td><td>{@link ApplicationKeys}</td><td>{@link
  *       #assertion}</td></tr>
- *   <tr><td>DPoP proof (RFC 9449)</td><td>the token endpoint and the data plane</td><td>the
- *       proof's own {@code jwk} header</td><td>{@code typ dpop+jwt}, asymmetric algorithms, {@code
- *       jti htm htu iat} required, no {@code exp} required, {@code iat} within {@link
- *       Times#maxAge}, refusals naming the proof's values</td></tr>
+ *   <tr><td>DPoP proof (RFC 9449)</td><td>{@code token.dpop.DpopProofs} (the token endpoint and the data plane)</td><td>the
+ *       proof's own {@code jwk} header</td><td>{@link #dpopProof}</td></tr>
  * </table>
  *
  * @param noun what the JWT is called in every refusal ("token", "assertion", "client assertion")
@@ -193,6 +191,35 @@ public record JwtCheck(
             null),
         true);
   }
+
+  /**
+   * A DPoP proof (RFC 9449 §4.3) made by a client for one HTTP request: asymmetric algorithms,
+   * {@code typ dpop+jwt} required, {@code jti htm htu iat} required (§4.2), no {@code exp}
+   * required, {@code iat} at most {@code maxAge} in the past and less than {@code futureSkew} in
+   * the future; refusals name the proof's values, which its sender made. The key is the proof's own
+   * {@code jwk} header, which the role reads. The checker adds the clock skew to {@link
+   * Times#maxAge}, so the skew is {@code futureSkew} and the age bound {@code maxAge - futureSkew}:
+   * the sum is exactly {@code maxAge}, for which the role remembers the proof's {@code jti}.
+   *
+   * @param maxLength the longest proof read
+   * @param maxAge how old {@code iat} may be
+   * @param futureSkew how far ahead of the server's clock {@code iat} may be
+   */
+  public static JwtCheck dpopProof(int maxLength, Duration maxAge, Duration futureSkew) {
+    return new JwtCheck(
+        "DPoP proof",
+        maxLength,
+        SIGNATURE_ALGORITHMS,
+        DPOP_PROOF_TYPES,
+        List.of("jti", "htm", "htu", "iat"),
+        "RFC 9449 section 4.2 requires it",
+        false,
+        new Times(
+            futureSkew, false, null, LifetimeBound.FROM_ISSUE, null, maxAge.minus(futureSkew)),
+        true);
+  }
+
+  private static final Types DPOP_PROOF_TYPES = Types.of(false, "dpop+jwt");
 
   /** The same configuration with other time rules. */
   public JwtCheck withTimes(Times times) {
