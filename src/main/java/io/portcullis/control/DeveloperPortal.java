@@ -202,6 +202,40 @@ public final class DeveloperPortal {
     return secret;
   }
 
+  /**
+   * Sets the application's public keys for the JWT bearer grant (its {@code jwks}), replacing the
+   * ones registered before; {@code null} removes them. Other key sources ({@code jwksUri}, {@code
+   * certificates}) stay as they are.
+   *
+   * @param keys a JWK set checked by {@link PublicKeys}, or null
+   * @throws NotFoundException when the application is not the developer's
+   */
+  public void setKeys(String developer, String application, Map<String, Object> keys) {
+    applicationOf(developer, application);
+    var stored = control.application(application);
+    ApplicationSpec a = stored.value();
+    control.putApplication(
+        new ApplicationSpec(
+            a.name(),
+            a.description(),
+            a.clientId(),
+            null,
+            null,
+            a.authorizationServer(),
+            a.identifiers(),
+            keys,
+            a.jwksUri(),
+            a.certificates(),
+            a.scopes(),
+            a.apis(),
+            a.claims(),
+            a.tokenParameters(),
+            a.users(),
+            a.enabled(),
+            a.tlsClientAuth()),
+        Precondition.version(stored.version()));
+  }
+
   // ---------------------------------------------------------------- access requests
 
   /** Requests, newest first (at most 500). */
