@@ -197,7 +197,7 @@ public final class DeveloperPortal {
     var stored = control.application(application);
     String secret = secret();
     control.putApplication(
-        withSecretAndApis(stored.value(), secret, stored.value().apis()),
+        copy(stored.value(), secret, stored.value().apis(), stored.value().jwks()),
         Precondition.version(stored.version()));
     return secret;
   }
@@ -213,26 +213,8 @@ public final class DeveloperPortal {
   public void setKeys(String developer, String application, Map<String, Object> keys) {
     applicationOf(developer, application);
     var stored = control.application(application);
-    ApplicationSpec a = stored.value();
     control.putApplication(
-        new ApplicationSpec(
-            a.name(),
-            a.description(),
-            a.clientId(),
-            null,
-            null,
-            a.authorizationServer(),
-            a.identifiers(),
-            keys,
-            a.jwksUri(),
-            a.certificates(),
-            a.scopes(),
-            a.apis(),
-            a.claims(),
-            a.tokenParameters(),
-            a.users(),
-            a.enabled(),
-            a.tlsClientAuth()),
+        copy(stored.value(), null, stored.value().apis(), keys),
         Precondition.version(stored.version()));
   }
 
@@ -304,7 +286,8 @@ public final class DeveloperPortal {
       apis.add(apiKey);
       try {
         control.putApplication(
-            withSecretAndApis(stored.value(), null, apis), Precondition.version(stored.version()));
+            copy(stored.value(), null, apis, stored.value().jwks()),
+            Precondition.version(stored.version()));
         return;
       } catch (StaleVersionException e) {
         if (attempt >= 3) throw e;
@@ -320,9 +303,12 @@ public final class DeveloperPortal {
     return api.orElseThrow(() -> new NotFoundException("API", apiKey));
   }
 
-  /** The spec again, with a new clear secret (null keeps the stored hash) and these APIs. */
-  private static ApplicationSpec withSecretAndApis(
-      ApplicationSpec a, String secret, List<String> apis) {
+  /**
+   * The spec again, with a new clear secret (null keeps the stored hash), these APIs and these
+   * public keys.
+   */
+  private static ApplicationSpec copy(
+      ApplicationSpec a, String secret, List<String> apis, Object jwks) {
     return new ApplicationSpec(
         a.name(),
         a.description(),
@@ -331,7 +317,7 @@ public final class DeveloperPortal {
         null,
         a.authorizationServer(),
         a.identifiers(),
-        a.jwks(),
+        jwks,
         a.jwksUri(),
         a.certificates(),
         a.scopes(),
@@ -339,7 +325,8 @@ public final class DeveloperPortal {
         a.claims(),
         a.tokenParameters(),
         a.users(),
-        a.enabled());
+        a.enabled(),
+        a.tlsClientAuth());
   }
 
   private static String secret() {
