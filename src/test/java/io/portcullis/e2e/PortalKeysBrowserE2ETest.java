@@ -127,7 +127,7 @@ class PortalKeysBrowserE2ETest {
 
     // Try API → Authorization type "JWT bearer grant", signed in the browser
     browser.open("/portal/apis/photos/v1/try?app=" + APP);
-    select("#auth-type", "bearer");
+    browser.select("#auth-type", "bearer");
     assertThat(browser.find("#auth-type option[value='bearer']").getText())
         .isEqualTo("JWT bearer grant");
     assertThat(browser.find("#bearer-panel").getAttribute("data-client-id")).isEqualTo(clientId);
@@ -222,7 +222,7 @@ class PortalKeysBrowserE2ETest {
     assertThat(jwks()).isEqualTo("null");
 
     browser.open("/portal/apis/photos/v1/try?app=" + APP);
-    select("#auth-type", "bearer");
+    browser.select("#auth-type", "bearer");
     browser.find("#bearer-key-file").sendKeys(privateKey.toString());
     browser.waitFor("#bearer-result[data-state='ok']");
     browser.find("#bearer-get").click();
@@ -278,17 +278,6 @@ class PortalKeysBrowserE2ETest {
   static void logOut() {
     browser.find("form[action='/portal/logout'] button").click();
     browser.waitForPath("/portal/login");
-  }
-
-  /** Chooses an option as a user does: the value, then the change event the page listens to. */
-  static void select(String css, String value) {
-    browser
-        .driver()
-        .executeScript(
-            "var s = document.querySelector(arguments[0]); s.value = arguments[1];"
-                + " s.dispatchEvent(new Event('change'));",
-            css,
-            value);
   }
 
   static String sessionId() {
