@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class PublicKeys {
   /** The longest text accepted in one field, in characters. */
-  public static final int MAX_CHARS = 12 * 1024;
+  public static final int MAX_CHARS = 8000;
 
   /** The most keys one application registers. */
   public static final int MAX_KEYS = 16;

@@ -8,6 +8,7 @@ import io.portcullis.control.DeveloperPortal;
 import io.portcullis.control.NotFoundException;
 import io.portcullis.control.PublicKeys;
 import io.portcullis.control.ValidationException;
+import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionFilter;
@@ -168,7 +169,10 @@ public final class PortalPages {
     router.get(PREFIX + "/applications").handler(this::applications);
     router.get(PREFIX + "/applications/:app").handler(this::application);
     router.post(PREFIX + "/applications/:app/secret").handler(this::regenerate);
-    router.post(PREFIX + "/applications/:app/keys").handler(this::registerKeys);
+    router
+        .post(PREFIX + "/applications/:app/keys")
+        .handler(this::registerKeys)
+        .failureHandler(PortalPages::keysTooLong);
     router.post(PREFIX + "/applications/:app/keys/remove").handler(this::removeKeys);
     router.route().handler(ctx -> notFound(ctx));
   }
@@ -716,7 +720,9 @@ public final class PortalPages {
               LOG.atInfo()
                   .addKeyValue("user", developer)
                   .addKeyValue("application", name)
-                  .addKeyValue("error", error)
+                  .addKeyValue(
+                      "fields",
+                      e.violations().stream().map(Violation::path).collect(Collectors.joining(",")))
                   .log("public keys refused in the portal");
               String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
               if (accept != null && accept.contains("text/html")) {
@@ -725,6 +731,22 @@ public final class PortalPages {
                 plain(ctx, 400, error);
               }
             });
+  }
+
+  /**
+   * The HTTP layer refuses a form field over 8 KiB (400) or a form over {@value #FORM_LIMIT} bytes
+   * (413) before the handler runs; say which limit it was.
+   */
+  private static void keysTooLong(RoutingContext ctx) {
+    int status = ctx.statusCode() == 413 ? 413 : 400;
+    plain(
+        ctx,
+        status,
+        status == 413
+            ? "the form is larger than " + FORM_LIMIT + " bytes; register fewer keys"
+            : "jwks or pem: at most "
+                + PublicKeys.MAX_CHARS
+                + " characters are accepted, or the form could not be read");
   }
 
   private void removeKeys(RoutingContext ctx) {

@@ -179,6 +179,19 @@ class PortalKeysBrowserE2ETest {
         post(KEYS, "pem=" + encode(Files.readString(privateKey)), csrf(), sessionId());
     assertThat(pem.statusCode()).isEqualTo(400);
     assertThat(pem.body()).contains("pem: this is a private key");
+
+    // the size caps: the field (400 naming it), then the whole form (413)
+    String long8k = "{\"keys\":[" + " ".repeat(8100) + "]}";
+    HttpResponse<String> longField = post(KEYS, "jwks=" + encode(long8k), csrf(), sessionId());
+    assertThat(longField.statusCode()).isEqualTo(400);
+    assertThat(longField.body()).contains("jwks: is ", "at most 8000");
+    String long12k = "-----BEGIN PUBLIC KEY-----" + "A".repeat(12 * 1024);
+    HttpResponse<String> longer = post(KEYS, "pem=" + encode(long12k), csrf(), sessionId());
+    assertThat(longer.statusCode()).isEqualTo(400);
+    assertThat(longer.body()).contains("jwks or pem: at most 8000");
+    HttpResponse<String> huge = post(KEYS, "pem=" + "A".repeat(20 * 1024), csrf(), sessionId());
+    assertThat(huge.statusCode()).isEqualTo(413);
+    assertThat(huge.body()).contains("larger than 16384 bytes");
     assertThat(jwks()).isEqualTo(before);
   }
 
