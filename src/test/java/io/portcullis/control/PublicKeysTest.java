@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.Base64;
@@ -38,6 +39,30 @@ class PublicKeysTest {
     assertThat(second.toECKey().toPublicKey()).isEqualTo(ec.toPublicKey());
     assertThat(second.getKeyID()).isEqualTo(ec.computeThumbprint().toString());
     assertThat(set.getKeys()).noneMatch(JWK::isPrivate);
+  }
+
+  @Test
+  void fromPemWhenCertificatesThenTheirPublicKeys() throws Exception {
+    String pem =
+        resource("/io/portcullis/token/verify/rsa-cert.pem")
+            + resource("/io/portcullis/token/verify/ec-cert.pem");
+    var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    var certificates =
+        factory.generateCertificates(
+            new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+
+    JWKSet set = JWKSet.parse(JSON.writeValueAsString(PublicKeys.fromPem(pem)));
+
+    assertThat(set.getKeys()).hasSize(2);
+    assertThat(set.getKeys().get(0).toRSAKey().toPublicKey())
+        .isEqualTo(certificates.stream().findFirst().orElseThrow().getPublicKey());
+    assertThat(set.getKeys().get(1).getKeyType().getValue()).isEqualTo("EC");
+  }
+
+  static String resource(String name) throws Exception {
+    try (var in = PublicKeysTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
   }
 
   @Test
