@@ -42,6 +42,7 @@
   function appChanged() {
     var app = selectedApp();
     $('client-id').value = app ? app.getAttribute('data-client-id') : '';
+    $('bearer-panel').setAttribute('data-client-id', app ? app.getAttribute('data-client-id') : '');
     var help = $('application-help');
     if (!app) help.textContent = 'The application whose token calls the API.';
     else if (app.getAttribute('data-access') === 'granted') help.textContent = 'Client id ' + app.getAttribute('data-client-id') + '; may call this API.';
@@ -65,6 +66,7 @@
     var type = $('auth-type').value;
     $('auth-jwt').hidden = type !== 'jwt';
     $('auth-oauth2').hidden = type !== 'oauth2';
+    $('auth-bearer').hidden = type !== 'bearer';
   });
 
   function base64(text) {
@@ -98,6 +100,12 @@
     tokens.unshift({ token: token, expires: expires, source: source, claims: claims });
     renderTokens();
   }
+
+  // portal-extra.js signs the JWT bearer grant's assertion and announces the token it got.
+  document.addEventListener('portcullis:token', function (event) {
+    var app = selectedApp();
+    addToken(event.detail.accessToken, event.detail.expiresIn, 'JWT bearer grant' + (app ? ' for ' + app.value : ''));
+  });
 
   function remaining(t) {
     var s = Math.round((t.expires - Date.now()) / 1000);

@@ -197,9 +197,25 @@ public final class DeveloperPortal {
     var stored = control.application(application);
     String secret = secret();
     control.putApplication(
-        withSecretAndApis(stored.value(), secret, stored.value().apis()),
+        copy(stored.value(), secret, stored.value().apis(), stored.value().jwks()),
         Precondition.version(stored.version()));
     return secret;
+  }
+
+  /**
+   * Sets the application's public keys for the JWT bearer grant (its {@code jwks}), replacing the
+   * ones registered before; {@code null} removes them. Other key sources ({@code jwksUri}, {@code
+   * certificates}) stay as they are.
+   *
+   * @param keys a JWK set checked by {@link PublicKeys}, or null
+   * @throws NotFoundException when the application is not the developer's
+   */
+  public void setKeys(String developer, String application, Map<String, Object> keys) {
+    applicationOf(developer, application);
+    var stored = control.application(application);
+    control.putApplication(
+        copy(stored.value(), null, stored.value().apis(), keys),
+        Precondition.version(stored.version()));
   }
 
   // ---------------------------------------------------------------- access requests
@@ -270,7 +286,8 @@ public final class DeveloperPortal {
       apis.add(apiKey);
       try {
         control.putApplication(
-            withSecretAndApis(stored.value(), null, apis), Precondition.version(stored.version()));
+            copy(stored.value(), null, apis, stored.value().jwks()),
+            Precondition.version(stored.version()));
         return;
       } catch (StaleVersionException e) {
         if (attempt >= 3) throw e;
@@ -286,9 +303,12 @@ public final class DeveloperPortal {
     return api.orElseThrow(() -> new NotFoundException("API", apiKey));
   }
 
-  /** The spec again, with a new clear secret (null keeps the stored hash) and these APIs. */
-  private static ApplicationSpec withSecretAndApis(
-      ApplicationSpec a, String secret, List<String> apis) {
+  /**
+   * The spec again, with a new clear secret (null keeps the stored hash), these APIs and these
+   * public keys.
+   */
+  private static ApplicationSpec copy(
+      ApplicationSpec a, String secret, List<String> apis, Object jwks) {
     return new ApplicationSpec(
         a.name(),
         a.description(),
@@ -297,7 +317,7 @@ public final class DeveloperPortal {
         null,
         a.authorizationServer(),
         a.identifiers(),
-        a.jwks(),
+        jwks,
         a.jwksUri(),
         a.certificates(),
         a.scopes(),
@@ -305,7 +325,8 @@ public final class DeveloperPortal {
         a.claims(),
         a.tokenParameters(),
         a.users(),
-        a.enabled());
+        a.enabled(),
+        a.tlsClientAuth());
   }
 
   private static String secret() {

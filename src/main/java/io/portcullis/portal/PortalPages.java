@@ -6,7 +6,9 @@ import io.portcullis.control.ConflictException;
 import io.portcullis.control.ControlPlane;
 import io.portcullis.control.DeveloperPortal;
 import io.portcullis.control.NotFoundException;
+import io.portcullis.control.PublicKeys;
 import io.portcullis.control.ValidationException;
+import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionFilter;
@@ -167,6 +169,11 @@ public final class PortalPages {
     router.get(PREFIX + "/applications").handler(this::applications);
     router.get(PREFIX + "/applications/:app").handler(this::application);
     router.post(PREFIX + "/applications/:app/secret").handler(this::regenerate);
+    router
+        .post(PREFIX + "/applications/:app/keys")
+        .handler(this::registerKeys)
+        .failureHandler(PortalPages::keysTooLong);
+    router.post(PREFIX + "/applications/:app/keys/remove").handler(this::removeKeys);
     router.route().handler(ctx -> notFound(ctx));
   }
 
@@ -616,6 +623,16 @@ public final class PortalPages {
   }
 
   private void application(RoutingContext ctx) {
+    String keys = ctx.queryParams().get("keys");
+    String flash =
+        "registered".equals(keys)
+            ? "Public keys registered"
+            : "removed".equals(keys) ? "Public keys removed" : "";
+    sendApplication(ctx, 200, flash, "", "", "");
+  }
+
+  private void sendApplication(
+      RoutingContext ctx, int status, String flash, String keysError, String jwks, String pem) {
     String developer = session(ctx).username();
     String name = ctx.pathParam("app");
     blocking(
@@ -636,17 +653,114 @@ public final class PortalPages {
           return () ->
               templates.send(
                   ctx,
-                  200,
+                  status,
                   "portal/application.jte",
                   new AppPage(
-                      chrome(ctx, "Application " + app.name(), "applications", ""),
+                      chrome(ctx, "Application " + app.name(), "applications", flash),
                       app.name(),
                       app.description() == null ? "" : app.description(),
                       app.clientId() == null ? "" : app.clientId(),
                       app.authorizationServer() == null ? "" : app.authorizationServer(),
                       app.apis(),
                       requests,
-                      figures));
+                      figures,
+                      PublicKeys.summaries(app.jwks()),
+                      keysError,
+                      jwks,
+                      pem));
+        });
+  }
+
+  /**
+   * Registers the application's public keys from the form field {@code jwks} or {@code pem}. A
+   * browser's form (Accept: text/html) gets the page again, with the error next to the field; a
+   * script (portal-extra.js) gets the error as text. Success redirects to the application's page.
+   */
+  private void registerKeys(RoutingContext ctx) {
+    String developer = session(ctx).username();
+    String name = ctx.pathParam("app");
+    MultiMap form = ctx.request().formAttributes();
+    String jwks = form.get("jwks") == null ? "" : form.get("jwks").strip();
+    String pem = form.get("pem") == null ? "" : form.get("pem").strip();
+    vertx
+        .executeBlocking(
+            () ->
+                Actor.call(
+                    developer,
+                    () -> {
+                      portal.applicationOf(developer, name);
+                      if (!jwks.isEmpty() && !pem.isEmpty()) {
+                        throw new ValidationException("jwks", "give jwks or pem, not both");
+                      }
+                      var keys =
+                          pem.isEmpty() ? PublicKeys.fromJwks(jwks) : PublicKeys.fromPem(pem);
+                      portal.setKeys(developer, name, keys);
+                      return PublicKeys.summaries(keys).size();
+                    }),
+            false)
+        .onSuccess(
+            count -> {
+              LOG.atInfo()
+                  .addKeyValue("user", developer)
+                  .addKeyValue("application", name)
+                  .addKeyValue("keys", count)
+                  .log("public keys registered in the portal");
+              redirect(ctx, PREFIX + "/applications/" + name + "?keys=registered");
+            })
+        .onFailure(
+            failure -> {
+              if (!(failure instanceof ValidationException e)) {
+                failed(ctx, failure);
+                return;
+              }
+              String error =
+                  e.violations().stream()
+                      .map(v -> v.path() + ": " + v.message())
+                      .collect(Collectors.joining("; "));
+              LOG.atInfo()
+                  .addKeyValue("user", developer)
+                  .addKeyValue("application", name)
+                  .addKeyValue(
+                      "fields",
+                      e.violations().stream().map(Violation::path).collect(Collectors.joining(",")))
+                  .log("public keys refused in the portal");
+              String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+              if (accept != null && accept.contains("text/html")) {
+                sendApplication(ctx, 400, "", error, jwks, pem);
+              } else {
+                plain(ctx, 400, error);
+              }
+            });
+  }
+
+  /**
+   * The HTTP layer refuses a form field over 8 KiB (400) or a form over {@value #FORM_LIMIT} bytes
+   * (413) before the handler runs; say which limit it was.
+   */
+  private static void keysTooLong(RoutingContext ctx) {
+    int status = ctx.statusCode() == 413 ? 413 : 400;
+    plain(
+        ctx,
+        status,
+        status == 413
+            ? "the form is larger than " + FORM_LIMIT + " bytes; register fewer keys"
+            : "jwks or pem: at most "
+                + PublicKeys.MAX_CHARS
+                + " characters are accepted, or the form could not be read");
+  }
+
+  private void removeKeys(RoutingContext ctx) {
+    String developer = session(ctx).username();
+    String name = ctx.pathParam("app");
+    blocking(
+        ctx,
+        () -> {
+          portal.setKeys(developer, name, null);
+          LOG.atInfo()
+              .addKeyValue("user", developer)
+              .addKeyValue("application", name)
+              .log("public keys removed in the portal");
+          return () -> redirect(ctx, PREFIX + "/applications/" + name + "?keys=removed");
         });
   }
 

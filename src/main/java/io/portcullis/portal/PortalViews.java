@@ -1,5 +1,6 @@
 package io.portcullis.portal;
 
+import io.portcullis.control.PublicKeys;
 import java.util.List;
 
 /** The models of the developer portal's templates (src/main/jte/portal); each page takes one. */
@@ -126,7 +127,11 @@ public final class PortalViews {
       String authorizationServer,
       List<String> apis,
       List<RequestRow> requests,
-      List<String> traffic) {}
+      List<String> traffic,
+      List<PublicKeys.Summary> keys,
+      String keysError,
+      String jwks,
+      String pem) {}
 
   /** A message page (not found, refused). */
   public record MessagePage(Chrome chrome, String heading, String text) {}

@@ -410,13 +410,7 @@ class PortalBrowserE2ETest {
   }
 
   static void select(String css, String value) {
-    browser
-        .driver()
-        .executeScript(
-            "var s = document.querySelector(arguments[0]); s.value = arguments[1];"
-                + " s.dispatchEvent(new Event('change'));",
-            css,
-            value);
+    browser.select(css, value);
   }
 
   static void sendAndExpect(int status) {

@@ -109,6 +109,15 @@ public final class Browser implements AutoCloseable {
     e.sendKeys(text);
   }
 
+  /** Chooses an option of a select by value, then fires the change event pages listen to. */
+  public void select(String css, String value) {
+    driver.executeScript(
+        "var s = document.querySelector(arguments[0]); s.value = arguments[1];"
+            + " s.dispatchEvent(new Event('change'));",
+        css,
+        value);
+  }
+
   /** Sets a checkbox to the wanted state. */
   public void check(String css, boolean on) {
     WebElement e = find(css);
