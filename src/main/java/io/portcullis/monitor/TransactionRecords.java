@@ -67,9 +67,9 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
       Duration flushInterval,
       int attempts,
       Duration retryDelay) {
-    /** Records stored, no access log, 10,000 queued, batches of 500 at least once a second. */
+    /** Records stored, no access log, 20,000 queued, batches of 5,000 at least once a second. */
     public static final Settings DEFAULT =
-        new Settings(true, false, 10_000, 500, Duration.ofSeconds(1), 3, Duration.ofMillis(500));
+        new Settings(true, false, 20_000, 5_000, Duration.ofSeconds(1), 3, Duration.ofMillis(500));
 
     public Settings {
       if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");

@@ -106,6 +106,7 @@ public final class Database implements AutoCloseable {
       Flyway.configure(Database.class.getClassLoader())
           .dataSource(dataSource)
           .locations("classpath:db/migration")
+          .javaMigrations(new TransactionBlocksMigration())
           .load()
           .migrate();
     } catch (RuntimeException e) {

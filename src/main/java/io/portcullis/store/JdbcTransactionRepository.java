@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,19 +24,24 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 /**
- * Transaction records ({@code transactions}) and their per-minute rollups ({@code
- * transaction_rollups}) on H2 and PostgreSQL. Records go in as one JDBC batch; rollups are added
- * into the stored rows with {@code INSERT … ON CONFLICT … DO UPDATE} on PostgreSQL and {@code MERGE
- * … USING} on H2, so that every node sharing the database adds into the same rows.
+ * Transaction records ({@code transaction_blocks}: one row per node, minute and write, the records
+ * packed by {@link TransactionBlock}, with {@code transaction_block_keys} saying which API,
+ * application and status each block holds) and their per-minute rollups ({@code
+ * transaction_rollups}) on H2 and PostgreSQL. Rollups are added into the stored rows with {@code
+ * INSERT … ON CONFLICT … DO UPDATE} on PostgreSQL and {@code MERGE … USING} on H2, so that every
+ * node sharing the database adds into the same rows.
  */
 public final class JdbcTransactionRepository implements TransactionRepository {
-  private static final String COLUMNS =
-      "id, time, node, method, path, client, api, application, subject, identification, status,"
-          + " reason, latency_us, upstream_latency_us, bytes_in, bytes_out";
-  private static final String INSERT =
-      "INSERT INTO transactions ("
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_BLOCK =
+      "INSERT INTO transaction_blocks (node, epoch_minute, first_us, last_us, records, data)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_KEY =
+      "INSERT INTO transaction_block_keys (block_id, api, application, status, first_us, last_us,"
+          + " records) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  /** How many blocks {@link #find} asks for at a time. */
+  private static final int BLOCKS_PER_QUERY = 16;
+
   private static final List<String> HISTOGRAM =
       IntStream.range(0, LatencyHistogram.BUCKETS)
           .mapToObj(i -> String.format("h%02d", i))
@@ -151,10 +155,11 @@ public final class JdbcTransactionRepository implements TransactionRepository {
 
   @Override
   public void write(String node, List<TransactionEvent> records, List<Rollup> rollups) {
+    List<TransactionBlock.Encoder> blocks = blocks(records);
     try {
       transactions.write(
           connection -> {
-            insertRecords(connection, node, records);
+            insertBlocks(connection, TransactionBlock.cut(node, 255), blocks);
             addRollups(connection, upsert, rollups);
             addRollups(connection, hourlyUpsert, hourly(rollups));
             addRollups(connection, totalUpsert, total(rollups));
@@ -164,7 +169,7 @@ public final class JdbcTransactionRepository implements TransactionRepository {
             return null;
           });
     } catch (SQLException e) {
-      // Not the driver's message: a failed batch quotes the statement with the records' values.
+      // Not the driver's message: a failed batch may quote the statement with the records' values.
       throw new StoreException(
           "transactions: writing "
               + records.size()
@@ -176,31 +181,53 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     }
   }
 
-  private static void insertRecords(Connection c, String node, List<TransactionEvent> records)
-      throws SQLException {
-    if (records.isEmpty()) return;
-    try (PreparedStatement s = c.prepareStatement(INSERT)) {
-      for (TransactionEvent e : records) {
-        s.setString(1, cut(e.id(), 64));
-        SqlInstants.set(s, 2, e.time());
-        s.setString(3, cut(node, 255));
-        s.setString(4, cut(e.httpMethod(), 32));
-        s.setString(5, cut(e.path() == null ? "" : e.path(), 2048));
-        s.setString(6, cut(e.client(), 64));
-        s.setString(7, cut(e.api(), 512));
-        s.setString(8, cut(e.application(), 255));
-        s.setString(9, cut(e.subject(), 1024));
-        s.setString(10, e.identification() == null ? null : e.identification().name());
-        s.setInt(11, e.status());
-        s.setString(12, cut(e.reason(), 255));
-        s.setLong(13, e.latencyNanos() / 1_000);
-        if (e.upstreamLatencyNanos() < 0) s.setNull(14, Types.BIGINT);
-        else s.setLong(14, e.upstreamLatencyNanos() / 1_000);
-        s.setLong(15, e.bytesIn());
-        s.setLong(16, e.bytesOut());
-        s.addBatch();
+  /** The records packed per minute, a minute's records in order of arrival (full blocks split). */
+  static List<TransactionBlock.Encoder> blocks(List<TransactionEvent> records) {
+    Map<Long, TransactionBlock.Encoder> open = new java.util.TreeMap<>();
+    List<TransactionBlock.Encoder> blocks = new ArrayList<>();
+    for (TransactionEvent e : records) {
+      long minute = Math.floorDiv(e.time().getEpochSecond(), 60);
+      TransactionBlock.Encoder block = open.get(minute);
+      if (block == null || !block.hasRoom()) {
+        block = new TransactionBlock.Encoder(minute);
+        open.put(minute, block);
+        blocks.add(block);
       }
-      s.executeBatch();
+      block.add(e);
+    }
+    return blocks;
+  }
+
+  static void insertBlocks(Connection c, String node, List<TransactionBlock.Encoder> blocks)
+      throws SQLException {
+    if (blocks.isEmpty()) return;
+    try (PreparedStatement block = c.prepareStatement(INSERT_BLOCK, new String[] {"id"});
+        PreparedStatement key = c.prepareStatement(INSERT_KEY)) {
+      for (TransactionBlock.Encoder b : blocks) {
+        block.setString(1, node);
+        block.setLong(2, b.minute());
+        block.setLong(3, b.firstMicros());
+        block.setLong(4, b.lastMicros());
+        block.setInt(5, b.count());
+        block.setBytes(6, b.encode());
+        block.executeUpdate();
+        long id;
+        try (ResultSet generated = block.getGeneratedKeys()) {
+          if (!generated.next()) throw new SQLException("no id was generated for the block");
+          id = generated.getLong(1);
+        }
+        for (TransactionBlock.Key k : b.keys()) {
+          key.setLong(1, id);
+          key.setString(2, k.api());
+          key.setString(3, k.application());
+          key.setInt(4, k.status());
+          key.setLong(5, b.firstMicros());
+          key.setLong(6, b.lastMicros());
+          key.setInt(7, k.records());
+          key.addBatch();
+        }
+      }
+      key.executeBatch();
     }
   }
 
@@ -252,8 +279,8 @@ public final class JdbcTransactionRepository implements TransactionRepository {
         int i = 1;
         s.setLong(i++, r.minute());
         if (!total) {
-          s.setString(i++, cut(r.api(), 512));
-          s.setString(i++, cut(r.application(), 255));
+          s.setString(i++, TransactionBlock.cut(r.api(), 512));
+          s.setString(i++, TransactionBlock.cut(r.application(), 255));
           s.setInt(i++, r.status());
         }
         s.setLong(i++, t.requests());
@@ -300,9 +327,9 @@ public final class JdbcTransactionRepository implements TransactionRepository {
       ReasonCount one =
           new ReasonCount(
               Math.floorDiv(e.time().getEpochSecond(), 60),
-              e.api() == null ? "" : cut(e.api(), 512),
-              e.application() == null ? "" : cut(e.application(), 255),
-              cut(e.reason(), 255),
+              e.api() == null ? "" : TransactionBlock.cut(e.api(), 512),
+              e.application() == null ? "" : TransactionBlock.cut(e.application(), 255),
+              TransactionBlock.cut(e.reason(), 255),
               1,
               e.status() >= 400 ? 1 : 0);
       counts.merge(one.key(), one, ReasonCount::plus);
@@ -370,50 +397,189 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     }
   }
 
+  /**
+   * Reads the blocks that can hold matching records, newest last record first, and keeps the {@code
+   * limit + 1} newest matching records; it stops at the first block whose newest record is older
+   * than all of those kept. With an API, application or status filter the blocks come from {@code
+   * transaction_block_keys}, so blocks without such records are not read.
+   */
   @Override
   public Page find(TransactionFilter filter, Cursor after, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1; was " + limit);
-    StringBuilder sql = new StringBuilder("SELECT seq, ").append(COLUMNS);
-    sql.append(" FROM transactions WHERE time >= ? AND time < ?");
-    List<Object> args = new ArrayList<>(List.of(filter.from(), filter.to()));
-    whereApiAndApplication(sql, args, filter);
+    long fromUs = TransactionBlock.microsUp(filter.from());
+    long toUs = TransactionBlock.microsUp(filter.to());
+    long cursorUs = after == null ? Long.MAX_VALUE : TransactionBlock.micros(after.time());
+    long cursorSeq = after == null ? Long.MAX_VALUE : after.seq();
+    long upperUs = Math.min(toUs - 1, cursorUs);
+    if (upperUs < fromUs) return new Page(List.of(), null);
+    TransactionBlock.Selection selection =
+        new TransactionBlock.Selection(
+            fromUs, toUs, filter.api(), filter.application(), filter.status());
+    Newest newest = new Newest(limit + 1, cursorUs, cursorSeq);
+    try {
+      transactions.read(
+          c -> {
+            scan(c, filter, fromUs, upperUs, selection, newest);
+            return null;
+          });
+    } catch (SQLException e) {
+      throw new StoreException("transaction_blocks: query failed: " + e.getMessage(), e);
+    }
+    List<Newest.Entry> found = newest.newestFirst();
+    List<StoredTransaction> items = new ArrayList<>(Math.min(found.size(), limit));
+    for (int i = 0; i < found.size() && i < limit; i++) items.add(found.get(i).record());
+    Cursor next = null;
+    if (found.size() > limit) {
+      Newest.Entry last = found.get(limit - 1);
+      next = new Cursor(last.record().time(), last.seq());
+    }
+    return new Page(items, next);
+  }
+
+  private static void scan(
+      Connection c,
+      TransactionFilter filter,
+      long fromUs,
+      long upperUs,
+      TransactionBlock.Selection selection,
+      Newest newest)
+      throws SQLException {
+    boolean keyed = filter.api() != null || filter.application() != null || filter.status() != null;
+    StringBuilder sql = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    String id = keyed ? "block_id" : "id";
+    sql.append("SELECT ")
+        .append(id)
+        .append(", last_us FROM ")
+        .append(keyed ? "transaction_block_keys" : "transaction_blocks")
+        .append(" WHERE last_us >= ? AND last_us <= ? AND first_us <= ?");
+    args.add(fromUs);
+    // A block spans less than a minute: this bounds the index range from above as well.
+    args.add(upperUs == Long.MAX_VALUE ? upperUs : upperUs + 60_000_000L);
+    args.add(upperUs);
+    // The order names the filtered columns first (one value each, so the order is the same): the
+    // planner then reads the index of that combination backwards instead of sorting.
+    StringBuilder first = new StringBuilder();
+    if (filter.api() != null) {
+      sql.append(" AND api = ?");
+      args.add(filter.api());
+      first.append("api DESC, ");
+    }
+    if (filter.application() != null) {
+      sql.append(" AND application = ?");
+      args.add(filter.application());
+      first.append("application DESC, ");
+    }
     if (filter.status() != null) {
       sql.append(" AND status = ?");
       args.add(filter.status());
+      first.append("status DESC, ");
     }
-    if (after != null) {
-      sql.append(" AND (time < ? OR (time = ? AND seq < ?))");
-      args.add(after.time());
-      args.add(after.time());
-      args.add(after.seq());
-    }
-    // With an API or application filter, the order names that column first (one value, so the
-    // order is the same): the planner then reads the (api|application, time, seq) index backwards
-    // instead of sorting the range (H2 sorted a whole day for the first page otherwise).
-    String first =
-        filter.api() != null
-            ? "api DESC, "
-            : filter.application() != null ? "application DESC, " : "";
-    sql.append(" ORDER BY ").append(first).append("time DESC, seq DESC FETCH FIRST ? ROWS ONLY");
-    args.add(limit + 1);
-    return query(
-        "transactions",
-        sql.toString(),
-        args,
-        rs -> {
-          List<StoredTransaction> items = new ArrayList<>();
-          Cursor next = null;
-          long lastSeq = 0;
-          while (rs.next()) {
-            if (items.size() == limit) {
-              next = new Cursor(items.get(items.size() - 1).time(), lastSeq);
-              break;
-            }
-            lastSeq = rs.getLong("seq");
-            items.add(read(rs));
+    String firstPage =
+        sql
+            + " ORDER BY "
+            + first
+            + "last_us DESC, "
+            + id
+            + " DESC FETCH FIRST "
+            + BLOCKS_PER_QUERY
+            + " ROWS ONLY";
+    String nextPages =
+        sql
+            + " AND (last_us < ? OR (last_us = ? AND "
+            + id
+            + " < ?)) ORDER BY "
+            + first
+            + "last_us DESC, "
+            + id
+            + " DESC FETCH FIRST "
+            + BLOCKS_PER_QUERY
+            + " ROWS ONLY";
+    long lastUs = 0;
+    long lastId = 0;
+    long lastRead = -1;
+    boolean more = true;
+    try (PreparedStatement blockData =
+        c.prepareStatement(
+            "SELECT epoch_minute, node, data FROM transaction_blocks WHERE id = ?")) {
+      for (int page = 0; more; page++) {
+        List<Object> pageArgs = new ArrayList<>(args);
+        if (page > 0) {
+          pageArgs.add(lastUs);
+          pageArgs.add(lastUs);
+          pageArgs.add(lastId);
+        }
+        List<long[]> rows = new ArrayList<>(BLOCKS_PER_QUERY);
+        try (PreparedStatement s = c.prepareStatement(page == 0 ? firstPage : nextPages)) {
+          bind(s, pageArgs);
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
           }
-          return new Page(items, next);
-        });
+        }
+        more = rows.size() == BLOCKS_PER_QUERY;
+        for (long[] row : rows) {
+          lastId = row[0];
+          lastUs = row[1];
+          if (row[0] == lastRead) continue; // another key row of the block just read
+          if (newest.isFull() && newest.oldestMicros() > row[1]) return;
+          lastRead = row[0];
+          blockData.setLong(1, row[0]);
+          try (ResultSet rs = blockData.executeQuery()) {
+            if (!rs.next()) continue; // purged since it was listed
+            TransactionBlock.read(
+                row[0], rs.getLong(1), rs.getString(2), rs.getBytes(3), selection, newest);
+          }
+        }
+      }
+    }
+  }
+
+  /** The newest {@code capacity} records before a cursor, as blocks are read. */
+  private static final class Newest implements TransactionBlock.Sink {
+    record Entry(long micros, long seq, StoredTransaction record) {}
+
+    private static final Comparator<Entry> OLDEST_FIRST =
+        Comparator.comparingLong(Entry::micros).thenComparingLong(Entry::seq);
+
+    private final int capacity;
+    private final long beforeMicros;
+    private final long beforeSeq;
+    private final java.util.PriorityQueue<Entry> kept;
+
+    Newest(int capacity, long beforeMicros, long beforeSeq) {
+      this.capacity = capacity;
+      this.beforeMicros = beforeMicros;
+      this.beforeSeq = beforeSeq;
+      this.kept = new java.util.PriorityQueue<>(capacity + 1, OLDEST_FIRST);
+    }
+
+    boolean isFull() {
+      return kept.size() >= capacity;
+    }
+
+    long oldestMicros() {
+      return kept.peek().micros();
+    }
+
+    @Override
+    public boolean wants(long seq, long micros) {
+      if (micros > beforeMicros || (micros == beforeMicros && seq >= beforeSeq)) return false;
+      if (!isFull()) return true;
+      Entry oldest = kept.peek();
+      return micros > oldest.micros() || (micros == oldest.micros() && seq > oldest.seq());
+    }
+
+    @Override
+    public void accept(long seq, long micros, StoredTransaction record) {
+      kept.add(new Entry(micros, seq, record));
+      if (kept.size() > capacity) kept.poll();
+    }
+
+    List<Entry> newestFirst() {
+      List<Entry> entries = new ArrayList<>(kept);
+      entries.sort(OLDEST_FIRST.reversed());
+      return entries;
+    }
   }
 
   @Override
@@ -591,13 +757,51 @@ public final class JdbcTransactionRepository implements TransactionRepository {
         });
   }
 
+  /**
+   * Deletes the oldest blocks whose every record is older than {@code before}, until at least
+   * {@code batchSize} records are deleted or none is left: a block goes whole, so one call may
+   * delete up to a block more than {@code batchSize} (a block is one row, whatever it holds).
+   */
   @Override
   public int purgeRecords(Instant before, int batchSize) {
-    return purge(
-        "DELETE FROM transactions WHERE seq IN (SELECT seq FROM transactions WHERE time < ?"
-            + " FETCH FIRST ? ROWS ONLY)",
-        before,
-        batchSize);
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1; was " + batchSize);
+    }
+    long beforeUs = TransactionBlock.microsUp(before);
+    try {
+      return transactions.write(
+          c -> {
+            List<Long> ids = new ArrayList<>();
+            int records = 0;
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "SELECT id, records FROM transaction_blocks WHERE last_us < ?"
+                        + " ORDER BY last_us, id FETCH FIRST ? ROWS ONLY")) {
+              s.setLong(1, beforeUs);
+              s.setInt(2, batchSize);
+              try (ResultSet rs = s.executeQuery()) {
+                while (records < batchSize && rs.next()) {
+                  ids.add(rs.getLong(1));
+                  records += rs.getInt(2);
+                }
+              }
+            }
+            if (ids.isEmpty()) return 0;
+            String in = ids.stream().map(i -> "?").collect(Collectors.joining(", ", "(", ")"));
+            for (String delete :
+                List.of(
+                    "DELETE FROM transaction_block_keys WHERE block_id IN " + in,
+                    "DELETE FROM transaction_blocks WHERE id IN " + in)) {
+              try (PreparedStatement s = c.prepareStatement(delete)) {
+                for (int i = 0; i < ids.size(); i++) s.setLong(i + 1, ids.get(i));
+                s.executeUpdate();
+              }
+            }
+            return records;
+          });
+    } catch (SQLException e) {
+      throw new StoreException("transaction_blocks: purging failed: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -699,31 +903,5 @@ public final class JdbcTransactionRepository implements TransactionRepository {
       else if (arg instanceof Long n) s.setLong(i + 1, n);
       else s.setString(i + 1, (String) arg);
     }
-  }
-
-  private static StoredTransaction read(ResultSet rs) throws SQLException {
-    long upstream = rs.getLong("upstream_latency_us");
-    Long upstreamMicros = rs.wasNull() ? null : upstream;
-    return new StoredTransaction(
-        rs.getString("id"),
-        SqlInstants.get(rs, "time"),
-        rs.getString("node"),
-        rs.getString("method"),
-        rs.getString("path"),
-        rs.getString("client"),
-        rs.getString("api"),
-        rs.getString("application"),
-        rs.getString("subject"),
-        rs.getString("identification"),
-        rs.getInt("status"),
-        rs.getString("reason"),
-        rs.getLong("latency_us"),
-        upstreamMicros,
-        rs.getLong("bytes_in"),
-        rs.getLong("bytes_out"));
-  }
-
-  private static String cut(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
   }
 }

@@ -65,7 +65,8 @@ abstract class JdbcTransactionRepositoryContract {
   void reset() throws SQLException {
     try (Connection connection = first.dataSource().getConnection();
         Statement statement = connection.createStatement()) {
-      statement.executeUpdate("DELETE FROM transactions");
+      statement.executeUpdate("DELETE FROM transaction_block_keys");
+      statement.executeUpdate("DELETE FROM transaction_blocks");
       statement.executeUpdate("DELETE FROM transaction_rollups");
       statement.executeUpdate("DELETE FROM transaction_rollups_hourly");
       statement.executeUpdate("DELETE FROM transaction_rollups_total");
@@ -142,6 +143,94 @@ abstract class JdbcTransactionRepositoryContract {
   static TransactionFilter withStatus(int status) {
     TransactionFilter all = all();
     return new TransactionFilter(all.from(), all.to(), null, null, status);
+  }
+
+  @Test
+  void findWhenALaterBlockEndsAtTheTimeOfAnEarlierOnesRecordsThenNoneIsSkipped() {
+    TransactionRepository repository = repository(first);
+    // Block X (written first: the smaller id) ends later than block Y but also has records at the
+    // instant Y ends: Y's record there comes before them (its seq is greater) and must not be
+    // passed over when a page ends among them.
+    Instant t = T0.plusSeconds(5);
+    List<TransactionEvent> x =
+        List.of(
+            event("x-late", t.plusSeconds(10), "a/v1", 200, 5),
+            event("x-at-t-1", t, "a/v1", 200, 5),
+            event("x-at-t-2", t, "a/v1", 200, 5));
+    repository.write("node-a", x, TransactionRecords.rollups(x));
+    List<TransactionEvent> y = List.of(event("y-at-t", t, "a/v1", 200, 5));
+    repository(second).write("node-b", y, TransactionRecords.rollups(y));
+
+    List<String> seen = new ArrayList<>();
+    TransactionRepository.Cursor cursor = null;
+    do {
+      TransactionRepository.Page page = repository.find(all(), cursor, 1);
+      page.items().forEach(r -> seen.add(r.id()));
+      cursor = page.next();
+    } while (cursor != null);
+    assertThat(seen).containsExactly("x-late", "y-at-t", "x-at-t-2", "x-at-t-1");
+  }
+
+  @Test
+  void findWhenManyBlocksOfTwoNodesOverlapThenEveryFilterPagesExactlyItsRecords() {
+    java.util.Random random = new java.util.Random(42);
+    String[] apis = {"a/v1", "b/v1", null};
+    int[] statuses = {200, 401, 502};
+    List<TransactionEvent> all = new ArrayList<>();
+    // 30 writes from two nodes, each spanning up to three minutes (so a write is several blocks)
+    // and overlapping the others in time; many records share an instant.
+    for (int write = 0; write < 30; write++) {
+      List<TransactionEvent> batch = new ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(40); i++) {
+        String api = apis[random.nextInt(apis.length)];
+        TransactionEvent e =
+            event(
+                "w" + write + "-" + i,
+                T0.plusSeconds(random.nextInt(180)).plusMillis(random.nextInt(3) * 100),
+                api,
+                statuses[random.nextInt(statuses.length)],
+                5);
+        batch.add(e);
+      }
+      repository(write % 2 == 0 ? first : second)
+          .write(write % 2 == 0 ? "node-a" : "node-b", batch, TransactionRecords.rollups(batch));
+      all.addAll(batch);
+    }
+    TransactionRepository repository = repository(first);
+    Instant from = T0.plusSeconds(20);
+    Instant to = T0.plusSeconds(150);
+    for (String api : new String[] {null, "a/v1", "b/v1", "z/v1"}) {
+      for (String application : new String[] {null, "photo-app"}) {
+        for (Integer status : new Integer[] {null, 401, 502, 500}) {
+          TransactionFilter filter = new TransactionFilter(from, to, api, application, status);
+          Set<String> expected = new HashSet<>();
+          for (TransactionEvent e : all) {
+            if (!e.time().isBefore(from)
+                && e.time().isBefore(to)
+                && (api == null || api.equals(e.api()))
+                && (application == null || application.equals(e.application()))
+                && (status == null || status == e.status())) {
+              expected.add(e.id());
+            }
+          }
+          List<StoredTransaction> seen = new ArrayList<>();
+          TransactionRepository.Cursor cursor = null;
+          do {
+            TransactionRepository.Page page = repository.find(filter, cursor, 7);
+            seen.addAll(page.items());
+            cursor = page.next();
+          } while (cursor != null);
+          assertThat(seen)
+              .as("api=%s application=%s status=%s", api, application, status)
+              .extracting(StoredTransaction::id)
+              .doesNotHaveDuplicates()
+              .containsExactlyInAnyOrderElementsOf(expected);
+          for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i).time()).isBeforeOrEqualTo(seen.get(i - 1).time());
+          }
+        }
+      }
+    }
   }
 
   @Test
@@ -239,12 +328,18 @@ abstract class JdbcTransactionRepositoryContract {
 
   @Test
   void purgeWhenOlderThanRetentionThenDeletedInBatches() {
-    List<TransactionEvent> events = new ArrayList<>();
-    for (int i = 0; i < 10; i++)
-      events.add(event("old" + i, T0.minusSeconds(3_600), "a/v1", 200, 5));
-    for (int i = 0; i < 3; i++) events.add(event("new" + i, T0, "a/v1", 200, 5));
     TransactionRepository repository = repository(first);
-    repository.write("node-a", events, TransactionRecords.rollups(events));
+    // Three writes of the old minute: three blocks of 4, 4 and 2 records.
+    for (int write = 0; write < 3; write++) {
+      List<TransactionEvent> old = new ArrayList<>();
+      for (int i = write * 4; i < Math.min(10, write * 4 + 4); i++) {
+        old.add(event("old" + i, T0.minusSeconds(3_600), "a/v1", 200, 5));
+      }
+      repository.write("node-a", old, TransactionRecords.rollups(old));
+    }
+    List<TransactionEvent> recent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) recent.add(event("new" + i, T0, "a/v1", 200, 5));
+    repository.write("node-a", recent, TransactionRecords.rollups(recent));
 
     assertThat(repository.purgeRecords(T0.minusSeconds(60), 4)).isEqualTo(4);
     assertThat(repository.purgeRecords(T0.minusSeconds(60), 4)).isEqualTo(4);
@@ -263,6 +358,22 @@ abstract class JdbcTransactionRepositoryContract {
     assertThat(repository.purgeRollups(T0.plusSeconds(60), 10)).isEqualTo(3);
     assertThat(repository.purgeRollups(T0.plusSeconds(3_600), 10)).isEqualTo(1);
     assertThat(repository.aggregate(all(), Grouping.NONE)).isEmpty();
+  }
+
+  @Test
+  void purgeWhenABlockHoldsMoreThanTheBatchThenTheBlockGoesWhole() {
+    TransactionRepository repository = repository(first);
+    List<TransactionEvent> old = new ArrayList<>();
+    for (int i = 0; i < 10; i++) old.add(event("old" + i, T0.minusSeconds(3_600), "a/v1", 200, 5));
+    // One write, two minutes: the records of the later minute are a block of their own.
+    old.add(event("late", T0.minusSeconds(30), "a/v1", 200, 5));
+    repository.write("node-a", old, TransactionRecords.rollups(old));
+
+    assertThat(repository.purgeRecords(T0.minusSeconds(60), 4)).isEqualTo(10);
+    assertThat(repository.purgeRecords(T0.minusSeconds(60), 4)).isZero();
+    assertThat(repository.find(all(), null, 100).items())
+        .extracting(StoredTransaction::id)
+        .containsExactly("late");
   }
 
   @Test

@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * allocated. CPU time, not wall time: a shared machine's load moves it much less.
  *
  * <p>Arguments: {@code h2} or {@code postgres}, the rate per second (default 5,000), the seconds of
- * warm-up (10) and measurement (20), the writer's batch size (500). {@code -Drecords.setup='DROP
- * INDEX ix_a;…'} runs those statements on the migrated schema first (to see what a change costs).
+ * warm-up (10) and measurement (20), the writer's batch size (the default, 5,000). {@code
+ * -Drecords.setup='DROP INDEX ix_a;…'} runs those statements on the migrated schema first (to see
+ * what a change costs).
  */
 public final class RecordsCostRun {
   private RecordsCostRun() {}

@@ -26,7 +26,9 @@ import java.util.stream.IntStream;
  * each with other parameters, so that no result cache answers).
  *
  * <p>Arguments: {@code h2} or {@code postgres} (an embedded server, or {@code
- * PORTCULLIS_TEST_POSTGRES_URL}), then the number of records.
+ * PORTCULLIS_TEST_POSTGRES_URL}), then the number of records, then how they are written: {@code
+ * batches} (5,000 records a write, as a busy writer does; the default) or {@code seconds} (a write
+ * per second of traffic, as the writer of a gateway at that rate does: many small blocks).
  */
 public final class RecordsVolumeRun {
   private RecordsVolumeRun() {}
@@ -34,6 +36,7 @@ public final class RecordsVolumeRun {
   public static void main(String[] args) throws Exception {
     String kind = args.length > 0 ? args[0] : "h2";
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    boolean perSecond = args.length > 2 && args[2].equals("seconds");
     String url =
         kind.equals("postgres")
             ? TestDatabases.postgres()
@@ -69,14 +72,22 @@ public final class RecordsVolumeRun {
                 false,
                 false,
                 true));
-        if (batch.size() == 5_000) {
+        boolean secondEnds =
+            perSecond
+                && (i + 1 == count
+                    || (long) (i + 1) * 86_400L / count != (long) i * 86_400L / count);
+        if (perSecond ? secondEnds : batch.size() == 5_000) {
           repository.write("volume", batch, TransactionRecords.rollups(batch));
           batch.clear();
         }
       }
       if (!batch.isEmpty()) repository.write("volume", batch, TransactionRecords.rollups(batch));
       System.out.printf(
-          "%s: wrote %,d records in %.1f s%n", kind, count, (System.nanoTime() - started) / 1e9);
+          "%s: wrote %,d records in %.1f s (%s)%n",
+          kind,
+          count,
+          (System.nanoTime() - started) / 1e9,
+          perSecond ? "a write per second of traffic" : "5,000 a write");
 
       // Each run asks for a range a minute wider than the one before, so that no answer comes
       // from a result cache.
@@ -98,6 +109,24 @@ public final class RecordsVolumeRun {
       time(
           "/transactions first page, one API",
           i -> repository.find(day(day, i, "petstore/v1"), null, 100));
+      time(
+          "/transactions first page, status 502",
+          i -> repository.find(status(day(day, i, null), 502), null, 100));
+      time(
+          "/transactions first page, one API and status 401",
+          i -> repository.find(status(day(day, i, "petstore/v1"), 401), null, 100));
+      time(
+          "/transactions first page, a status no call had",
+          i -> repository.find(status(day(day, i, null), 500), null, 100));
+      time(
+          "/transactions 20th page (100 each)",
+          i -> {
+            TransactionRepository.Cursor cursor = null;
+            for (int page = 0; page < 20; page++) {
+              cursor = repository.find(day(day, i, null), cursor, 100).next();
+            }
+            return cursor;
+          });
       time("top reasons over the day", i -> repository.topReasons(day(day, i, null), 10));
       time(
           "top reasons over the day, one API",
@@ -135,13 +164,6 @@ public final class RecordsVolumeRun {
           "SELECT * FROM transaction_rollups_total" + range + " ORDER BY epoch_minute");
       explain(
           database,
-          "top reasons, raw records",
-          "SELECT reason, COUNT(*) FROM transactions WHERE time >= TIMESTAMP WITH TIME ZONE"
-              + " '2026-03-01 00:00:00+00' AND time < TIMESTAMP WITH TIME ZONE"
-              + " '2026-03-02 00:00:00+00' AND reason IS NOT NULL GROUP BY reason"
-              + " ORDER BY COUNT(*) DESC FETCH FIRST 10 ROWS ONLY");
-      explain(
-          database,
           "top reasons, hourly reason rows (V7)",
           "SELECT reason, SUM(requests) FROM transaction_reasons_hourly WHERE epoch_hour >= "
               + minute / 60
@@ -168,6 +190,10 @@ public final class RecordsVolumeRun {
             .forEach(line -> System.out.println("    " + line));
       }
     }
+  }
+
+  private static TransactionFilter status(TransactionFilter filter, int status) {
+    return new TransactionFilter(filter.from(), filter.to(), filter.api(), null, status);
   }
 
   private static TransactionFilter day(Instant day, int run, String api) {
