@@ -18,10 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Transaction records ({@code transaction_blocks}: one row per node, minute and write, the records
@@ -32,6 +36,7 @@ import javax.sql.DataSource;
  * node sharing the database adds into the same rows.
  */
 public final class JdbcTransactionRepository implements TransactionRepository {
+  private static final Logger log = LoggerFactory.getLogger(JdbcTransactionRepository.class);
   private static final String INSERT_BLOCK =
       "INSERT INTO transaction_blocks (node, epoch_minute, first_us, last_us, records, data)"
           + " VALUES (?, ?, ?, ?, ?, ?)";
@@ -183,7 +188,7 @@ public final class JdbcTransactionRepository implements TransactionRepository {
 
   /** The records packed per minute, a minute's records in order of arrival (full blocks split). */
   static List<TransactionBlock.Encoder> blocks(List<TransactionEvent> records) {
-    Map<Long, TransactionBlock.Encoder> open = new java.util.TreeMap<>();
+    Map<Long, TransactionBlock.Encoder> open = new TreeMap<>();
     List<TransactionBlock.Encoder> blocks = new ArrayList<>();
     for (TransactionEvent e : records) {
       long minute = Math.floorDiv(e.time().getEpochSecond(), 60);
@@ -259,7 +264,7 @@ public final class JdbcTransactionRepository implements TransactionRepository {
    * {@code api}, {@code application} and {@code status} of the rows are unused.
    */
   static List<Rollup> total(List<Rollup> minutes) {
-    Map<Long, Rollup> total = new java.util.TreeMap<>();
+    Map<Long, Rollup> total = new TreeMap<>();
     for (Rollup r : minutes) {
       total.merge(
           r.minute(),
@@ -334,7 +339,7 @@ public final class JdbcTransactionRepository implements TransactionRepository {
               e.status() >= 400 ? 1 : 0);
       counts.merge(one.key(), one, ReasonCount::plus);
     }
-    Map<Long, List<ReasonCount>> perMinute = new java.util.TreeMap<>();
+    Map<Long, List<ReasonCount>> perMinute = new TreeMap<>();
     for (ReasonCount r : counts.values()) {
       perMinute.computeIfAbsent(r.period(), m -> new ArrayList<>()).add(r);
     }
@@ -526,8 +531,16 @@ public final class JdbcTransactionRepository implements TransactionRepository {
           blockData.setLong(1, row[0]);
           try (ResultSet rs = blockData.executeQuery()) {
             if (!rs.next()) continue; // purged since it was listed
-            TransactionBlock.read(
-                row[0], rs.getLong(1), rs.getString(2), rs.getBytes(3), selection, newest);
+            try {
+              TransactionBlock.read(
+                  row[0], rs.getLong(1), rs.getString(2), rs.getBytes(3), selection, newest);
+            } catch (IllegalStateException unreadable) {
+              // One damaged block must not make every page of its range unreadable.
+              log.atWarn()
+                  .addKeyValue("block", row[0])
+                  .addKeyValue("error", unreadable.getMessage())
+                  .log("transaction block skipped: it cannot be read");
+            }
           }
         }
       }
@@ -544,13 +557,13 @@ public final class JdbcTransactionRepository implements TransactionRepository {
     private final int capacity;
     private final long beforeMicros;
     private final long beforeSeq;
-    private final java.util.PriorityQueue<Entry> kept;
+    private final PriorityQueue<Entry> kept;
 
     Newest(int capacity, long beforeMicros, long beforeSeq) {
       this.capacity = capacity;
       this.beforeMicros = beforeMicros;
       this.beforeSeq = beforeSeq;
-      this.kept = new java.util.PriorityQueue<>(capacity + 1, OLDEST_FIRST);
+      this.kept = new PriorityQueue<>(capacity + 1, OLDEST_FIRST);
     }
 
     boolean isFull() {

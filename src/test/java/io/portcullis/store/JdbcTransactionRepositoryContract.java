@@ -172,6 +172,26 @@ abstract class JdbcTransactionRepositoryContract {
   }
 
   @Test
+  void findWhenABlockIsDamagedThenItIsSkippedAndTheOthersServed() throws SQLException {
+    TransactionRepository repository = repository(first);
+    List<TransactionEvent> older = List.of(event("older", T0, "a/v1", 200, 5));
+    repository.write("node-a", older, TransactionRecords.rollups(older));
+    List<TransactionEvent> newer = List.of(event("newer", T0.plusSeconds(90), "a/v1", 200, 5));
+    repository.write("node-a", newer, TransactionRecords.rollups(newer));
+    try (Connection c = first.dataSource().getConnection();
+        java.sql.PreparedStatement s =
+            c.prepareStatement("UPDATE transaction_blocks SET data = ? WHERE epoch_minute = ?")) {
+      s.setBytes(1, new byte[] {1, 5, 0, 3});
+      s.setLong(2, T0.plusSeconds(90).getEpochSecond() / 60);
+      assertThat(s.executeUpdate()).isOne();
+    }
+
+    assertThat(repository.find(all(), null, 10).items())
+        .extracting(StoredTransaction::id)
+        .containsExactly("older");
+  }
+
+  @Test
   void findWhenManyBlocksOfTwoNodesOverlapThenEveryFilterPagesExactlyItsRecords() {
     java.util.Random random = new java.util.Random(42);
     String[] apis = {"a/v1", "b/v1", null};
