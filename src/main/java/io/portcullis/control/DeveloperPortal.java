@@ -232,6 +232,17 @@ public final class DeveloperPortal {
 
   // ---------------------------------------------------------------- access requests
 
+  /**
+   * The request with this id, however old.
+   *
+   * @throws NotFoundException when there is none
+   */
+  public AccessRequest accessRequest(long id) {
+    return requests
+        .find(id)
+        .orElseThrow(() -> new NotFoundException("access request", String.valueOf(id)));
+  }
+
   /** Requests, newest first (at most 500). */
   public List<AccessRequest> accessRequests(AccessRequest.Status status, String application) {
     return requests.list(status, application, 500);
@@ -257,10 +268,7 @@ public final class DeveloperPortal {
   }
 
   private AccessRequest decide(long id, AccessRequest.Status status) {
-    AccessRequest request =
-        requests
-            .find(id)
-            .orElseThrow(() -> new NotFoundException("access request", String.valueOf(id)));
+    AccessRequest request = accessRequest(id);
     if (request.status() != AccessRequest.Status.PENDING) {
       throw new ConflictException(
           ConflictException.Reason.TAKEN,
