@@ -1,9 +1,10 @@
 package io.portcullis.admin;
 
+import static io.portcullis.admin.AdminFixture.assertProblem;
+import static io.portcullis.admin.AdminFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.control.Actor;
 import io.portcullis.control.DeveloperPortal;
 import io.portcullis.control.Precondition;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 /** The admin API's access requests on a real admin server over a real H2 store. */
 class AccessRequestRoutesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-12-06T20:00:00Z");
 
   private AdminFixture fixture;
@@ -73,20 +73,6 @@ class AccessRequestRoutesTest {
     return Actor.as("dana", () -> portal.createApplication("dana", application, null, "photos/v1"))
         .request()
         .id();
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(response.body(), e);
-    }
-  }
-
-  private static void assertProblem(HttpResponse<String> response, int status, String field) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-    if (field != null) assertThat(json(response).get("field").asText()).isEqualTo(field);
   }
 
   @Test

@@ -1,10 +1,11 @@
 package io.portcullis.admin;
 
+import static io.portcullis.admin.AdminFixture.assertProblem;
+import static io.portcullis.admin.AdminFixture.json;
 import static io.portcullis.token.store.Tokens.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.CachingTokenStore;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The token routes on a real admin server over a real H2 registry and a real token store. */
 class TokenRoutesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PHOTO_APP = "{\"name\": \"photo-app\"}";
 
   private final MutableClock clock = new MutableClock(T0.plusSeconds(10));
@@ -82,20 +82,6 @@ class TokenRoutesTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(response.body(), e);
-    }
-  }
-
-  private static void assertProblem(HttpResponse<String> response, int status, String field) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-    if (field != null) assertThat(json(response).get("field").asText()).isEqualTo(field);
   }
 
   @Test
