@@ -41,12 +41,16 @@
  *   window.PortcullisPortal.soapRequest() → {method, url, headers, body}: what the console's Send
  *       uses. SOAP 1.1 (envelope namespace http://schemas.xmlsoap.org/soap/envelope/): Content-Type
  *       text/xml and a SOAPAction header; SOAP 1.2: Content-Type application/soap+xml with action.
+ *   window.PortcullisPortal.soapHeaders(envelope, action) → those headers (and the Accept of the
+ *       version) for an envelope, or null when it is none: the Try API console sets them in its
+ *       Header tab when a SOAP operation is chosen.
  *   button#soap-send, input#soap-bearer, #soap-response  (optional) a Send of its own; a token
  *       from "portcullis:token" fills #soap-bearer.
  */
 (function () {
   'use strict';
 
+  var SOAP_11 = 'http://schemas.xmlsoap.org/soap/envelope/';
   var SOAP_12 = 'http://www.w3.org/2003/05/soap-envelope';
   var JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
   var ES256 = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -372,20 +376,34 @@
 
   // --- #soap-panel ---------------------------------------------------------------------------
 
+  /**
+   * The headers a SOAP envelope is sent with, by its version: SOAP 1.2 (envelope namespace
+   * http://www.w3.org/2003/05/soap-envelope) Content-Type application/soap+xml with the action as
+   * its parameter and no SOAPAction header; SOAP 1.1 Content-Type text/xml and a SOAPAction header.
+   * Null when the body is no SOAP envelope.
+   */
+  function soapHeaders(body, action) {
+    action = action || '';
+    if (body.indexOf(SOAP_12) >= 0) {
+      return {
+        'Content-Type': 'application/soap+xml; charset=utf-8' + (action ? '; action="' + action + '"' : ''),
+        Accept: 'application/soap+xml'
+      };
+    }
+    if (body.indexOf(SOAP_11) >= 0) {
+      return { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"' + action + '"', Accept: 'text/xml' };
+    }
+    return null;
+  }
+
   function soapRequest() {
     var panel = $('soap-panel');
     var envelope = $('soap-envelope');
     if (!panel || !envelope) return null;
     var body = envelope.value;
-    var action = panel.getAttribute('data-soap-action') || '';
-    var headers = {};
-    if (body.indexOf(SOAP_12) >= 0) {
-      headers['Content-Type'] =
-        'application/soap+xml; charset=utf-8' + (action ? '; action="' + action + '"' : '');
-    } else {
-      headers['Content-Type'] = 'text/xml; charset=utf-8';
-      headers.SOAPAction = '"' + action + '"';
-    }
+    var headers = soapHeaders(body, panel.getAttribute('data-soap-action')) ||
+      soapHeaders(SOAP_11, panel.getAttribute('data-soap-action'));
+    delete headers.Accept;
     return { method: 'POST', url: panel.getAttribute('data-endpoint') || '', headers: headers, body: body };
   }
 
@@ -422,7 +440,7 @@
     });
   }
 
-  window.PortcullisPortal = { soapRequest: soapRequest };
+  window.PortcullisPortal = { soapRequest: soapRequest, soapHeaders: soapHeaders };
 
   function init() {
     initKeys();

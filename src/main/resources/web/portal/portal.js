@@ -58,8 +58,14 @@
     $('path').value = option.getAttribute('data-path') || consoleEl.getAttribute('data-base-path') + '/';
     var body = option.getAttribute('data-body');
     if (body) $('body').value = body;
-    var soapAction = option.getAttribute('data-soap-action');
-    if (soapAction) setHeader('SOAPAction', soapAction);
+    // A SOAP operation: the headers of its envelope's version (portal-extra.js), in the Header tab.
+    var soap = body && window.PortcullisPortal ? window.PortcullisPortal.soapHeaders(body, option.getAttribute('data-soap-action')) : null;
+    if (soap) {
+      ['SOAPAction', 'Content-Type', 'Accept'].forEach(function (name) {
+        if (soap[name]) setHeader(name, soap[name]);
+        else removeHeader(name);
+      });
+    }
   });
 
   $('auth-type').addEventListener('change', function () {
@@ -222,6 +228,15 @@
     }
   }
 
+  function removeHeader(name) {
+    for (var i = 0; $('header-name-' + i); i++) {
+      if ($('header-name-' + i).value.toLowerCase() === name.toLowerCase()) {
+        $('header-name-' + i).value = '';
+        $('header-value-' + i).value = '';
+      }
+    }
+  }
+
   $('update').addEventListener('click', function () {
     var chosen = document.querySelector('#tokens input[name="token"]:checked');
     if (!chosen) { tokenError('Get a token first.'); return; }
@@ -270,7 +285,9 @@
           response.headers.forEach(function (value, name) { lines.push(name + ': ' + value); });
           $('response-headers').textContent = lines.join('\n');
           var shown = text;
-          try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* as sent */ }
+          try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) {
+            if (/xml/i.test(response.headers.get('Content-Type') || '')) shown = formatXml(text);
+          }
           $('response-body').textContent = shown;
         });
       }, function (e) {
@@ -279,6 +296,47 @@
         $('response-body').textContent = 'The gateway could not be reached: ' + e.message;
       });
   });
+
+  // An XML body (a SOAP answer) one element a line, indented as JSON is; text that does not parse
+  // as XML stays as sent. Only text comes out: the page never renders the answer as markup.
+  function formatXml(text) {
+    var doc = new DOMParser().parseFromString(text, 'application/xml');
+    if (doc.getElementsByTagName('parsererror').length) return text;
+    function esc(v, attr) {
+      v = v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      return attr ? v.replace(/"/g, '&quot;') : v.replace(/>/g, '&gt;');
+    }
+    var lines = [];
+    function walk(node, depth) {
+      var pad = new Array(depth + 1).join('  ');
+      if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE) {
+        var t = node.nodeValue.trim();
+        if (t) lines.push(pad + esc(t, false));
+        return;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE) {
+        lines.push(pad + new XMLSerializer().serializeToString(node));
+        return;
+      }
+      var open = '<' + node.nodeName;
+      for (var i = 0; i < node.attributes.length; i++) {
+        open += ' ' + node.attributes[i].name + '="' + esc(node.attributes[i].value, true) + '"';
+      }
+      var children = Array.prototype.filter.call(node.childNodes, function (c) {
+        return !(c.nodeType === Node.TEXT_NODE && !c.nodeValue.trim());
+      });
+      if (!children.length) { lines.push(pad + open + '/>'); return; }
+      if (children.length === 1 && children[0].nodeType === Node.TEXT_NODE) {
+        lines.push(pad + open + '>' + esc(children[0].nodeValue.trim(), false) + '</' + node.nodeName + '>');
+        return;
+      }
+      lines.push(pad + open + '>');
+      children.forEach(function (c) { walk(c, depth + 1); });
+      lines.push(pad + '</' + node.nodeName + '>');
+    }
+    Array.prototype.forEach.call(doc.childNodes, function (n) { walk(n, 0); });
+    return lines.join('\n');
+  }
 
   function quote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
 

@@ -38,17 +38,7 @@ public final class AccessRequestRoutes implements AdminServer.Extension {
         .handler(
             ctx -> {
               long id = id(ctx);
-              blocking(
-                  ctx,
-                  () ->
-                      json(
-                          portal.accessRequests(null, null).stream()
-                              .filter(r -> r.id() == id)
-                              .findFirst()
-                              .orElseThrow(
-                                  () ->
-                                      new NotFoundException(
-                                          "access request", String.valueOf(id)))));
+              blocking(ctx, () -> json(portal.accessRequest(id)));
             });
     router
         .post("/access-requests/:id/approve")

@@ -1,5 +1,7 @@
 package io.portcullis.admin;
 
+import io.portcullis.control.Actor;
+import io.portcullis.control.ControlPlane;
 import io.portcullis.control.NotFoundException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.http.Problem;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,12 +44,18 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Revocations go through the node's token store, which evicts the data plane's cached answer before
- * it returns, so the next request with the token is refused. Store calls block: they run on worker
- * threads.
+ * it returns, so the next request with the token is refused. Each revocation that revoked at least
+ * one token is then written to the audit log with the authenticated admin as actor (action {@code
+ * revoke}, entity {@code applications/<name>/tokens/<id>}, or {@code applications/<name>/tokens}
+ * for all of them): the token's id, kind, subject, scopes and times, never the token or its whole
+ * hash. Store calls block: they run on worker threads.
  */
 public final class TokenRoutes implements AdminServer.Extension {
   /** Characters of the hash shown as a token's id: 72 bits, unique in practice. */
   static final int ID_LENGTH = 12;
+
+  /** The most token ids one audit entry of a revocation of all tokens lists. */
+  static final int AUDITED_IDS = 100;
 
   private static final Logger log = LoggerFactory.getLogger(TokenRoutes.class);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{8,43}");
@@ -55,12 +64,22 @@ public final class TokenRoutes implements AdminServer.Extension {
   private final Supplier<Snapshot> snapshots;
   private final TokenStores tokens;
   private final Clock clock;
+  private final ControlPlane control;
 
-  public TokenRoutes(Vertx vertx, Supplier<Snapshot> snapshots, TokenStores tokens, Clock clock) {
+  /**
+   * @param control where revocations are written to the audit log
+   */
+  public TokenRoutes(
+      Vertx vertx,
+      Supplier<Snapshot> snapshots,
+      TokenStores tokens,
+      Clock clock,
+      ControlPlane control) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.control = Objects.requireNonNull(control, "control");
   }
 
   @Override
@@ -109,8 +128,19 @@ public final class TokenRoutes implements AdminServer.Extension {
     TokenStore store = store();
     Instant now = clock.instant();
     int revoked = 0;
+    List<String> ids = new ArrayList<>();
     for (TokenRecord token : store.findByApplication(known(application))) {
-      if (token.revokedAt() == null && store.revoke(token.tokenHash(), now)) revoked++;
+      if (token.revokedAt() == null && store.revoke(token.tokenHash(), now)) {
+        revoked++;
+        if (ids.size() < AUDITED_IDS) ids.add(id(token));
+      }
+    }
+    if (revoked > 0) {
+      Map<String, Object> after = new LinkedHashMap<>();
+      after.put("revoked", revoked);
+      after.put("ids", ids);
+      if (revoked > ids.size()) after.put("idsNotListed", revoked - ids.size());
+      control.recordAction("revoke", "applications/" + application + "/tokens", null, after);
     }
     log.atInfo()
         .addKeyValue("application", application)
@@ -121,7 +151,16 @@ public final class TokenRoutes implements AdminServer.Extension {
 
   private Reply revokeOne(String application, String id) {
     TokenRecord token = one(known(application), id);
-    int revoked = revoke(store(), token, clock.instant());
+    Instant now = clock.instant();
+    int revoked = revoke(store(), token, now);
+    if (revoked > 0) {
+      Map<String, Object> before = audited(token, now);
+      Map<String, Object> after = new LinkedHashMap<>(before);
+      after.put("state", "revoked");
+      after.put("revoked", revoked);
+      control.recordAction(
+          "revoke", "applications/" + application + "/tokens/" + id(token), before, after);
+    }
     log.atInfo()
         .addKeyValue("application", application)
         .addKeyValue("token", id(token))
@@ -211,6 +250,19 @@ public final class TokenRoutes implements AdminServer.Extension {
     return matching.get(0);
   }
 
+  /** What the audit log keeps of a token: never the token, never its whole hash. */
+  private static Map<String, Object> audited(TokenRecord token, Instant now) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", id(token));
+    view.put("kind", kind(token));
+    view.put("subject", token.subject());
+    view.put("scopes", token.scopes());
+    view.put("issuedAt", token.issuedAt().toString());
+    view.put("expiresAt", token.expiresAt().toString());
+    view.put("state", state(token, now));
+    return view;
+  }
+
   private static JsonObject view(TokenRecord token, Instant now) {
     JsonObject view =
         new JsonObject()
@@ -256,8 +308,10 @@ public final class TokenRoutes implements AdminServer.Extension {
   }
 
   private void blocking(RoutingContext ctx, Callable<Reply> work) {
+    // The authenticated admin is the actor of the audit entries the work writes.
+    String actor = ctx.get(Blocking.ACTOR);
     vertx
-        .executeBlocking(work, false)
+        .executeBlocking(() -> Actor.call(actor, work), false)
         .onComplete(
             done -> {
               if (done.succeeded()) done.result().send(ctx);

@@ -385,7 +385,7 @@ public final class PortcullisNode implements AutoCloseable {
             PortcullisNode::translateStoreFailure,
             List.of(
                 new KeyRoutes(vertx, snapshots, signingKeys, jwtVerifier),
-                new TokenRoutes(vertx, snapshots, tokenStores, clock),
+                new TokenRoutes(vertx, snapshots, tokenStores, clock, control),
                 new AnalyticsRoutes(vertx, transactionRepository, transactionRecords, clock),
                 new AccessRequestRoutes(vertx, developerPortal)),
             List.of(

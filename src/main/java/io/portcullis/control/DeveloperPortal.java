@@ -29,6 +29,9 @@ public final class DeveloperPortal {
   /** The role of gateway users who may sign in to the developer portal. */
   public static final String DEVELOPER_ROLE = "developer";
 
+  /** The most characters of an application description the portal accepts. */
+  public static final int MAX_DESCRIPTION = 1000;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ControlPlane control;
@@ -131,13 +134,22 @@ public final class DeveloperPortal {
    * Creates the developer's application for the API (the portal's <b>Get access token</b>) and asks
    * for its access.
    *
-   * @throws ValidationException when the name or description is refused
+   * @throws ValidationException when the name or description (more than {@value #MAX_DESCRIPTION}
+   *     characters) is refused
    * @throws ConflictException when the name is taken
    * @throws NotFoundException when the API is not in the portal
    */
   public Created createApplication(
       String developer, String name, String description, String apiKey) {
     portalApi(apiKey);
+    if (description != null && description.strip().length() > MAX_DESCRIPTION) {
+      throw new ValidationException(
+          "description",
+          "expected at most "
+              + MAX_DESCRIPTION
+              + " characters; was "
+              + description.strip().length());
+    }
     String clientId = "app-" + HexFormat.of().formatHex(bytes(12));
     String secret = secret();
     boolean granted = !settings.approvalRequired();
@@ -220,6 +232,17 @@ public final class DeveloperPortal {
 
   // ---------------------------------------------------------------- access requests
 
+  /**
+   * The request with this id, however old.
+   *
+   * @throws NotFoundException when there is none
+   */
+  public AccessRequest accessRequest(long id) {
+    return requests
+        .find(id)
+        .orElseThrow(() -> new NotFoundException("access request", String.valueOf(id)));
+  }
+
   /** Requests, newest first (at most 500). */
   public List<AccessRequest> accessRequests(AccessRequest.Status status, String application) {
     return requests.list(status, application, 500);
@@ -228,10 +251,12 @@ public final class DeveloperPortal {
   /**
    * Approves a pending request: associates its application with its API.
    *
-   * @throws NotFoundException when there is no such request
+   * @throws NotFoundException when there is no such request, or its application was deleted (the
+   *     request then stays pending)
    * @throws ConflictException when it was already decided
    */
   public AccessRequest approve(long id) {
+    requests.find(id).ifPresent(r -> control.application(r.application()));
     AccessRequest request = decide(id, AccessRequest.Status.APPROVED);
     associate(request.application(), request.api());
     return request;
@@ -243,10 +268,7 @@ public final class DeveloperPortal {
   }
 
   private AccessRequest decide(long id, AccessRequest.Status status) {
-    AccessRequest request =
-        requests
-            .find(id)
-            .orElseThrow(() -> new NotFoundException("access request", String.valueOf(id)));
+    AccessRequest request = accessRequest(id);
     if (request.status() != AccessRequest.Status.PENDING) {
       throw new ConflictException(
           ConflictException.Reason.TAKEN,

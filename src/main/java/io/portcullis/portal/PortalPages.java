@@ -827,7 +827,8 @@ public final class PortalPages {
         s.username(),
         s.csrfToken(),
         themeOf(ctx),
-        ctx.request().path(),
+        // with the query, so that the theme switch returns to the same state (?app=, ?dialog=)
+        ctx.request().uri(),
         flash,
         extraScript);
   }

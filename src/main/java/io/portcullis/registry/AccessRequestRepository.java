@@ -15,6 +15,8 @@ public interface AccessRequestRepository {
    * @param request the request; its id is ignored
    * @param actor who made it, for the audit log
    * @return the request with its id
+   * @throws IllegalArgumentException when a field is empty or longer than the store keeps
+   *     (application 255 characters, api 512, developer, decidedBy and actor 256), naming it
    */
   AccessRequest create(AccessRequest request, String actor);
 
@@ -32,8 +34,11 @@ public interface AccessRequestRepository {
   /**
    * Decides a pending request.
    *
+   * @param status {@code APPROVED} or {@code REJECTED}
    * @return the decided request; empty when there is no such request or it was not pending (so of
    *     two decisions at once only one is made)
+   * @throws IllegalArgumentException when {@code status} is {@code PENDING} or null, or the actor
+   *     is empty or longer than 256 characters
    */
   Optional<AccessRequest> decide(long id, AccessRequest.Status status, String actor, Instant at);
 }

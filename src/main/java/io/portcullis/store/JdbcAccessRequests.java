@@ -47,6 +47,14 @@ public final class JdbcAccessRequests implements AccessRequestRepository {
 
   @Override
   public AccessRequest create(AccessRequest request, String actor) {
+    check("application", request.application(), 255);
+    check("api", request.api(), 512);
+    check("developer", request.developer(), 256);
+    if (request.decidedBy() != null) check("decidedBy", request.decidedBy(), 256);
+    check("actor", actor, 256);
+    if (request.status() == null || request.created() == null) {
+      throw new IllegalArgumentException("status and created are required");
+    }
     return write(
         connection -> {
           long id;
@@ -109,6 +117,11 @@ public final class JdbcAccessRequests implements AccessRequestRepository {
   @Override
   public Optional<AccessRequest> decide(
       long id, AccessRequest.Status status, String actor, Instant at) {
+    if (status == null || status == AccessRequest.Status.PENDING) {
+      throw new IllegalArgumentException(
+          "status: expected APPROVED or REJECTED to decide a request; was " + status);
+    }
+    check("actor", actor, 256);
     return write(
         connection -> {
           Optional<AccessRequest> before = one(connection, id);
@@ -124,6 +137,18 @@ public final class JdbcAccessRequests implements AccessRequestRepository {
           record(actor, at, "update", before.get(), after.orElseThrow());
           return after;
         });
+  }
+
+  /** Refuses a value the column cannot hold, naming the field, before anything is written. */
+  private static void check(String field, String value, int max) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(
+          field + ": expected 1 to " + max + " characters; was empty");
+    }
+    if (value.length() > max) {
+      throw new IllegalArgumentException(
+          field + ": expected at most " + max + " characters; was " + value.length());
+    }
   }
 
   private void record(

@@ -1,5 +1,9 @@
 package io.portcullis.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.portcullis.config.ConfigWriter;
@@ -141,6 +145,24 @@ final class AdminFixture implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("a future did not complete: " + e, e);
     }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The response's body as JSON. */
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(response.body(), e);
+    }
+  }
+
+  /** Asserts a problem+json answer with this status, naming this field unless it is null. */
+  static void assertProblem(HttpResponse<String> response, int status, String field) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+    if (field != null) assertThat(json(response).get("field").asText()).isEqualTo(field);
   }
 
   static String basic(String username, String password) {

@@ -1,10 +1,11 @@
 package io.portcullis.admin;
 
+import static io.portcullis.admin.AdminFixture.assertProblem;
+import static io.portcullis.admin.AdminFixture.json;
 import static io.portcullis.token.store.Tokens.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.registry.AuthorizationServer.TokenStoreSettings;
 import io.portcullis.testing.MutableClock;
 import io.portcullis.token.store.CachingTokenStore;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The token routes on a real admin server over a real H2 registry and a real token store. */
 class TokenRoutesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PHOTO_APP = "{\"name\": \"photo-app\"}";
 
   private final MutableClock clock = new MutableClock(T0.plusSeconds(10));
@@ -47,7 +47,9 @@ class TokenRoutesTest {
             CachingTokenStore.Settings.DEFAULT,
             TokenPurger.DEFAULT_BATCH_SIZE,
             new TokenStoreSettings("cache", 3600));
-    fixture = new AdminFixture(f -> List.of(new TokenRoutes(f.vertx, f.snapshots, stores, clock)));
+    fixture =
+        new AdminFixture(
+            f -> List.of(new TokenRoutes(f.vertx, f.snapshots, stores, clock, f.control)));
     assertThat(fixture.admin("POST", "/applications", PHOTO_APP).statusCode()).isEqualTo(201);
     assertThat(fixture.admin("POST", "/applications", "{\"name\": \"mail-app\"}").statusCode())
         .isEqualTo(201);
@@ -80,20 +82,6 @@ class TokenRoutesTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(response.body(), e);
-    }
-  }
-
-  private static void assertProblem(HttpResponse<String> response, int status, String field) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-    if (field != null) assertThat(json(response).get("field").asText()).isEqualTo(field);
   }
 
   @Test
@@ -241,6 +229,94 @@ class TokenRoutesTest {
   @Test
   void revokeOneWhenApplicationUnknownThen404() {
     assertProblem(fixture.admin("DELETE", "/applications/nobody/tokens/abcdefghijkl"), 404, null);
+  }
+
+  /** The audit log's entries under the entity, newest first. */
+  private JsonNode audit(String entity) {
+    HttpResponse<String> response = fixture.admin("GET", "/audit?entity=" + entity);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).get("items");
+  }
+
+  @Test
+  void revokeOneWhenAccessTokenThenAuditedWithTheAdminTheIdAndTimeButNeverTheTokenOrItsHash() {
+    String a = issue("photo-app", TokenRecord.Kind.ACCESS, "f1");
+
+    fixture.admin("DELETE", "/applications/photo-app/tokens/" + id(a));
+
+    JsonNode items = audit("applications/photo-app/tokens");
+    assertThat(items).hasSize(1);
+    JsonNode entry = items.get(0);
+    assertThat(entry.get("actor").asText()).isEqualTo(AdminFixture.ADMIN);
+    assertThat(entry.get("action").asText()).isEqualTo("revoke");
+    assertThat(entry.get("entity").asText()).isEqualTo("applications/photo-app/tokens/" + id(a));
+    assertThat(entry.get("time").asText()).isNotBlank();
+    assertThat(entry.at("/before/state").asText()).isEqualTo("active");
+    assertThat(entry.at("/after/state").asText()).isEqualTo("revoked");
+    assertThat(entry.at("/after/kind").asText()).isEqualTo("access");
+    assertThat(entry.at("/after/subject").asText()).isEqualTo("alice");
+    assertThat(entry.at("/after/revoked").asInt()).isEqualTo(1);
+    assertThat(entry.toString()).doesNotContain(a, TokenHasher.hash(a));
+  }
+
+  @Test
+  void revokeOneWhenRefreshTokenThenTheAuditEntryCountsEveryTokenOfItsGrant() {
+    issue("photo-app", TokenRecord.Kind.ACCESS, "grant");
+    String refresh = issue("photo-app", TokenRecord.Kind.REFRESH, "grant");
+
+    fixture.admin("DELETE", "/applications/photo-app/tokens/" + id(refresh));
+
+    JsonNode entry = audit("applications/photo-app/tokens/" + id(refresh)).get(0);
+    assertThat(entry.at("/after/kind").asText()).isEqualTo("refresh");
+    assertThat(entry.at("/after/revoked").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void revokeAllWhenApplicationHasTokensThenOneAuditEntryListsTheirIds() {
+    String a = issue("photo-app", TokenRecord.Kind.ACCESS, "f1");
+    String b = issue("photo-app", TokenRecord.Kind.ACCESS, "f2");
+    issue("mail-app", TokenRecord.Kind.ACCESS, "f3");
+
+    fixture.admin("DELETE", "/applications/photo-app/tokens");
+
+    JsonNode items = audit("applications/photo-app/tokens");
+    assertThat(items).hasSize(1);
+    JsonNode entry = items.get(0);
+    assertThat(entry.get("actor").asText()).isEqualTo(AdminFixture.ADMIN);
+    assertThat(entry.get("action").asText()).isEqualTo("revoke");
+    assertThat(entry.get("entity").asText()).isEqualTo("applications/photo-app/tokens");
+    assertThat(entry.at("/after/revoked").asInt()).isEqualTo(2);
+    List<String> ids = new ArrayList<>();
+    entry.at("/after/ids").forEach(id -> ids.add(id.asText()));
+    assertThat(ids).containsExactlyInAnyOrder(id(a), id(b));
+    assertThat(entry.toString()).doesNotContain(a, b, TokenHasher.hash(a), TokenHasher.hash(b));
+    assertThat(audit("applications/mail-app/tokens")).isEmpty();
+  }
+
+  @Test
+  void revokeWhenNothingWasLeftToRevokeThenNothingIsAudited() {
+    String a = issue("photo-app", TokenRecord.Kind.ACCESS, "f1");
+    stores.current().revoke(TokenHasher.hash(a), clock.instant());
+
+    assertThat(fixture.admin("DELETE", "/applications/photo-app/tokens/" + id(a)).statusCode())
+        .isEqualTo(200);
+    assertThat(fixture.admin("DELETE", "/applications/photo-app/tokens").statusCode())
+        .isEqualTo(200);
+
+    assertThat(audit("applications/photo-app/tokens")).isEmpty();
+  }
+
+  @Test
+  void revokeWhenRefusedThenNothingIsAudited() {
+    String mail = issue("mail-app", TokenRecord.Kind.ACCESS, "f1");
+
+    assertProblem(fixture.admin("DELETE", "/applications/photo-app/tokens/" + id(mail)), 404, null);
+    assertProblem(fixture.admin("DELETE", "/applications/photo-app/tokens/short"), 400, "id");
+    assertProblem(fixture.admin("DELETE", "/applications/nobody/tokens"), 404, null);
+
+    assertThat(audit("applications/photo-app/tokens")).isEmpty();
+    assertThat(audit("applications/mail-app/tokens")).isEmpty();
+    assertThat(audit("applications/nobody")).isEmpty();
   }
 
   @Test

@@ -601,6 +601,7 @@ class ManagerBrowserE2ETest {
             "/ui/authorization-servers/partner-idp",
             "/ui/users",
             "/ui/scopes",
+            "/ui/access-requests",
             "/ui/audit");
     // The theme switch in the top bar, then the cookie it sets for the rest.
     browser.open("/ui/apis");

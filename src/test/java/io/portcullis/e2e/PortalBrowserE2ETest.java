@@ -297,17 +297,25 @@ class PortalBrowserE2ETest {
   @Order(7)
   void darkThemeWhenChosenThenPagesFollow() {
     browser.open("/portal/");
-    select("#theme-choice", "dark");
-    browser.find("form.theme button").click();
-    browser.waitFor("html[data-theme='dark']");
+    browser.chooseTheme("dark");
     shoot("gallery");
+    browser.open("/portal/apis/photos/v1");
+    shoot("api");
     browser.open("/portal/apis/photos/v1?dialog=access");
     shoot("request-access-token");
     browser.open("/portal/apis/photos/v1/try?app=dana-photos");
     shoot("try-api");
-    select("#theme-choice", "light");
-    browser.find("form.theme button").click();
-    browser.waitFor("html[data-theme='light']");
+    browser.open("/portal/applications");
+    shoot("applications");
+    browser.open("/portal/applications/dana-photos");
+    shoot("application");
+    // The login page has no switch of its own: it follows the choice made while logged in.
+    logOut();
+    assertThat(browser.find("html").getAttribute("data-theme")).isEqualTo("dark");
+    shoot("login");
+    logIn("dana", DANA_PASSWORD);
+    browser.waitForPath("/portal/");
+    browser.chooseTheme("light");
     logOut();
   }
 
@@ -396,6 +404,10 @@ class PortalBrowserE2ETest {
   // ---------------------------------------------------------------- helpers
 
   static void logIn(String user, String password) {
+    logIn(browser, user, password);
+  }
+
+  static void logIn(Browser browser, String user, String password) {
     browser.open("/portal/login");
     browser.type("#username", user);
     browser.type("#password", password);
@@ -414,6 +426,11 @@ class PortalBrowserE2ETest {
   }
 
   static void sendAndExpect(int status) {
+    sendAndExpect(browser, status);
+  }
+
+  /** Clicks the console's Send and waits for the response, which must have this status. */
+  static void sendAndExpect(Browser browser, int status) {
     browser.find("#send").click();
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!browser.find("#response-status").getText().matches("\\d{3}.*")) {
@@ -444,6 +461,11 @@ class PortalBrowserE2ETest {
   }
 
   static void shoot(String name) {
+    shoot(browser, name);
+  }
+
+  /** Saves the page as {@code <name>-<theme>.png} in the portal's screenshot directory. */
+  static void shoot(Browser browser, String name) {
     String theme = browser.find("html").getAttribute("data-theme");
     browser.screenshot(
         SHOTS.resolve(name + "-" + (theme.equals("system") ? "light" : theme) + ".png"));

@@ -124,6 +124,9 @@ class PortalKeysBrowserE2ETest {
     browser.open("/portal/applications/" + APP);
     assertThat(browser.find("#keys-list").getText()).contains(kid, "EC", "ES256");
     shoot("keys");
+    browser.chooseTheme("dark");
+    shoot("keys");
+    browser.chooseTheme("light");
 
     // Try API → Authorization type "JWT bearer grant", signed in the browser
     browser.open("/portal/apis/photos/v1/try?app=" + APP);
@@ -282,10 +285,7 @@ class PortalKeysBrowserE2ETest {
   }
 
   static void logIn(String user, String password) {
-    browser.open("/portal/login");
-    browser.type("#username", user);
-    browser.type("#password", password);
-    browser.find("button[type='submit']").click();
+    PortalBrowserE2ETest.logIn(browser, user, password);
   }
 
   static void logOut() {
@@ -302,6 +302,6 @@ class PortalKeysBrowserE2ETest {
   }
 
   static void shoot(String name) {
-    browser.screenshot(PortalBrowserE2ETest.SHOTS.resolve(name + "-light.png"));
+    PortalBrowserE2ETest.shoot(browser, name);
   }
 }

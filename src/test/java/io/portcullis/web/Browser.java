@@ -125,6 +125,16 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Waits until the CSS selector matches something. */
+  /**
+   * Chooses the theme ({@code system}, {@code light} or {@code dark}) with the switch in the top
+   * bar of the Manager or the portal, and waits for the page to follow.
+   */
+  public void chooseTheme(String theme) {
+    select("#theme-choice", theme);
+    find("form.theme button").click();
+    waitFor("html[data-theme='" + theme + "']");
+  }
+
   public WebElement waitFor(String css) {
     until(() -> !all(css).isEmpty(), "an element " + css);
     return find(css);

@@ -1,0 +1,8 @@
+package io.portcullis.store;
+
+class JdbcAccessRequestsPostgresTest extends JdbcAccessRequestsContract {
+  @Override
+  String freshDatabaseUrl() {
+    return TestDatabases.postgres();
+  }
+}
