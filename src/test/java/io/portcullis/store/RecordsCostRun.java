@@ -1,17 +1,26 @@
 package io.portcullis.store;
 
 import com.sun.management.ThreadMXBean;
+import io.portcullis.monitor.Rollup;
+import io.portcullis.monitor.StoredTransaction;
+import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionEvent;
+import io.portcullis.monitor.TransactionFilter;
 import io.portcullis.monitor.TransactionRecords;
 import io.portcullis.monitor.TransactionRecords.Settings;
+import io.portcullis.monitor.TransactionRepository;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * What records cost the process, run by hand (docs/BENCHMARKS.md, "Records on vs off"): a producer
@@ -58,11 +67,9 @@ public final class RecordsCostRun {
           s.execute(sql);
         }
       }
-      TransactionRecords records =
-          new TransactionRecords(
-              new JdbcTransactionRepository(database.dataSource(), database.dialect()),
-              () -> "bench-host:8080",
-              settings);
+      TimedWrites timed =
+          new TimedWrites(new JdbcTransactionRepository(database.dataSource(), database.dialect()));
+      TransactionRecords records = new TransactionRecords(timed, () -> "bench-host:8080", settings);
       Producer producer = new Producer(records, rate);
       Thread thread = new Thread(producer, "producer");
       thread.setDaemon(true);
@@ -74,6 +81,7 @@ public final class RecordsCostRun {
       long producerBytesBefore = threads.getThreadAllocatedBytes(thread.getId());
       long writerBytesBefore = allocatedBy(threads, "portcullis-records");
       long writtenBefore = records.written();
+      timed.durations.clear();
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
       long written = records.written() - writtenBefore;
       long produced = producer.produced - producedBefore;
@@ -110,9 +118,68 @@ public final class RecordsCostRun {
       System.out.printf(
           "  cpu %-28s %7.2f µs/record written%n", "ALL THREADS", total / 1e3 / stored);
       System.out.printf("  gc time %d ms in %d s%n", gc, seconds);
+      List<Long> writes = new ArrayList<>(timed.durations);
+      Collections.sort(writes);
+      if (!writes.isEmpty()) {
+        System.out.printf(
+            "  writes: %d, wall ms per write median %.1f, p99 %.1f, max %.1f%n",
+            writes.size(),
+            writes.get(writes.size() / 2) / 1e6,
+            writes.get((int) Math.min(writes.size() - 1, Math.ceil(writes.size() * 0.99) - 1))
+                / 1e6,
+            writes.get(writes.size() - 1) / 1e6);
+      }
       System.out.printf(
           "  allocated: producer %,d B/record offered, writer %,d B/record written%n",
           producerBytes / offered, writerBytes / stored);
+    }
+  }
+
+  /** The repository, timing each write (how long the writer holds its core per batch). */
+  private static final class TimedWrites implements TransactionRepository {
+    private final TransactionRepository delegate;
+    final List<Long> durations = Collections.synchronizedList(new ArrayList<>());
+
+    TimedWrites(TransactionRepository delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void write(String node, List<TransactionEvent> records, List<Rollup> rollups) {
+      long start = System.nanoTime();
+      delegate.write(node, records, rollups);
+      durations.add(System.nanoTime() - start);
+    }
+
+    @Override
+    public Page find(TransactionFilter filter, Cursor after, int limit) {
+      return delegate.find(filter, after, limit);
+    }
+
+    @Override
+    public void forEach(
+        TransactionFilter filter, int pageSize, Consumer<List<StoredTransaction>> pages) {
+      delegate.forEach(filter, pageSize, pages);
+    }
+
+    @Override
+    public List<Totals> aggregate(TransactionFilter filter, Grouping grouping) {
+      return delegate.aggregate(filter, grouping);
+    }
+
+    @Override
+    public List<Totals> topReasons(TransactionFilter filter, int limit) {
+      return delegate.topReasons(filter, limit);
+    }
+
+    @Override
+    public int purgeRecords(Instant before, int batchSize) {
+      return delegate.purgeRecords(before, batchSize);
+    }
+
+    @Override
+    public int purgeRollups(Instant before, int batchSize) {
+      return delegate.purgeRollups(before, batchSize);
     }
   }
 
