@@ -316,6 +316,9 @@ public final class PortcullisNode implements AutoCloseable {
     TokenVerifier verifier =
         cacheSize == 0 ? jwtVerifier : new CachingTokenVerifier(jwtVerifier, clock, cacheSize);
 
+    WebSessionWiring webSessions =
+        new WebSessionWiring(vertx, database.dataSource(), notifier, control, clock);
+    closeables.add(webSessions);
     DeveloperPortal developerPortal =
         PortalWiring.developerPortal(control, database.dataSource(), config.portal(), clock);
     AuthorizationServerEndpoints endpoints =
@@ -359,6 +362,7 @@ public final class PortcullisNode implements AutoCloseable {
                 authenticator,
                 transactionRepository,
                 outbound,
+                webSessions.portal(),
                 clock),
             clock);
     gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
@@ -393,7 +397,7 @@ public final class PortcullisNode implements AutoCloseable {
                         vertx,
                         control,
                         authenticator,
-                        ManagerPages.defaultSessions(),
+                        webSessions.manager(),
                         ManagerPages.defaultThrottle(),
                         new ManagerKeys(snapshots, signingKeys, jwtVerifier),
                         new ManagerTokens(snapshots, tokenStores, clock),

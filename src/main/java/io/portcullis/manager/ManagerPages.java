@@ -13,6 +13,7 @@ import io.portcullis.control.StaleVersionException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.UserStamps;
 import io.portcullis.manager.Views.Chrome;
 import io.portcullis.manager.Views.ConfirmPage;
 import io.portcullis.manager.Views.FieldView;
@@ -29,6 +30,7 @@ import io.portcullis.web.FormField;
 import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
+import io.portcullis.web.SessionStore;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
 import io.portcullis.web.Templates;
@@ -133,9 +135,30 @@ public final class ManagerPages implements AdminServer.Extension {
     return this;
   }
 
-  /** The default sessions: 30 minutes idle, 8 hours at most. */
-  public static Sessions defaultSessions() {
-    return new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), java.time.Clock.systemUTC());
+  /** The site's name in the session store. */
+  public static final String SITE = "manager";
+
+  /**
+   * The Manager's sessions in the shared store ({@link Sessions.Settings#defaults}): a session
+   * lasts while its user exists, is enabled, may view the Manager and keeps password and roles.
+   */
+  public static Sessions sessions(
+      Vertx vertx, SessionStore store, ControlPlane control, java.time.Clock clock) {
+    return new Sessions(
+        vertx,
+        store,
+        SITE,
+        Sessions.Settings.defaults(),
+        clock,
+        Sessions.COOKIE,
+        "/",
+        username ->
+            control
+                .snapshot()
+                .user(username)
+                .filter(User::enabled)
+                .filter(User::mayView)
+                .map(UserStamps::of));
   }
 
   /** A store URL as the top bar shows it: no user, password or parameters. */
@@ -170,7 +193,9 @@ public final class ManagerPages implements AdminServer.Extension {
     router.route("/logout").handler(BodyHandler.create(false).setBodyLimit(8 * 1024));
     router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT));
 
-    router.get("/").handler(ctx -> redirect(ctx, session(ctx).isPresent() ? LANDING : "/login"));
+    router
+        .get("/")
+        .handler(ctx -> withSession(ctx, s -> redirect(ctx, s.isPresent() ? LANDING : "/login")));
     router.get("/favicon.ico").handler(ctx -> redirect(ctx, "/assets/favicon.svg"));
     router.get("/login").handler(this::loginPage);
     router.post("/login").handler(this::login);
@@ -199,11 +224,37 @@ public final class ManagerPages implements AdminServer.Extension {
   // ---------------------------------------------------------------- sign-in
 
   private void loginPage(RoutingContext ctx) {
-    if (session(ctx).isPresent()) {
-      redirect(ctx, LANDING);
-      return;
-    }
-    showLogin(ctx, 200, "", "");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent()) redirect(ctx, LANDING);
+          else showLogin(ctx, 200, "", "");
+        });
+  }
+
+  /**
+   * Runs the action with the request's session (looked up off the event loop); answers 503 when the
+   * store cannot tell.
+   */
+  private void withSession(RoutingContext ctx, Consumer<Optional<WebSession>> action) {
+    sessions
+        .find(ctx.request())
+        .onSuccess(action::accept)
+        .onFailure(failure -> storeDown(ctx, failure));
+  }
+
+  private static void storeDown(RoutingContext ctx, Throwable failure) {
+    LOG.atWarn()
+        .addKeyValue("path", ctx.normalizedPath())
+        .addKeyValue("error", failure.toString())
+        .log("session store unavailable");
+    ctx.response()
+        .setStatusCode(503)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .putHeader(HttpHeaders.RETRY_AFTER, "5")
+        .end(
+            "The Manager cannot reach its store, where sessions are kept; try again in a few"
+                + " seconds.");
   }
 
   private void showLogin(RoutingContext ctx, int status, String error, String username) {
@@ -262,32 +313,48 @@ public final class ManagerPages implements AdminServer.Extension {
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
-              sessions.start(
-                  ctx.request(),
-                  ctx.response(),
-                  u.username(),
-                  u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
-                  u.isAdmin());
-              LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the Manager");
-              redirect(ctx, LANDING);
+              sessions
+                  .start(
+                      ctx.request(),
+                      ctx.response(),
+                      u.username(),
+                      u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
+                      u.isAdmin())
+                  .onSuccess(
+                      s -> {
+                        LOG.atInfo()
+                            .addKeyValue("user", u.username())
+                            .log("signed in to the Manager");
+                        redirect(ctx, LANDING);
+                      })
+                  .onFailure(failure -> storeDown(ctx, failure));
             })
         .onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {
-    Optional<WebSession> session = session(ctx);
-    if (session.isPresent() && !csrfValid(ctx, session.get())) {
-      message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
-      return;
-    }
-    sessions.end(ctx.request(), ctx.response());
-    redirect(ctx, "/login");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent() && !csrfValid(ctx, session.get())) {
+            ctx.put("session", session.get());
+            message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
+            return;
+          }
+          sessions
+              .end(ctx.request(), ctx.response())
+              .onSuccess(v -> redirect(ctx, "/login"))
+              .onFailure(failure -> storeDown(ctx, failure));
+        });
   }
 
   // ---------------------------------------------------------------- guard and theme
 
   private void guard(RoutingContext ctx) {
-    Optional<WebSession> session = session(ctx);
+    withSession(ctx, session -> guard(ctx, session));
+  }
+
+  private void guard(RoutingContext ctx, Optional<WebSession> session) {
     if (session.isEmpty()) {
       if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET) redirect(ctx, "/login");
       else message(ctx, 401, "Signed out", "Your session ended; sign in again.");
@@ -1163,9 +1230,9 @@ public final class ManagerPages implements AdminServer.Extension {
 
   // ---------------------------------------------------------------- helpers
 
-  private Optional<WebSession> session(RoutingContext ctx) {
-    WebSession s = ctx.get("session");
-    return s != null ? Optional.of(s) : sessions.find(ctx.request());
+  /** The session the guard found (every {@code /ui/} route); empty elsewhere. */
+  private static Optional<WebSession> session(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get("session"));
   }
 
   private String user(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import io.portcullis.control.PublicKeys;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.UserStamps;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionFilter;
 import io.portcullis.monitor.TransactionRepository;
@@ -34,6 +35,7 @@ import io.portcullis.registry.User;
 import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
+import io.portcullis.web.SessionStore;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
 import io.portcullis.web.Templates;
@@ -56,6 +58,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +107,7 @@ public final class PortalPages {
    * @param throttle refuses sign-ins after repeated failures
    * @param traffic the traffic records, for an application's last day
    * @param documents reads an API's OpenAPI or WSDL document into its resources
+   * @param sessions the developers' sessions ({@link #sessions})
    */
   public PortalPages(
       Vertx vertx,
@@ -113,6 +117,7 @@ public final class PortalPages {
       LoginThrottle throttle,
       TransactionRepository traffic,
       ApiDocumentSource documents,
+      Sessions sessions,
       Clock clock) {
     this.vertx = vertx;
     this.control = control;
@@ -122,10 +127,35 @@ public final class PortalPages {
     this.traffic = traffic;
     this.documents = documents;
     this.clock = clock;
-    this.sessions =
-        new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), clock, SESSION_COOKIE, PREFIX);
+    this.sessions = sessions;
     this.router = Router.router(vertx);
     mount(router);
+  }
+
+  /** The site's name in the session store. */
+  public static final String SITE = "portal";
+
+  /**
+   * The developers' sessions in the shared store ({@link Sessions.Settings#defaults}), with their
+   * own cookie under {@value #PREFIX}: a session lasts while its user is an enabled developer and
+   * keeps password and roles.
+   */
+  public static Sessions sessions(
+      Vertx vertx, SessionStore store, ControlPlane control, Clock clock) {
+    return new Sessions(
+        vertx,
+        store,
+        SITE,
+        Sessions.Settings.defaults(),
+        clock,
+        SESSION_COOKIE,
+        PREFIX,
+        username ->
+            control
+                .snapshot()
+                .user(username)
+                .filter(DeveloperPortal::isDeveloper)
+                .map(UserStamps::of));
   }
 
   /** Serves the requests under {@value #PREFIX}; safe from any event loop; never blocks. */
@@ -180,10 +210,38 @@ public final class PortalPages {
   // ---------------------------------------------------------------- sign-in and sign-up
 
   private void loginPage(RoutingContext ctx) {
-    if (sessions.find(ctx.request()).isPresent()) {
-      redirect(ctx, PREFIX + "/");
-      return;
-    }
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent()) redirect(ctx, PREFIX + "/");
+          else showLoginPage(ctx);
+        });
+  }
+
+  /**
+   * Runs the action with the request's session (looked up off the event loop); answers 503 when the
+   * store cannot tell.
+   */
+  private void withSession(RoutingContext ctx, Consumer<Optional<WebSession>> action) {
+    sessions
+        .find(ctx.request())
+        .onSuccess(action::accept)
+        .onFailure(failure -> storeDown(ctx, failure));
+  }
+
+  private static void storeDown(RoutingContext ctx, Throwable failure) {
+    LOG.atWarn()
+        .addKeyValue("path", ctx.normalizedPath())
+        .addKeyValue("error", failure.toString())
+        .log("portal session store unavailable");
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+    plain(
+        ctx,
+        503,
+        "The portal cannot reach its store, where sessions are kept; try again in a few seconds.");
+  }
+
+  private void showLoginPage(RoutingContext ctx) {
     String notice =
         "pending".equals(ctx.queryParams().get("signup"))
             ? "Your account waits for an administrator's approval; sign in once it is approved."
@@ -265,14 +323,21 @@ public final class PortalPages {
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
-              sessions.start(
-                  ctx.request(),
-                  ctx.response(),
-                  u.username(),
-                  DeveloperPortal.DEVELOPER_ROLE,
-                  true);
-              LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the portal");
-              redirect(ctx, PREFIX + "/");
+              sessions
+                  .start(
+                      ctx.request(),
+                      ctx.response(),
+                      u.username(),
+                      DeveloperPortal.DEVELOPER_ROLE,
+                      true)
+                  .onSuccess(
+                      s -> {
+                        LOG.atInfo()
+                            .addKeyValue("user", u.username())
+                            .log("signed in to the portal");
+                        redirect(ctx, PREFIX + "/");
+                      })
+                  .onFailure(failure -> storeDown(ctx, failure));
             })
         .onFailure(failure -> failed(ctx, failure));
   }
@@ -342,19 +407,27 @@ public final class PortalPages {
   }
 
   private void logout(RoutingContext ctx) {
-    Optional<WebSession> session = sessions.find(ctx.request());
-    if (session.isPresent() && !csrfValid(ctx, session.get())) {
-      refused(ctx);
-      return;
-    }
-    sessions.end(ctx.request(), ctx.response());
-    redirect(ctx, PREFIX + "/login");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent() && !csrfValid(ctx, session.get())) {
+            refused(ctx);
+            return;
+          }
+          sessions
+              .end(ctx.request(), ctx.response())
+              .onSuccess(v -> redirect(ctx, PREFIX + "/login"))
+              .onFailure(failure -> storeDown(ctx, failure));
+        });
   }
 
   // ---------------------------------------------------------------- guard and theme
 
   private void guard(RoutingContext ctx) {
-    Optional<WebSession> session = sessions.find(ctx.request());
+    withSession(ctx, session -> guard(ctx, session));
+  }
+
+  private void guard(RoutingContext ctx, Optional<WebSession> session) {
     if (session.isEmpty()) {
       if (ctx.request().method() == HttpMethod.GET) redirect(ctx, PREFIX + "/login");
       else plain(ctx, 401, "Your session ended; sign in again.");
