@@ -59,7 +59,6 @@ final class PortalWiring {
                 control,
                 portal,
                 authenticator,
-                io.portcullis.manager.ManagerPages.defaultThrottle(),
                 traffic,
                 new ApiDocumentSource(files),
                 sessions,

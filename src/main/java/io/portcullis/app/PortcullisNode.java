@@ -398,7 +398,6 @@ public final class PortcullisNode implements AutoCloseable {
                         control,
                         authenticator,
                         webSessions.manager(),
-                        ManagerPages.defaultThrottle(),
                         new ManagerKeys(snapshots, signingKeys, jwtVerifier),
                         new ManagerTokens(snapshots, tokenStores, clock),
                         ManagerPages.describeStore(url),

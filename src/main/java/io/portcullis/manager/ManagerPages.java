@@ -13,6 +13,7 @@ import io.portcullis.control.StaleVersionException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.UserStamps;
 import io.portcullis.manager.Views.Chrome;
 import io.portcullis.manager.Views.ConfirmPage;
@@ -27,7 +28,6 @@ import io.portcullis.registry.User;
 import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormDocument;
 import io.portcullis.web.FormField;
-import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
 import io.portcullis.web.SessionStore;
@@ -87,7 +87,6 @@ public final class ManagerPages implements AdminServer.Extension {
   private final ControlPlane control;
   private final Authenticator authenticator;
   private final Sessions sessions;
-  private final LoginThrottle throttle;
   private final KeyOperations keys;
   private final TokenOperations tokens;
   private final Templates templates = new Templates();
@@ -99,9 +98,9 @@ public final class ManagerPages implements AdminServer.Extension {
   /**
    * @param vertx runs the blocking control-plane calls on its workers
    * @param control reads and writes the registry
-   * @param authenticator checks sign-in passwords
+   * @param authenticator checks sign-in passwords; its throttle, shared with every other door that
+   *     checks a password, refuses sign-ins after repeated failures
    * @param sessions the browser sessions
-   * @param throttle refuses sign-ins after repeated failures
    * @param keys signing-key rotation and issuers' key-set flush
    * @param tokens applications' live tokens and their revocation
    * @param store what the top bar names as the store (a JDBC URL without credentials)
@@ -112,7 +111,6 @@ public final class ManagerPages implements AdminServer.Extension {
       ControlPlane control,
       Authenticator authenticator,
       Sessions sessions,
-      LoginThrottle throttle,
       KeyOperations keys,
       TokenOperations tokens,
       String store,
@@ -121,7 +119,6 @@ public final class ManagerPages implements AdminServer.Extension {
     this.control = control;
     this.authenticator = authenticator;
     this.sessions = sessions;
-    this.throttle = throttle;
     this.keys = keys;
     this.tokens = tokens;
     this.store = store;
@@ -171,11 +168,6 @@ public final class ManagerPages implements AdminServer.Extension {
       if (at >= 0) cut = Math.min(cut, at);
     }
     return shown.substring(0, cut);
-  }
-
-  /** The default throttle: 5 failures a user (20 an address) per 5 minutes. */
-  public static LoginThrottle defaultThrottle() {
-    return new LoginThrottle(5, Duration.ofMinutes(5));
   }
 
   @Override
@@ -277,18 +269,16 @@ public final class ManagerPages implements AdminServer.Extension {
       return;
     }
     String address = ctx.request().remoteAddress().hostAddress();
-    if (throttle.blocked(username, address)) {
+    // Counted as a failure before the password is checked (taken back when it is right), so that
+    // guesses sent at once cannot all pass before the first failure is counted.
+    FailureThrottle throttle = authenticator.throttle();
+    Optional<Duration> locked = throttle.attempt(username, address);
+    if (locked.isPresent()) {
       LOG.atWarn()
           .addKeyValue("user", username)
           .addKeyValue("client", address)
           .log("sign-in throttled");
-      showLogin(
-          ctx,
-          429,
-          "Too many failed sign-ins; wait "
-              + throttle.window().toMinutes()
-              + " minutes and try again.",
-          username);
+      showLogin(ctx, 429, PageForms.throttled(ctx, locked.get()), username);
       return;
     }
     vertx
@@ -297,7 +287,6 @@ public final class ManagerPages implements AdminServer.Extension {
         .onSuccess(
             user -> {
               if (user.isEmpty() || !user.get().mayView()) {
-                throttle.failed(username, address);
                 LOG.atInfo()
                     .addKeyValue("user", username)
                     .addKeyValue("client", address)
@@ -309,7 +298,7 @@ public final class ManagerPages implements AdminServer.Extension {
                     username);
                 return;
               }
-              throttle.succeeded(username);
+              throttle.succeeded(username, address);
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
@@ -385,8 +374,7 @@ public final class ManagerPages implements AdminServer.Extension {
 
   private void theme(RoutingContext ctx) {
     PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
-    String back = ctx.request().formAttributes().get("back");
-    redirect(ctx, back != null && back.startsWith("/ui/") ? back : "/ui/apis");
+    redirect(ctx, PageForms.back(ctx, "/ui/", "/ui/apis"));
   }
 
   private String themeOf(RoutingContext ctx) {
@@ -1260,7 +1248,13 @@ public final class ManagerPages implements AdminServer.Extension {
   }
 
   private static String key(RoutingContext ctx) {
-    return URLDecoder.decode(ctx.pathParam("param1"), StandardCharsets.UTF_8);
+    String encoded = ctx.pathParam("param1");
+    try {
+      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // A stray '%' names no entity (keys are looked up as given): the page answers 404, not 500.
+      return encoded;
+    }
   }
 
   /**

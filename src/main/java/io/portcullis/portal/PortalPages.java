@@ -10,6 +10,7 @@ import io.portcullis.control.PublicKeys;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
 import io.portcullis.credential.UserStamps;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionFilter;
@@ -32,7 +33,6 @@ import io.portcullis.registry.AccessRequest;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.User;
-import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
 import io.portcullis.web.SessionStore;
@@ -86,12 +86,15 @@ public final class PortalPages {
   private static final String EXTRA_SCRIPT = "web/portal/portal-extra.js";
   private static final int FORM_LIMIT = 16 * 1024;
 
+  /** Sign-ups accepted from one address per hour. */
+  public static final int SIGN_UPS_PER_ADDRESS = 5;
+
   private final Vertx vertx;
   private final ControlPlane control;
   private final DeveloperPortal portal;
   private final Authenticator authenticator;
   private final Sessions sessions;
-  private final LoginThrottle throttle;
+  private final FailureThrottle signUps;
   private final TransactionRepository traffic;
   private final ApiDocumentSource documents;
   private final Clock clock;
@@ -104,7 +107,6 @@ public final class PortalPages {
    * @param control reads the registry
    * @param portal the rules for developers' applications and access requests
    * @param authenticator checks sign-in passwords
-   * @param throttle refuses sign-ins after repeated failures
    * @param traffic the traffic records, for an application's last day
    * @param documents reads an API's OpenAPI or WSDL document into its resources
    * @param sessions the developers' sessions ({@link #sessions})
@@ -114,7 +116,6 @@ public final class PortalPages {
       ControlPlane control,
       DeveloperPortal portal,
       Authenticator authenticator,
-      LoginThrottle throttle,
       TransactionRepository traffic,
       ApiDocumentSource documents,
       Sessions sessions,
@@ -123,11 +124,14 @@ public final class PortalPages {
     this.control = control;
     this.portal = portal;
     this.authenticator = authenticator;
-    this.throttle = throttle;
     this.traffic = traffic;
     this.documents = documents;
     this.clock = clock;
     this.sessions = sessions;
+    this.signUps =
+        new FailureThrottle(
+            new FailureThrottle.Settings(0, SIGN_UPS_PER_ADDRESS, Duration.ofHours(1), 100_000),
+            clock);
     this.router = Router.router(vertx);
     mount(router);
   }
@@ -205,6 +209,7 @@ public final class PortalPages {
         .failureHandler(PortalPages::keysTooLong);
     router.post(PREFIX + "/applications/:app/keys/remove").handler(this::removeKeys);
     router.route().handler(ctx -> notFound(ctx));
+    router.route(PREFIX + "/*").failureHandler(this::formFailed);
   }
 
   // ---------------------------------------------------------------- sign-in and sign-up
@@ -284,19 +289,16 @@ public final class PortalPages {
       return;
     }
     String address = ctx.request().remoteAddress().hostAddress();
-    if (throttle.blocked(username, address)) {
+    // Counted as a failure before the password is checked (taken back when it is right), so that
+    // guesses sent at once cannot all pass before the first failure is counted.
+    FailureThrottle throttle = authenticator.throttle();
+    Optional<Duration> locked = throttle.attempt(username, address);
+    if (locked.isPresent()) {
       LOG.atWarn()
           .addKeyValue("user", username)
           .addKeyValue("client", address)
           .log("portal sign-in throttled");
-      showLogin(
-          ctx,
-          429,
-          "Too many failed sign-ins; wait "
-              + throttle.window().toMinutes()
-              + " minutes and try again.",
-          "",
-          username);
+      showLogin(ctx, 429, PageForms.throttled(ctx, locked.get()), "", username);
       return;
     }
     vertx
@@ -305,7 +307,6 @@ public final class PortalPages {
         .onSuccess(
             user -> {
               if (user.isEmpty() || !DeveloperPortal.isDeveloper(user.get())) {
-                throttle.failed(username, address);
                 LOG.atInfo()
                     .addKeyValue("user", username)
                     .addKeyValue("client", address)
@@ -319,7 +320,7 @@ public final class PortalPages {
                     username);
                 return;
               }
-              throttle.succeeded(username);
+              throttle.succeeded(username, address);
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
@@ -373,6 +374,25 @@ public final class PortalPages {
     }
     if (!password.equals(form.get("confirm"))) {
       sendSignUp(ctx, 400, "The two passwords differ.", username);
+      return;
+    }
+    // Each sign-up is a registry write (and a slow hash): a script must not make accounts in a
+    // loop.
+    String address = ctx.request().remoteAddress().hostAddress();
+    Optional<Duration> locked = signUps.attempt(null, address);
+    if (locked.isPresent()) {
+      LOG.atWarn().addKeyValue("client", address).log("portal sign-up throttled");
+      ctx.response()
+          .putHeader(
+              HttpHeaders.RETRY_AFTER,
+              Long.toString(FailureThrottle.retryAfterSeconds(locked.get())));
+      sendSignUp(
+          ctx,
+          429,
+          "Too many sign-ups from your address; try again in "
+              + (locked.get().toMinutes() + 1)
+              + " minutes.",
+          username);
       return;
     }
     vertx
@@ -453,8 +473,7 @@ public final class PortalPages {
 
   private void theme(RoutingContext ctx) {
     PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
-    String back = ctx.request().formAttributes().get("back");
-    redirect(ctx, back != null && back.startsWith(PREFIX + "/") ? back : PREFIX + "/");
+    redirect(ctx, PageForms.back(ctx, PREFIX + "/", PREFIX + "/"));
   }
 
   private String themeOf(RoutingContext ctx) {
@@ -820,6 +839,24 @@ public final class PortalPages {
             : "jwks or pem: at most "
                 + PublicKeys.MAX_CHARS
                 + " characters are accepted, or the form could not be read");
+  }
+
+  /**
+   * A form the body handler could not take (larger than {@value #FORM_LIMIT} bytes, or one field
+   * larger than the gateway's 8 KiB per field) is refused, never a 500.
+   */
+  private void formFailed(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 || ctx.failure() instanceof java.io.IOException) {
+      plain(ctx, 413, "the form is larger than " + FORM_LIMIT + " bytes, or one field than 8192");
+    } else if (ctx.statusCode() == 400) {
+      plain(ctx, 400, "the form could not be read");
+    } else {
+      failed(
+          ctx,
+          ctx.failure() == null
+              ? new IllegalStateException("status " + ctx.statusCode())
+              : ctx.failure());
+    }
   }
 
   private void removeKeys(RoutingContext ctx) {
