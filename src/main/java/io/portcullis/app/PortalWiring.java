@@ -63,6 +63,7 @@ final class PortalWiring {
                 new ApiDocumentSource(files),
                 sessions,
                 clock)
+            .withStoreDown(PortcullisNode::storeDown)
             .handler();
     LocalRoutes portalOnly = new LocalRoutes(List.of(PortalPages.PREFIX), pages);
     List<String> prefixes = new ArrayList<>(routes.pathPrefixes());

@@ -402,7 +402,8 @@ public final class PortcullisNode implements AutoCloseable {
                         new ManagerTokens(snapshots, tokenStores, clock),
                         ManagerPages.describeStore(url),
                         new TrafficScreens(transactionRepository, transactionRecords, clock))
-                    .withDeveloperPortal(developerPortal)));
+                    .withDeveloperPortal(developerPortal)
+                    .withStoreDown(PortcullisNode::storeDown)));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
     watchTls("admin", config.admin().tls(), admin::updateTls);
@@ -530,6 +531,11 @@ public final class PortcullisNode implements AutoCloseable {
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */
+  /** Whether a page's failure means the store cannot be reached (the pages answer 503). */
+  static boolean storeDown(Throwable failure) {
+    return failure instanceof StoreException && !(failure instanceof StoreConflictException);
+  }
+
   private static Optional<Problem> translateStoreFailure(Throwable failure) {
     if (failure instanceof StoreConflictException conflict) {
       return Optional.of(Problem.of(409, conflict.getMessage()));

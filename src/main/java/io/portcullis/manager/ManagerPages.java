@@ -54,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,7 @@ public final class ManagerPages implements AdminServer.Extension {
   private final String store;
   private final TrafficScreens traffic;
   private AccessRequestScreen accessRequests;
+  private Predicate<Throwable> storeDown = failure -> false;
 
   /**
    * @param vertx runs the blocking control-plane calls on its workers
@@ -124,6 +126,15 @@ public final class ManagerPages implements AdminServer.Extension {
     this.store = store;
     this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
+  }
+
+  /**
+   * Names the failures that mean the store cannot be reached (the Manager may not know the store's
+   * types): their pages answer 503 with a sentence instead of 500.
+   */
+  public ManagerPages withStoreDown(Predicate<Throwable> storeDown) {
+    this.storeDown = storeDown;
+    return this;
   }
 
   /** Adds the Access requests screen of the developer portal; call before mounting. */
@@ -239,14 +250,14 @@ public final class ManagerPages implements AdminServer.Extension {
     LOG.atWarn()
         .addKeyValue("path", ctx.normalizedPath())
         .addKeyValue("error", failure.toString())
-        .log("session store unavailable");
+        .log("store unavailable");
     ctx.response()
         .setStatusCode(503)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
         .putHeader(HttpHeaders.RETRY_AFTER, "5")
         .end(
-            "The Manager cannot reach its store, where sessions are kept; try again in a few"
-                + " seconds.");
+            "The Manager cannot reach its store (the database that keeps sessions and the"
+                + " registry); try again in a few seconds.");
   }
 
   private void showLogin(RoutingContext ctx, int status, String error, String username) {
@@ -1298,6 +1309,8 @@ public final class ManagerPages implements AdminServer.Extension {
             failure -> {
               if (failure instanceof NotFoundException) {
                 message(ctx, 404, "Not found", failure.getMessage());
+              } else if (storeDown.test(failure)) {
+                storeDown(ctx, failure);
               } else {
                 LOG.atError()
                     .setCause(failure)

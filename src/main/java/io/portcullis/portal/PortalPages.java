@@ -59,6 +59,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,7 @@ public final class PortalPages {
   private final Templates templates = new Templates();
   private final Router router;
   private boolean extraScript;
+  private Predicate<Throwable> storeDown = failure -> false;
 
   /**
    * @param vertx runs the blocking work on its workers
@@ -160,6 +162,15 @@ public final class PortalPages {
                 .user(username)
                 .filter(DeveloperPortal::isDeveloper)
                 .map(UserStamps::of));
+  }
+
+  /**
+   * Names the failures that mean the store cannot be reached (the portal may not know the store's
+   * types): their pages answer 503 with a sentence instead of 500.
+   */
+  public PortalPages withStoreDown(Predicate<Throwable> storeDown) {
+    this.storeDown = storeDown;
+    return this;
   }
 
   /** Serves the requests under {@value #PREFIX}; safe from any event loop; never blocks. */
@@ -238,12 +249,13 @@ public final class PortalPages {
     LOG.atWarn()
         .addKeyValue("path", ctx.normalizedPath())
         .addKeyValue("error", failure.toString())
-        .log("portal session store unavailable");
+        .log("portal store unavailable");
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
     plain(
         ctx,
         503,
-        "The portal cannot reach its store, where sessions are kept; try again in a few seconds.");
+        "The portal cannot reach its store (the database that keeps sessions and applications); try"
+            + " again in a few seconds.");
   }
 
   private void showLoginPage(RoutingContext ctx) {
@@ -983,6 +995,10 @@ public final class PortalPages {
   private void failed(RoutingContext ctx, Throwable failure) {
     if (failure instanceof NotFoundException) {
       notFound(ctx);
+      return;
+    }
+    if (storeDown.test(failure)) {
+      storeDown(ctx, failure);
       return;
     }
     LOG.atError()
