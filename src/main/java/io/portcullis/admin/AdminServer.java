@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private static final int WORKERS = 4;
+  private static final int MAX_FORM_FIELD_BYTES = 256 * 1024;
 
   /**
    * Mounts more routes on the admin router, such as {@code
@@ -147,7 +148,13 @@ public final class AdminServer {
     server =
         vertx.createHttpServer(
             TlsListener.apply(
-                new HttpServerOptions().setHost(settings.host()).setPort(settings.port()),
+                new HttpServerOptions()
+                    .setHost(settings.host())
+                    .setPort(settings.port())
+                    // One form field may be as large as a whole Manager form (an API's inline
+                    // OpenAPI document): the body limits refuse larger ones with 413, where the
+                    // default 8 KiB per field failed with 500.
+                    .setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES),
                 settings.tls()));
     return server
         .requestHandler(router(workers))

@@ -10,6 +10,7 @@ import io.portcullis.portal.ApiDocumentSource;
 import io.portcullis.portal.PortalPages;
 import io.portcullis.registry.OutboundPolicy;
 import io.portcullis.store.JdbcAccessRequests;
+import io.portcullis.web.Sessions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -49,6 +50,7 @@ final class PortalWiring {
       Authenticator authenticator,
       TransactionRepository traffic,
       OutboundPolicy files,
+      Sessions sessions,
       Clock clock) {
     if (!config.enabled()) return routes;
     Handler<HttpServerRequest> pages =
@@ -57,10 +59,11 @@ final class PortalWiring {
                 control,
                 portal,
                 authenticator,
-                io.portcullis.manager.ManagerPages.defaultThrottle(),
                 traffic,
                 new ApiDocumentSource(files),
+                sessions,
                 clock)
+            .withStoreDown(PortcullisNode::storeDown)
             .handler();
     LocalRoutes portalOnly = new LocalRoutes(List.of(PortalPages.PREFIX), pages);
     List<String> prefixes = new ArrayList<>(routes.pathPrefixes());

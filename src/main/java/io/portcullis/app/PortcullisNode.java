@@ -316,6 +316,9 @@ public final class PortcullisNode implements AutoCloseable {
     TokenVerifier verifier =
         cacheSize == 0 ? jwtVerifier : new CachingTokenVerifier(jwtVerifier, clock, cacheSize);
 
+    WebSessionWiring webSessions =
+        new WebSessionWiring(vertx, database.dataSource(), notifier, control, clock);
+    closeables.add(webSessions);
     DeveloperPortal developerPortal =
         PortalWiring.developerPortal(control, database.dataSource(), config.portal(), clock);
     AuthorizationServerEndpoints endpoints =
@@ -359,6 +362,7 @@ public final class PortcullisNode implements AutoCloseable {
                 authenticator,
                 transactionRepository,
                 outbound,
+                webSessions.portal(),
                 clock),
             clock);
     gatewayPort = Listeners.await("gateway", config.gateway().listen(), gateway.start());
@@ -393,13 +397,13 @@ public final class PortcullisNode implements AutoCloseable {
                         vertx,
                         control,
                         authenticator,
-                        ManagerPages.defaultSessions(),
-                        ManagerPages.defaultThrottle(),
+                        webSessions.manager(),
                         new ManagerKeys(snapshots, signingKeys, jwtVerifier),
                         new ManagerTokens(snapshots, tokenStores, clock),
                         ManagerPages.describeStore(url),
                         new TrafficScreens(transactionRepository, transactionRecords, clock))
-                    .withDeveloperPortal(developerPortal)));
+                    .withDeveloperPortal(developerPortal)
+                    .withStoreDown(PortcullisNode::storeDown)));
     Listeners.await("admin", config.admin().listen(), admin.start());
     adminPort = admin.port();
     watchTls("admin", config.admin().tls(), admin::updateTls);
@@ -527,6 +531,11 @@ public final class PortcullisNode implements AutoCloseable {
   }
 
   /** Store failures the admin API answers with their own status rather than 500. */
+  /** Whether a page's failure means the store cannot be reached (the pages answer 503). */
+  static boolean storeDown(Throwable failure) {
+    return failure instanceof StoreException && !(failure instanceof StoreConflictException);
+  }
+
   private static Optional<Problem> translateStoreFailure(Throwable failure) {
     if (failure instanceof StoreConflictException conflict) {
       return Optional.of(Problem.of(409, conflict.getMessage()));

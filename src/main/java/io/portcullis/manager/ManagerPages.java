@@ -13,6 +13,8 @@ import io.portcullis.control.StaleVersionException;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
+import io.portcullis.credential.UserStamps;
 import io.portcullis.manager.Views.Chrome;
 import io.portcullis.manager.Views.ConfirmPage;
 import io.portcullis.manager.Views.FieldView;
@@ -26,9 +28,9 @@ import io.portcullis.registry.User;
 import io.portcullis.registry.Versioned;
 import io.portcullis.web.FormDocument;
 import io.portcullis.web.FormField;
-import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
+import io.portcullis.web.SessionStore;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
 import io.portcullis.web.Templates;
@@ -52,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +88,6 @@ public final class ManagerPages implements AdminServer.Extension {
   private final ControlPlane control;
   private final Authenticator authenticator;
   private final Sessions sessions;
-  private final LoginThrottle throttle;
   private final KeyOperations keys;
   private final TokenOperations tokens;
   private final Templates templates = new Templates();
@@ -93,13 +95,14 @@ public final class ManagerPages implements AdminServer.Extension {
   private final String store;
   private final TrafficScreens traffic;
   private AccessRequestScreen accessRequests;
+  private Predicate<Throwable> storeDown = failure -> false;
 
   /**
    * @param vertx runs the blocking control-plane calls on its workers
    * @param control reads and writes the registry
-   * @param authenticator checks sign-in passwords
+   * @param authenticator checks sign-in passwords; its throttle, shared with every other door that
+   *     checks a password, refuses sign-ins after repeated failures
    * @param sessions the browser sessions
-   * @param throttle refuses sign-ins after repeated failures
    * @param keys signing-key rotation and issuers' key-set flush
    * @param tokens applications' live tokens and their revocation
    * @param store what the top bar names as the store (a JDBC URL without credentials)
@@ -110,7 +113,6 @@ public final class ManagerPages implements AdminServer.Extension {
       ControlPlane control,
       Authenticator authenticator,
       Sessions sessions,
-      LoginThrottle throttle,
       KeyOperations keys,
       TokenOperations tokens,
       String store,
@@ -119,12 +121,20 @@ public final class ManagerPages implements AdminServer.Extension {
     this.control = control;
     this.authenticator = authenticator;
     this.sessions = sessions;
-    this.throttle = throttle;
     this.keys = keys;
     this.tokens = tokens;
     this.store = store;
     this.traffic = traffic;
     Kinds.all(control, new RegistryCodec()).forEach(k -> kinds.put(k.path(), k));
+  }
+
+  /**
+   * Names the failures that mean the store cannot be reached (the Manager may not know the store's
+   * types): their pages answer 503 with a sentence instead of 500.
+   */
+  public ManagerPages withStoreDown(Predicate<Throwable> storeDown) {
+    this.storeDown = storeDown;
+    return this;
   }
 
   /** Adds the Access requests screen of the developer portal; call before mounting. */
@@ -133,9 +143,30 @@ public final class ManagerPages implements AdminServer.Extension {
     return this;
   }
 
-  /** The default sessions: 30 minutes idle, 8 hours at most. */
-  public static Sessions defaultSessions() {
-    return new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), java.time.Clock.systemUTC());
+  /** The site's name in the session store. */
+  public static final String SITE = "manager";
+
+  /**
+   * The Manager's sessions in the shared store ({@link Sessions.Settings#defaults}): a session
+   * lasts while its user exists, is enabled, may view the Manager and keeps password and roles.
+   */
+  public static Sessions sessions(
+      Vertx vertx, SessionStore store, ControlPlane control, java.time.Clock clock) {
+    return new Sessions(
+        vertx,
+        store,
+        SITE,
+        Sessions.Settings.defaults(),
+        clock,
+        Sessions.COOKIE,
+        "/",
+        username ->
+            control
+                .snapshot()
+                .user(username)
+                .filter(User::enabled)
+                .filter(User::mayView)
+                .map(UserStamps::of));
   }
 
   /** A store URL as the top bar shows it: no user, password or parameters. */
@@ -148,11 +179,6 @@ public final class ManagerPages implements AdminServer.Extension {
       if (at >= 0) cut = Math.min(cut, at);
     }
     return shown.substring(0, cut);
-  }
-
-  /** The default throttle: 5 failures a user (20 an address) per 5 minutes. */
-  public static LoginThrottle defaultThrottle() {
-    return new LoginThrottle(5, Duration.ofMinutes(5));
   }
 
   @Override
@@ -170,7 +196,9 @@ public final class ManagerPages implements AdminServer.Extension {
     router.route("/logout").handler(BodyHandler.create(false).setBodyLimit(8 * 1024));
     router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT));
 
-    router.get("/").handler(ctx -> redirect(ctx, session(ctx).isPresent() ? LANDING : "/login"));
+    router
+        .get("/")
+        .handler(ctx -> withSession(ctx, s -> redirect(ctx, s.isPresent() ? LANDING : "/login")));
     router.get("/favicon.ico").handler(ctx -> redirect(ctx, "/assets/favicon.svg"));
     router.get("/login").handler(this::loginPage);
     router.post("/login").handler(this::login);
@@ -199,11 +227,37 @@ public final class ManagerPages implements AdminServer.Extension {
   // ---------------------------------------------------------------- sign-in
 
   private void loginPage(RoutingContext ctx) {
-    if (session(ctx).isPresent()) {
-      redirect(ctx, LANDING);
-      return;
-    }
-    showLogin(ctx, 200, "", "");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent()) redirect(ctx, LANDING);
+          else showLogin(ctx, 200, "", "");
+        });
+  }
+
+  /**
+   * Runs the action with the request's session (looked up off the event loop); answers 503 when the
+   * store cannot tell.
+   */
+  private void withSession(RoutingContext ctx, Consumer<Optional<WebSession>> action) {
+    sessions
+        .find(ctx.request())
+        .onSuccess(action::accept)
+        .onFailure(failure -> storeDown(ctx, failure));
+  }
+
+  private static void storeDown(RoutingContext ctx, Throwable failure) {
+    LOG.atWarn()
+        .addKeyValue("path", ctx.normalizedPath())
+        .addKeyValue("error", failure.toString())
+        .log("store unavailable");
+    ctx.response()
+        .setStatusCode(503)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .putHeader(HttpHeaders.RETRY_AFTER, "5")
+        .end(
+            "The Manager cannot reach its store (the database that keeps sessions and the"
+                + " registry); try again in a few seconds.");
   }
 
   private void showLogin(RoutingContext ctx, int status, String error, String username) {
@@ -226,18 +280,16 @@ public final class ManagerPages implements AdminServer.Extension {
       return;
     }
     String address = ctx.request().remoteAddress().hostAddress();
-    if (throttle.blocked(username, address)) {
+    // Counted as a failure before the password is checked (taken back when it is right), so that
+    // guesses sent at once cannot all pass before the first failure is counted.
+    FailureThrottle throttle = authenticator.throttle();
+    Optional<Duration> locked = throttle.attempt(username, address);
+    if (locked.isPresent()) {
       LOG.atWarn()
           .addKeyValue("user", username)
           .addKeyValue("client", address)
           .log("sign-in throttled");
-      showLogin(
-          ctx,
-          429,
-          "Too many failed sign-ins; wait "
-              + throttle.window().toMinutes()
-              + " minutes and try again.",
-          username);
+      showLogin(ctx, 429, PageForms.throttled(ctx, locked.get()), username);
       return;
     }
     vertx
@@ -246,7 +298,6 @@ public final class ManagerPages implements AdminServer.Extension {
         .onSuccess(
             user -> {
               if (user.isEmpty() || !user.get().mayView()) {
-                throttle.failed(username, address);
                 LOG.atInfo()
                     .addKeyValue("user", username)
                     .addKeyValue("client", address)
@@ -258,36 +309,52 @@ public final class ManagerPages implements AdminServer.Extension {
                     username);
                 return;
               }
-              throttle.succeeded(username);
+              throttle.succeeded(username, address);
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
-              sessions.start(
-                  ctx.request(),
-                  ctx.response(),
-                  u.username(),
-                  u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
-                  u.isAdmin());
-              LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the Manager");
-              redirect(ctx, LANDING);
+              sessions
+                  .start(
+                      ctx.request(),
+                      ctx.response(),
+                      u.username(),
+                      u.isAdmin() ? User.ADMIN_ROLE : User.VIEWER_ROLE,
+                      u.isAdmin())
+                  .onSuccess(
+                      s -> {
+                        LOG.atInfo()
+                            .addKeyValue("user", u.username())
+                            .log("signed in to the Manager");
+                        redirect(ctx, LANDING);
+                      })
+                  .onFailure(failure -> storeDown(ctx, failure));
             })
         .onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {
-    Optional<WebSession> session = session(ctx);
-    if (session.isPresent() && !csrfValid(ctx, session.get())) {
-      message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
-      return;
-    }
-    sessions.end(ctx.request(), ctx.response());
-    redirect(ctx, "/login");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent() && !csrfValid(ctx, session.get())) {
+            ctx.put("session", session.get());
+            message(ctx, 403, "Refused", "The request did not carry this session's CSRF token.");
+            return;
+          }
+          sessions
+              .end(ctx.request(), ctx.response())
+              .onSuccess(v -> redirect(ctx, "/login"))
+              .onFailure(failure -> storeDown(ctx, failure));
+        });
   }
 
   // ---------------------------------------------------------------- guard and theme
 
   private void guard(RoutingContext ctx) {
-    Optional<WebSession> session = session(ctx);
+    withSession(ctx, session -> guard(ctx, session));
+  }
+
+  private void guard(RoutingContext ctx, Optional<WebSession> session) {
     if (session.isEmpty()) {
       if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET) redirect(ctx, "/login");
       else message(ctx, 401, "Signed out", "Your session ended; sign in again.");
@@ -318,8 +385,7 @@ public final class ManagerPages implements AdminServer.Extension {
 
   private void theme(RoutingContext ctx) {
     PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
-    String back = ctx.request().formAttributes().get("back");
-    redirect(ctx, back != null && back.startsWith("/ui/") ? back : "/ui/apis");
+    redirect(ctx, PageForms.back(ctx, "/ui/", "/ui/apis"));
   }
 
   private String themeOf(RoutingContext ctx) {
@@ -1163,9 +1229,9 @@ public final class ManagerPages implements AdminServer.Extension {
 
   // ---------------------------------------------------------------- helpers
 
-  private Optional<WebSession> session(RoutingContext ctx) {
-    WebSession s = ctx.get("session");
-    return s != null ? Optional.of(s) : sessions.find(ctx.request());
+  /** The session the guard found (every {@code /ui/} route); empty elsewhere. */
+  private static Optional<WebSession> session(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get("session"));
   }
 
   private String user(RoutingContext ctx) {
@@ -1193,7 +1259,13 @@ public final class ManagerPages implements AdminServer.Extension {
   }
 
   private static String key(RoutingContext ctx) {
-    return URLDecoder.decode(ctx.pathParam("param1"), StandardCharsets.UTF_8);
+    String encoded = ctx.pathParam("param1");
+    try {
+      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // A stray '%' names no entity (keys are looked up as given): the page answers 404, not 500.
+      return encoded;
+    }
   }
 
   /**
@@ -1237,6 +1309,8 @@ public final class ManagerPages implements AdminServer.Extension {
             failure -> {
               if (failure instanceof NotFoundException) {
                 message(ctx, 404, "Not found", failure.getMessage());
+              } else if (storeDown.test(failure)) {
+                storeDown(ctx, failure);
               } else {
                 LOG.atError()
                     .setCause(failure)

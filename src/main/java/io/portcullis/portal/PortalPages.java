@@ -10,6 +10,8 @@ import io.portcullis.control.PublicKeys;
 import io.portcullis.control.ValidationException;
 import io.portcullis.control.Violation;
 import io.portcullis.credential.Authenticator;
+import io.portcullis.credential.FailureThrottle;
+import io.portcullis.credential.UserStamps;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionFilter;
 import io.portcullis.monitor.TransactionRepository;
@@ -31,9 +33,9 @@ import io.portcullis.registry.AccessRequest;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.User;
-import io.portcullis.web.LoginThrottle;
 import io.portcullis.web.PageForms;
 import io.portcullis.web.PageSecurity;
+import io.portcullis.web.SessionStore;
 import io.portcullis.web.Sessions;
 import io.portcullis.web.StaticAssets;
 import io.portcullis.web.Templates;
@@ -56,6 +58,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,49 +87,90 @@ public final class PortalPages {
   private static final String EXTRA_SCRIPT = "web/portal/portal-extra.js";
   private static final int FORM_LIMIT = 16 * 1024;
 
+  /** Sign-ups accepted from one address per hour. */
+  public static final int SIGN_UPS_PER_ADDRESS = 5;
+
   private final Vertx vertx;
   private final ControlPlane control;
   private final DeveloperPortal portal;
   private final Authenticator authenticator;
   private final Sessions sessions;
-  private final LoginThrottle throttle;
+  private final FailureThrottle signUps;
   private final TransactionRepository traffic;
   private final ApiDocumentSource documents;
   private final Clock clock;
   private final Templates templates = new Templates();
   private final Router router;
   private boolean extraScript;
+  private Predicate<Throwable> storeDown = failure -> false;
 
   /**
    * @param vertx runs the blocking work on its workers
    * @param control reads the registry
    * @param portal the rules for developers' applications and access requests
    * @param authenticator checks sign-in passwords
-   * @param throttle refuses sign-ins after repeated failures
    * @param traffic the traffic records, for an application's last day
    * @param documents reads an API's OpenAPI or WSDL document into its resources
+   * @param sessions the developers' sessions ({@link #sessions})
    */
   public PortalPages(
       Vertx vertx,
       ControlPlane control,
       DeveloperPortal portal,
       Authenticator authenticator,
-      LoginThrottle throttle,
       TransactionRepository traffic,
       ApiDocumentSource documents,
+      Sessions sessions,
       Clock clock) {
     this.vertx = vertx;
     this.control = control;
     this.portal = portal;
     this.authenticator = authenticator;
-    this.throttle = throttle;
     this.traffic = traffic;
     this.documents = documents;
     this.clock = clock;
-    this.sessions =
-        new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), clock, SESSION_COOKIE, PREFIX);
+    this.sessions = sessions;
+    this.signUps =
+        new FailureThrottle(
+            new FailureThrottle.Settings(0, SIGN_UPS_PER_ADDRESS, Duration.ofHours(1), 100_000),
+            clock);
     this.router = Router.router(vertx);
     mount(router);
+  }
+
+  /** The site's name in the session store. */
+  public static final String SITE = "portal";
+
+  /**
+   * The developers' sessions in the shared store ({@link Sessions.Settings#defaults}), with their
+   * own cookie under {@value #PREFIX}: a session lasts while its user is an enabled developer and
+   * keeps password and roles.
+   */
+  public static Sessions sessions(
+      Vertx vertx, SessionStore store, ControlPlane control, Clock clock) {
+    return new Sessions(
+        vertx,
+        store,
+        SITE,
+        Sessions.Settings.defaults(),
+        clock,
+        SESSION_COOKIE,
+        PREFIX,
+        username ->
+            control
+                .snapshot()
+                .user(username)
+                .filter(DeveloperPortal::isDeveloper)
+                .map(UserStamps::of));
+  }
+
+  /**
+   * Names the failures that mean the store cannot be reached (the portal may not know the store's
+   * types): their pages answer 503 with a sentence instead of 500.
+   */
+  public PortalPages withStoreDown(Predicate<Throwable> storeDown) {
+    this.storeDown = storeDown;
+    return this;
   }
 
   /** Serves the requests under {@value #PREFIX}; safe from any event loop; never blocks. */
@@ -175,15 +220,45 @@ public final class PortalPages {
         .failureHandler(PortalPages::keysTooLong);
     router.post(PREFIX + "/applications/:app/keys/remove").handler(this::removeKeys);
     router.route().handler(ctx -> notFound(ctx));
+    router.route(PREFIX + "/*").failureHandler(this::formFailed);
   }
 
   // ---------------------------------------------------------------- sign-in and sign-up
 
   private void loginPage(RoutingContext ctx) {
-    if (sessions.find(ctx.request()).isPresent()) {
-      redirect(ctx, PREFIX + "/");
-      return;
-    }
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent()) redirect(ctx, PREFIX + "/");
+          else showLoginPage(ctx);
+        });
+  }
+
+  /**
+   * Runs the action with the request's session (looked up off the event loop); answers 503 when the
+   * store cannot tell.
+   */
+  private void withSession(RoutingContext ctx, Consumer<Optional<WebSession>> action) {
+    sessions
+        .find(ctx.request())
+        .onSuccess(action::accept)
+        .onFailure(failure -> storeDown(ctx, failure));
+  }
+
+  private static void storeDown(RoutingContext ctx, Throwable failure) {
+    LOG.atWarn()
+        .addKeyValue("path", ctx.normalizedPath())
+        .addKeyValue("error", failure.toString())
+        .log("portal store unavailable");
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+    plain(
+        ctx,
+        503,
+        "The portal cannot reach its store (the database that keeps sessions and applications); try"
+            + " again in a few seconds.");
+  }
+
+  private void showLoginPage(RoutingContext ctx) {
     String notice =
         "pending".equals(ctx.queryParams().get("signup"))
             ? "Your account waits for an administrator's approval; sign in once it is approved."
@@ -226,19 +301,16 @@ public final class PortalPages {
       return;
     }
     String address = ctx.request().remoteAddress().hostAddress();
-    if (throttle.blocked(username, address)) {
+    // Counted as a failure before the password is checked (taken back when it is right), so that
+    // guesses sent at once cannot all pass before the first failure is counted.
+    FailureThrottle throttle = authenticator.throttle();
+    Optional<Duration> locked = throttle.attempt(username, address);
+    if (locked.isPresent()) {
       LOG.atWarn()
           .addKeyValue("user", username)
           .addKeyValue("client", address)
           .log("portal sign-in throttled");
-      showLogin(
-          ctx,
-          429,
-          "Too many failed sign-ins; wait "
-              + throttle.window().toMinutes()
-              + " minutes and try again.",
-          "",
-          username);
+      showLogin(ctx, 429, PageForms.throttled(ctx, locked.get()), "", username);
       return;
     }
     vertx
@@ -247,7 +319,6 @@ public final class PortalPages {
         .onSuccess(
             user -> {
               if (user.isEmpty() || !DeveloperPortal.isDeveloper(user.get())) {
-                throttle.failed(username, address);
                 LOG.atInfo()
                     .addKeyValue("user", username)
                     .addKeyValue("client", address)
@@ -261,18 +332,25 @@ public final class PortalPages {
                     username);
                 return;
               }
-              throttle.succeeded(username);
+              throttle.succeeded(username, address);
               User u = user.get();
               ctx.response()
                   .addCookie(sessions.cookie(ctx.request(), LOGIN_COOKIE, "", Duration.ZERO));
-              sessions.start(
-                  ctx.request(),
-                  ctx.response(),
-                  u.username(),
-                  DeveloperPortal.DEVELOPER_ROLE,
-                  true);
-              LOG.atInfo().addKeyValue("user", u.username()).log("signed in to the portal");
-              redirect(ctx, PREFIX + "/");
+              sessions
+                  .start(
+                      ctx.request(),
+                      ctx.response(),
+                      u.username(),
+                      DeveloperPortal.DEVELOPER_ROLE,
+                      true)
+                  .onSuccess(
+                      s -> {
+                        LOG.atInfo()
+                            .addKeyValue("user", u.username())
+                            .log("signed in to the portal");
+                        redirect(ctx, PREFIX + "/");
+                      })
+                  .onFailure(failure -> storeDown(ctx, failure));
             })
         .onFailure(failure -> failed(ctx, failure));
   }
@@ -310,6 +388,25 @@ public final class PortalPages {
       sendSignUp(ctx, 400, "The two passwords differ.", username);
       return;
     }
+    // Each sign-up is a registry write (and a slow hash): a script must not make accounts in a
+    // loop.
+    String address = ctx.request().remoteAddress().hostAddress();
+    Optional<Duration> locked = signUps.attempt(null, address);
+    if (locked.isPresent()) {
+      LOG.atWarn().addKeyValue("client", address).log("portal sign-up throttled");
+      ctx.response()
+          .putHeader(
+              HttpHeaders.RETRY_AFTER,
+              Long.toString(FailureThrottle.retryAfterSeconds(locked.get())));
+      sendSignUp(
+          ctx,
+          429,
+          "Too many sign-ups from your address; try again in "
+              + (locked.get().toMinutes() + 1)
+              + " minutes.",
+          username);
+      return;
+    }
     vertx
         .executeBlocking(() -> Actor.call(username, () -> portal.signUp(username, password)), false)
         .onSuccess(
@@ -342,19 +439,27 @@ public final class PortalPages {
   }
 
   private void logout(RoutingContext ctx) {
-    Optional<WebSession> session = sessions.find(ctx.request());
-    if (session.isPresent() && !csrfValid(ctx, session.get())) {
-      refused(ctx);
-      return;
-    }
-    sessions.end(ctx.request(), ctx.response());
-    redirect(ctx, PREFIX + "/login");
+    withSession(
+        ctx,
+        session -> {
+          if (session.isPresent() && !csrfValid(ctx, session.get())) {
+            refused(ctx);
+            return;
+          }
+          sessions
+              .end(ctx.request(), ctx.response())
+              .onSuccess(v -> redirect(ctx, PREFIX + "/login"))
+              .onFailure(failure -> storeDown(ctx, failure));
+        });
   }
 
   // ---------------------------------------------------------------- guard and theme
 
   private void guard(RoutingContext ctx) {
-    Optional<WebSession> session = sessions.find(ctx.request());
+    withSession(ctx, session -> guard(ctx, session));
+  }
+
+  private void guard(RoutingContext ctx, Optional<WebSession> session) {
     if (session.isEmpty()) {
       if (ctx.request().method() == HttpMethod.GET) redirect(ctx, PREFIX + "/login");
       else plain(ctx, 401, "Your session ended; sign in again.");
@@ -380,8 +485,7 @@ public final class PortalPages {
 
   private void theme(RoutingContext ctx) {
     PageForms.saveTheme(ctx, sessions, THEME_COOKIE);
-    String back = ctx.request().formAttributes().get("back");
-    redirect(ctx, back != null && back.startsWith(PREFIX + "/") ? back : PREFIX + "/");
+    redirect(ctx, PageForms.back(ctx, PREFIX + "/", PREFIX + "/"));
   }
 
   private String themeOf(RoutingContext ctx) {
@@ -749,6 +853,24 @@ public final class PortalPages {
                 + " characters are accepted, or the form could not be read");
   }
 
+  /**
+   * A form the body handler could not take (larger than {@value #FORM_LIMIT} bytes, or one field
+   * larger than the gateway's 8 KiB per field) is refused, never a 500.
+   */
+  private void formFailed(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 || ctx.failure() instanceof java.io.IOException) {
+      plain(ctx, 413, "the form is larger than " + FORM_LIMIT + " bytes, or one field than 8192");
+    } else if (ctx.statusCode() == 400) {
+      plain(ctx, 400, "the form could not be read");
+    } else {
+      failed(
+          ctx,
+          ctx.failure() == null
+              ? new IllegalStateException("status " + ctx.statusCode())
+              : ctx.failure());
+    }
+  }
+
   private void removeKeys(RoutingContext ctx) {
     String developer = session(ctx).username();
     String name = ctx.pathParam("app");
@@ -874,6 +996,10 @@ public final class PortalPages {
   private void failed(RoutingContext ctx, Throwable failure) {
     if (failure instanceof NotFoundException) {
       notFound(ctx);
+      return;
+    }
+    if (storeDown.test(failure)) {
+      storeDown(ctx, failure);
       return;
     }
     LOG.atError()

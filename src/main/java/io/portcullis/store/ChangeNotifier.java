@@ -32,7 +32,9 @@ public interface ChangeNotifier extends AutoCloseable {
      * The gateway's signing keys changed (rotated, retired, generated): payload chosen by the
      * publisher.
      */
-    SIGNING_KEYS_CHANGED;
+    SIGNING_KEYS_CHANGED,
+    /** A Manager or portal session ended (sign-out, user changed): payload its id hash. */
+    WEB_SESSION_ENDED;
 
     /** The PostgreSQL channel name: {@code portcullis_} and the lower-case constant name. */
     public String pgName() {

@@ -4,6 +4,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What every site's pages do alike with a request: check a POST's CSRF token (the {@value
@@ -17,7 +18,39 @@ public final class PageForms {
   /** The header that carries it for script requests (htmx). */
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
+  private static final Pattern BACK = Pattern.compile("[A-Za-z0-9/._~%?=&+,;:@!$()*-]*");
+
   private PageForms() {}
+
+  /**
+   * The sign-in page's words for a throttled attempt, in whole minutes rounded up; also sets {@code
+   * Retry-After}.
+   */
+  public static String throttled(RoutingContext ctx, Duration wait) {
+    long seconds = Math.max(1, wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0));
+    ctx.response().putHeader("Retry-After", Long.toString(seconds));
+    long minutes = (seconds + 59) / 60;
+    return "Too many failed sign-ins; wait "
+        + minutes
+        + (minutes == 1 ? " minute" : " minutes")
+        + " and try again.";
+  }
+
+  /**
+   * Where to send the browser back to after a form: the form field {@code back} when it is a path
+   * of this site (starts with {@code prefix}, at most 2,000 characters, only characters a URL
+   * carries unencoded: no control character, space, backslash or quote), else {@code fallback}. So
+   * no form can redirect off the site or put a line break in {@code Location}.
+   */
+  public static String back(RoutingContext ctx, String prefix, String fallback) {
+    String back = ctx.request().formAttributes().get("back");
+    boolean ours =
+        back != null
+            && back.startsWith(prefix)
+            && back.length() <= 2_000
+            && BACK.matcher(back).matches();
+    return ours ? back : fallback;
+  }
 
   /** Whether the request carries the session's CSRF token. */
   public static boolean csrfValid(RoutingContext ctx, WebSession session) {

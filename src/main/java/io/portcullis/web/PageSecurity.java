@@ -1,6 +1,7 @@
 package io.portcullis.web;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -19,12 +20,16 @@ public final class PageSecurity {
 
   /** A handler that sets the headers and continues. */
   public static void headers(RoutingContext ctx) {
-    ctx.response()
+    apply(ctx.response()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    ctx.next();
+  }
+
+  /** Sets every header but {@code Cache-Control} (assets may be cached). */
+  static HttpServerResponse apply(HttpServerResponse response) {
+    return response
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    ctx.next();
+        .putHeader("Referrer-Policy", "no-referrer");
   }
 }

@@ -70,14 +70,19 @@ public final class StaticAssets {
 
   private void serve(RoutingContext ctx) {
     Asset asset = assets.get(ctx.normalizedPath());
+    // An asset opened on its own (an SVG, a script as a page) gets the pages' policy too.
+    PageSecurity.apply(ctx.response());
     if (asset == null) {
-      ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end();
+      ctx.response()
+          .setStatusCode(404)
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+          .end();
       return;
     }
     ctx.response()
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
-        .putHeader(HttpHeaders.ETAG, asset.etag())
-        .putHeader("X-Content-Type-Options", "nosniff");
+        .putHeader(HttpHeaders.ETAG, asset.etag());
     if (asset.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
       ctx.response().setStatusCode(304).end();
       return;

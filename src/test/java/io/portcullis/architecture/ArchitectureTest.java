@@ -30,7 +30,7 @@ class ArchitectureTest {
           Map.entry("credential", Set.of("registry")),
           Map.entry("control", Set.of("registry", "credential")),
           Map.entry("config", Set.of("registry", "control", "credential")),
-          Map.entry("store", Set.of("registry", "token", "monitor")),
+          Map.entry("store", Set.of("registry", "token", "monitor", "web")),
           Map.entry("http", Set.of("registry")),
           Map.entry("monitor", Set.of("registry")),
           Map.entry("gateway", Set.of("registry", "http", "monitor", "token")),
