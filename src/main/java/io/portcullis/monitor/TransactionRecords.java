@@ -5,9 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,25 +212,33 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
   }
 
   private void run() {
-    List<TransactionEvent> batch = new ArrayList<>(settings.batchSize());
+    // Records go into the batch as they are taken from the queue: a store's batch packs them at
+    // once (a few dozen bytes each instead of the event's objects), so what waits for the next
+    // write is small and young collections have little to copy.
+    TransactionRepository.Batch batch = repository.newBatch();
+    int taken = 0;
     long flushNanos = settings.flushInterval().toNanos();
     long lastWrite = System.nanoTime();
     while (true) {
       boolean stopping = !running;
       TransactionEvent event;
-      while (batch.size() < settings.batchSize() && (event = queue.poll()) != null) {
+      while (taken < settings.batchSize() && (event = queue.poll()) != null) {
         queued.decrementAndGet();
-        batch.add(event);
+        taken++;
+        if (settings.accessLog()) logAccess(event);
+        if (settings.store() && event.stored()) batch.add(event);
       }
       long now = System.nanoTime();
       boolean due =
-          batch.size() >= settings.batchSize()
+          taken >= settings.batchSize()
               || now - lastWrite >= flushNanos
               || stopping
-              || (!batch.isEmpty() && handled.sum() < flushRequestedUpTo);
+              || (taken > 0 && handled.sum() < flushRequestedUpTo);
       if (due) {
-        if (!batch.isEmpty()) write(batch);
-        batch.clear();
+        if (batch.size() > 0) store(batch);
+        handled.add(taken);
+        if (taken > 0) batch = repository.newBatch();
+        taken = 0;
         lastWrite = now;
         if (stopping && queue.isEmpty()) return;
         if (stopping) continue;
@@ -242,28 +247,18 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
     }
   }
 
-  private void write(List<TransactionEvent> batch) {
-    if (settings.accessLog()) batch.forEach(TransactionRecords::logAccess);
-    List<TransactionEvent> stored = new ArrayList<>(batch.size());
-    if (settings.store()) {
-      for (TransactionEvent event : batch) if (event.stored()) stored.add(event);
-    }
-    if (!stored.isEmpty()) store(stored);
-    handled.add(batch.size());
-  }
-
-  private void store(List<TransactionEvent> records) {
-    List<Rollup> rollups = rollups(records);
+  private void store(TransactionRepository.Batch batch) {
+    int records = batch.size();
     for (int attempt = 1; ; attempt++) {
       try {
-        repository.write(node.get(), records, rollups);
-        written.add(records.size());
+        repository.write(node.get(), batch);
+        written.add(records);
         return;
       } catch (RuntimeException e) {
         if (attempt >= settings.attempts()) {
-          droppedStoreFailed.add(records.size());
+          droppedStoreFailed.add(records);
           log.atWarn()
-              .addKeyValue("records", records.size())
+              .addKeyValue("records", records)
               .addKeyValue("attempts", attempt)
               .addKeyValue("error", e.getMessage())
               .log("transaction records dropped: the store refused them");
@@ -279,48 +274,9 @@ public final class TransactionRecords implements TransactionRecorder, MeterBinde
    * upsert the same rows in the same order cannot deadlock each other.
    */
   public static List<Rollup> rollups(List<TransactionEvent> records) {
-    record Key(long minute, String api, String application, int status) {}
-    Map<Key, long[]> sums = new HashMap<>();
-    for (TransactionEvent e : records) {
-      Key key =
-          new Key(
-              Math.floorDiv(e.time().getEpochSecond(), 60),
-              e.api() == null ? "" : e.api(),
-              e.application() == null ? "" : e.application(),
-              e.status());
-      long[] s = sums.computeIfAbsent(key, k -> new long[6 + LatencyHistogram.BUCKETS]);
-      long micros = e.latencyNanos() / 1_000;
-      s[0]++;
-      if (e.error()) s[1]++;
-      s[2] += e.bytesIn();
-      s[3] += e.bytesOut();
-      s[4] += micros;
-      s[5] = Math.max(s[5], micros);
-      s[6 + LatencyHistogram.bucketOf(micros)]++;
-    }
-    List<Rollup> rollups = new ArrayList<>(sums.size());
-    sums.entrySet().stream()
-        .sorted(
-            Map.Entry.comparingByKey(
-                Comparator.comparingLong(Key::minute)
-                    .thenComparing(Key::api)
-                    .thenComparing(Key::application)
-                    .thenComparingInt(Key::status)))
-        .forEach(
-            entry -> {
-              Key k = entry.getKey();
-              long[] s = entry.getValue();
-              long[] histogram = new long[LatencyHistogram.BUCKETS];
-              System.arraycopy(s, 6, histogram, 0, histogram.length);
-              rollups.add(
-                  new Rollup(
-                      k.minute(),
-                      k.api(),
-                      k.application(),
-                      k.status(),
-                      new Totals(null, s[0], s[1], s[2], s[3], s[4], s[5], histogram)));
-            });
-    return rollups;
+    RollupSums sums = new RollupSums();
+    records.forEach(sums::add);
+    return sums.rollups();
   }
 
   private static void logAccess(TransactionEvent e) {

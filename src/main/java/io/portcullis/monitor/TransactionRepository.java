@@ -45,6 +45,61 @@ public interface TransactionRepository {
   record Cursor(Instant time, long seq) {}
 
   /**
+   * Records gathered for one {@link #write(String, Batch)}, added one at a time by the writer
+   * thread as it takes them from its queue. Not thread-safe.
+   */
+  interface Batch {
+    /** Adds a record. */
+    void add(TransactionEvent event);
+
+    /** How many records were added. */
+    int size();
+  }
+
+  /** A batch that keeps the events as they are and adds them up for the rollups as they come. */
+  final class EventBatch implements Batch {
+    private final List<TransactionEvent> events = new java.util.ArrayList<>();
+    private final RollupSums sums = new RollupSums();
+
+    @Override
+    public void add(TransactionEvent event) {
+      events.add(event);
+      sums.add(event);
+    }
+
+    @Override
+    public int size() {
+      return events.size();
+    }
+
+    public List<TransactionEvent> events() {
+      return events;
+    }
+
+    public List<Rollup> rollups() {
+      return sums.rollups();
+    }
+  }
+
+  /**
+   * A new, empty batch for {@link #write(String, Batch)}. A store may pack records as they are
+   * added (so that what waits for the write takes less memory); the default keeps the events.
+   */
+  default Batch newBatch() {
+    return new EventBatch();
+  }
+
+  /**
+   * Stores a batch made by {@link #newBatch()}, as {@link #write(String, List, List)} stores
+   * records and their rollups: all or nothing, so the same batch may be written again after a
+   * failure.
+   */
+  default void write(String node, Batch batch) {
+    EventBatch events = (EventBatch) batch;
+    write(node, events.events(), events.rollups());
+  }
+
+  /**
    * Stores the records and adds the rollups into the stored ones (creating rows that are not there
    * yet), all in one transaction: either everything is written or nothing is, so a retry never
    * counts twice.

@@ -2,6 +2,7 @@ package io.portcullis.store;
 
 import io.portcullis.monitor.LatencyHistogram;
 import io.portcullis.monitor.Rollup;
+import io.portcullis.monitor.RollupSums;
 import io.portcullis.monitor.StoredTransaction;
 import io.portcullis.monitor.Totals;
 import io.portcullis.monitor.TransactionEvent;
@@ -158,39 +159,24 @@ public final class JdbcTransactionRepository implements TransactionRepository {
         + ")";
   }
 
-  @Override
-  public void write(String node, List<TransactionEvent> records, List<Rollup> rollups) {
-    List<TransactionBlock.Encoder> blocks = blocks(records);
-    try {
-      transactions.write(
-          connection -> {
-            insertBlocks(connection, TransactionBlock.cut(node, 255), blocks);
-            addRollups(connection, upsert, rollups);
-            addRollups(connection, hourlyUpsert, hourly(rollups));
-            addRollups(connection, totalUpsert, total(rollups));
-            List<ReasonCount> reasons = reasons(records);
-            addReasons(connection, reasonUpsert, reasons);
-            addReasons(connection, hourlyReasonUpsert, hourlyReasons(reasons));
-            return null;
-          });
-    } catch (SQLException e) {
-      // Not the driver's message: a failed batch may quote the statement with the records' values.
-      throw new StoreException(
-          "transactions: writing "
-              + records.size()
-              + " records failed: SQLState "
-              + e.getSQLState()
-              + ", "
-              + e.getClass().getSimpleName(),
-          e);
-    }
-  }
+  /**
+   * A batch that packs each record into its minute's block as it is added, adds it up for the
+   * rollups (unless they are given), and keeps only the refused calls, for the reason counts, as
+   * events.
+   */
+  private static final class BlockBatch implements Batch {
+    private final Map<Long, TransactionBlock.Encoder> open = new TreeMap<>();
+    private final List<TransactionBlock.Encoder> blocks = new ArrayList<>();
+    private final RollupSums sums;
+    private final List<TransactionEvent> refused = new ArrayList<>();
+    private int size;
 
-  /** The records packed per minute, a minute's records in order of arrival (full blocks split). */
-  static List<TransactionBlock.Encoder> blocks(List<TransactionEvent> records) {
-    Map<Long, TransactionBlock.Encoder> open = new TreeMap<>();
-    List<TransactionBlock.Encoder> blocks = new ArrayList<>();
-    for (TransactionEvent e : records) {
+    BlockBatch(boolean addUp) {
+      this.sums = addUp ? new RollupSums() : null;
+    }
+
+    @Override
+    public void add(TransactionEvent e) {
       long minute = Math.floorDiv(e.time().getEpochSecond(), 60);
       TransactionBlock.Encoder block = open.get(minute);
       if (block == null || !block.hasRoom()) {
@@ -199,8 +185,67 @@ public final class JdbcTransactionRepository implements TransactionRepository {
         blocks.add(block);
       }
       block.add(e);
+      if (sums != null) sums.add(e);
+      if (e.reason() != null) refused.add(e);
+      size++;
     }
-    return blocks;
+
+    @Override
+    public int size() {
+      return size;
+    }
+  }
+
+  @Override
+  public Batch newBatch() {
+    return new BlockBatch(true);
+  }
+
+  @Override
+  public void write(String node, Batch batch) {
+    if (batch instanceof BlockBatch packed && packed.sums != null) {
+      write(node, packed.blocks, packed.sums.rollups(), packed.refused, packed.size);
+    } else {
+      TransactionRepository.super.write(node, batch);
+    }
+  }
+
+  @Override
+  public void write(String node, List<TransactionEvent> records, List<Rollup> rollups) {
+    BlockBatch packed = new BlockBatch(false);
+    records.forEach(packed::add);
+    write(node, packed.blocks, rollups, packed.refused, packed.size);
+  }
+
+  private void write(
+      String node,
+      List<TransactionBlock.Encoder> blocks,
+      List<Rollup> rollups,
+      List<TransactionEvent> refused,
+      int count) {
+    try {
+      transactions.write(
+          connection -> {
+            insertBlocks(connection, TransactionBlock.cut(node, 255), blocks);
+            addRollups(connection, upsert, rollups);
+            addRollups(connection, hourlyUpsert, hourly(rollups));
+            addRollups(connection, totalUpsert, total(rollups));
+            List<ReasonCount> reasons = reasons(refused);
+            addReasons(connection, reasonUpsert, reasons);
+            addReasons(connection, hourlyReasonUpsert, hourlyReasons(reasons));
+            return null;
+          });
+    } catch (SQLException e) {
+      // Not the driver's message: a failed batch may quote the statement with the records' values.
+      throw new StoreException(
+          "transactions: writing "
+              + count
+              + " records failed: SQLState "
+              + e.getSQLState()
+              + ", "
+              + e.getClass().getSimpleName(),
+          e);
+    }
   }
 
   static void insertBlocks(Connection c, String node, List<TransactionBlock.Encoder> blocks)
