@@ -415,7 +415,7 @@ class PortalBrowserE2ETest {
 
   static void sendAndExpect(int status) {
     browser.find("#send").click();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!browser.find("#response-status").getText().matches("\\d{3}.*")) {
       if (System.nanoTime() > deadline) throw new AssertionError("no response shown");
       Thread.onSpinWait();

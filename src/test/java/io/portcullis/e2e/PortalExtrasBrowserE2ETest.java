@@ -189,7 +189,7 @@ class PortalExtrasBrowserE2ETest {
 
     assertThat(browser.waitFor("#keys-status[data-state='error']").getText())
         .isEqualTo("not registered (400): pem: expected a PEM public key");
-    Map<String, String> form = posted.poll(10, TimeUnit.SECONDS);
+    Map<String, String> form = posted.poll(30, TimeUnit.SECONDS);
     assertThat(form).containsEntry("_csrf", CSRF).containsKey("pem").doesNotContainKey("jwks");
   }
 
@@ -202,7 +202,7 @@ class PortalExtrasBrowserE2ETest {
 
     assertThat(browser.waitFor("#keys-status[data-state='ok']").getText())
         .contains("registered", "The private key is only in this page");
-    Map<String, String> form = posted.poll(10, TimeUnit.SECONDS);
+    Map<String, String> form = posted.poll(30, TimeUnit.SECONDS);
     assertThat(form.keySet()).containsExactlyInAnyOrder("jwks", "_csrf");
     assertThat(form.get("_csrf")).isEqualTo(CSRF);
     JWKSet set = JWKSet.parse(form.get("jwks"));
@@ -224,7 +224,7 @@ class PortalExtrasBrowserE2ETest {
             Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     link.click();
     Path file = downloads.resolve(CLIENT + "-private-key.pem");
-    await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(file) && Files.size(file) > 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file) && Files.size(file) > 0);
     String pem = Files.readString(file);
     assertThat(pem)
         .startsWith("-----BEGIN PRIVATE KEY-----\n")
