@@ -245,8 +245,13 @@ class PortalExtrasBrowserE2ETest {
   void getTokenWhenKeyMadeInThePageThenTheJwtBearerGrantIssuesAWorkingToken() throws Exception {
     browser.find("#bearer-get").click();
 
-    assertThat(browser.waitFor("#bearer-result[data-state='ok']").getText())
-        .startsWith("Token received, valid for ");
+    // Wait for the token's text, not for the 'ok' state, which the result may hold already.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#bearer-result").getText())
+                    .startsWith("Token received, valid for "));
     String token = browser.find("#bearer-result").getAttribute("data-token");
     assertThat(token).isNotBlank();
     assertThat(browser.find("#soap-bearer").getAttribute("value")).isEqualTo(token);
@@ -307,8 +312,13 @@ class PortalExtrasBrowserE2ETest {
     browser.waitFor("#bearer-key-file").sendKeys(dir.resolve("downloaded.pem").toString());
     browser.waitFor("#bearer-result[data-state='ok']");
     browser.find("#bearer-get").click();
-    assertThat(browser.waitFor("#bearer-result[data-state='ok']").getText())
-        .startsWith("Token received");
+    // The result is already 'ok' (the key loaded) when the button is clicked: waiting for that
+    // state returned at once, before the token came (seen failing). Wait for the token's text.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#bearer-result").getText()).startsWith("Token received"));
   }
 
   @Test
