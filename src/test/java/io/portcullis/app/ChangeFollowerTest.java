@@ -43,7 +43,7 @@ class ChangeFollowerTest {
             () -> thread.set(Thread.currentThread().getName()))) {
       notifier.publish(CHANNEL, "another node");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> thread.get() != null);
+      await().atMost(Duration.ofSeconds(30)).until(() -> thread.get() != null);
       assertThat(thread.get()).isEqualTo("portcullis-signing-keys-reload");
     }
   }
@@ -69,11 +69,11 @@ class ChangeFollowerTest {
               }
             })) {
       notifier.publish(CHANNEL, "other");
-      assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 50; i++) notifier.publish(CHANNEL, "other");
       release.countDown();
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> rereads.get() == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> rereads.get() == 2);
       assertThat(rereads).hasValue(2);
     }
   }

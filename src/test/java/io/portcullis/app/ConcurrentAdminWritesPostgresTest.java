@@ -190,7 +190,7 @@ class ConcurrentAdminWritesPostgresTest {
 
   /** Waits until the node knows the admin (its snapshot may lag the other node's write). */
   private static void awaitStatus(PortcullisNode node, String admin, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     HttpResponse<String> response;
     do {
       response = send(node, "GET", "/users/" + admin, null, null, admin);

@@ -94,7 +94,7 @@ class TwoNodesPostgresTest {
 
     URI onB = URI.create("http://127.0.0.1:" + b.gatewayPort() + "/shared/x");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertThat(send(HttpRequest.newBuilder(onB)).body()).isEqualTo("upstream saw /x"));
@@ -107,7 +107,7 @@ class TwoNodesPostgresTest {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(deactivated.statusCode()).isEqualTo(200);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> assertThat(send(HttpRequest.newBuilder(onB)).statusCode()).isEqualTo(404));
   }

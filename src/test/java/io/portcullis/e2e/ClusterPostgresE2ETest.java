@@ -36,7 +36,15 @@ import org.slf4j.LoggerFactory;
  */
 class ClusterPostgresE2ETest {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPostgresE2ETest.class);
-  private static final Duration BOUND = Duration.ofSeconds(1);
+
+  /**
+   * How long the nodes may take to agree. They agree in milliseconds (each agreement is logged with
+   * its time); without the change notice they would not agree at all (the registry) or only when
+   * the token cache expires (30 s). 1 s failed on a loaded machine: a thread of either node can
+   * stall that long there.
+   */
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
   private static final String SECRET = "photo-app-secret-123";
   private static final String PHOTOS = "https%3A%2F%2Fe2e.example%2Fphotos";
 
@@ -99,7 +107,7 @@ class ClusterPostgresE2ETest {
   }
 
   @Test
-  void restartWithReapplyWhenTheOtherNodeChangedTheApiThenTheFileWinsOnBothWithinASecond() {
+  void restartWithReapplyWhenTheOtherNodeChangedTheApiThenTheFileWinsOnBoth() {
     assertThat(b.admin("POST", "/apis/photos/v1/deactivate", null).statusCode()).isEqualTo(200);
     awaitAgreement("deactivate on B reaches A", () -> a.get("/photos/v1/a").statusCode() == 404);
 
@@ -113,7 +121,7 @@ class ClusterPostgresE2ETest {
   }
 
   @Test
-  void restartWhenTheFileChangesTheTokenStoreThenTheOtherNodeSwitchesWithinASecond() {
+  void restartWhenTheFileChangesTheTokenStoreThenTheOtherNodeSwitches() {
     String token = clientCredentials(b);
     assertThat(a.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(200);
 
@@ -147,7 +155,7 @@ class ClusterPostgresE2ETest {
   }
 
   @Test
-  void revokeOnOneNodeWhenTheOtherHasTheTokensCachedThenTheOtherRefusesThemWithinASecond() {
+  void revokeOnOneNodeWhenTheOtherHasTheTokensCachedThenTheOtherRefusesThem() {
     String token = clientCredentials(a);
     String jwt = jwt(a);
     assertThat(b.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(200);

@@ -95,18 +95,20 @@ class DatabaseOutageTwoNodesE2ETest {
 
     postgres.stop();
 
-    // The first wave meets a closed circuit: each lookup waits at most its bound, not 5 s queued
-    // behind the others on the four lookup threads.
-    assertAllUnavailableWithin(b, 64, Duration.ofSeconds(15));
+    // The first wave meets a closed circuit: each lookup waits at most its bound (2 s), not 5 s
+    // queued behind the others on the four lookup threads (over a minute for 64). 30 s leaves a
+    // loaded machine room.
+    assertAllUnavailableWithin(b, 64, Duration.ofSeconds(30));
     for (RunningNode node : List.of(a, b)) {
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
           .untilAsserted(() -> assertThat(health(node).body()).contains("\"store\":\"DOWN\""));
     }
-    // Once the store is known to be down, uncached lookups are answered at once.
-    assertAllUnavailableWithin(a, 64, Duration.ofSeconds(5));
-    assertAllUnavailableWithin(b, 64, Duration.ofSeconds(5));
+    // Once the store is known to be down, uncached lookups are answered at once (in milliseconds;
+    // 20 s leaves a loaded machine room and is far below the broken minute and more).
+    assertAllUnavailableWithin(a, 64, Duration.ofSeconds(20));
+    assertAllUnavailableWithin(b, 64, Duration.ofSeconds(20));
 
     for (RunningNode node : List.of(a, b)) {
       assertThat(node.get("/open/v1/x").statusCode()).isEqualTo(200);
@@ -151,7 +153,7 @@ class DatabaseOutageTwoNodesE2ETest {
     // B has the token cached and its clock stands still: only the change notice, on the listening
     // connection re-established after the outage, makes it refuse the token.
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> assertThat(b.getWithBearer("/opaque/v1/x", fresh).statusCode()).isEqualTo(401));
   }
@@ -186,7 +188,9 @@ class DatabaseOutageTwoNodesE2ETest {
             node.gateway(HEALTH).build())) {
       long start = System.nanoTime();
       HttpResponse<String> response = RunningNode.send(request);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      // Broken, readiness took the pool's 5 s (and said DOWN); answered from kept state, it takes
+      // milliseconds.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
       assertThat(response.statusCode()).as(request.uri().toString()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("{\"status\":\"UP\",\"store\":\"DOWN\"}");
     }

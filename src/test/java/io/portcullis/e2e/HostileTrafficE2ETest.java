@@ -115,13 +115,15 @@ class HostileTrafficE2ETest {
       floods.add(RunningNode.http().sendAsync(form(path, FLOOD), BodyHandlers.ofString()));
       floods.add(RunningNode.http().sendAsync(form(path, DISTINCT), BodyHandlers.ofString()));
     }
-    // Before the fix each flood held an event loop for seconds; a proxied call waited behind them.
+    // Before the fix each flood held an event loop for about 8 s (nimbus URLUtils, measured); a
+    // proxied call waited behind them, and the 16 floods took over a minute on 2 cores. Now each
+    // takes milliseconds; the bounds leave a loaded machine room to stall a thread for seconds.
     for (int i = 0; i < 5; i++) {
       long t0 = System.nanoTime();
       HttpResponse<String> open = node.get("/open/v1/ping");
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertThat(open.statusCode()).isEqualTo(200);
-      assertThat(millis).as("open call %d took %d ms", i, millis).isLessThan(2_000);
+      assertThat(millis).as("open call %d took %d ms", i, millis).isLessThan(5_000);
     }
     for (int i = 0; i < floods.size(); i++) {
       assertInvalidRequest(
@@ -129,7 +131,7 @@ class HostileTrafficE2ETest {
           i % 2 == 0 ? "parameter 'a' is repeated" : "the form has more than 64 parameters");
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    assertThat(millis).as("the floods were answered in %d ms", millis).isLessThan(5_000);
+    assertThat(millis).as("the floods were answered in %d ms", millis).isLessThan(20_000);
   }
 
   @ParameterizedTest

@@ -81,7 +81,7 @@ class OpaqueTokenTwoNodesPostgresE2ETest {
 
     assertInvalidToken(a.getWithBearer("/photos/v1/a", token), "unknown, expired or revoked");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> assertThat(b.getWithBearer("/photos/v1/a", token).statusCode()).isEqualTo(401));
   }
@@ -97,7 +97,7 @@ class OpaqueTokenTwoNodesPostgresE2ETest {
         .isEqualTo(200);
 
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               assertThat(a.getWithBearer("/everyone/v1/a", second).statusCode()).isEqualTo(401);
@@ -114,7 +114,7 @@ class OpaqueTokenTwoNodesPostgresE2ETest {
     OpaqueTokenE2ETest.setTokenStore(a, "cache", 3600);
     try {
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(b.admin("GET", "/tokens/counts", null).body())
@@ -124,7 +124,7 @@ class OpaqueTokenTwoNodesPostgresE2ETest {
     } finally {
       OpaqueTokenE2ETest.setTokenStore(a, "database", 3600);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(b.admin("GET", "/tokens/counts", null).body())

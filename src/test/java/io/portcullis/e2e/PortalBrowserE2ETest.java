@@ -432,7 +432,7 @@ class PortalBrowserE2ETest {
   /** Clicks the console's Send and waits for the response, which must have this status. */
   static void sendAndExpect(Browser browser, int status) {
     browser.find("#send").click();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!browser.find("#response-status").getText().matches("\\d{3}.*")) {
       if (System.nanoTime() > deadline) throw new AssertionError("no response shown");
       Thread.onSpinWait();

@@ -189,7 +189,7 @@ class PortalExtrasBrowserE2ETest {
 
     assertThat(browser.waitFor("#keys-status[data-state='error']").getText())
         .isEqualTo("not registered (400): pem: expected a PEM public key");
-    Map<String, String> form = posted.poll(10, TimeUnit.SECONDS);
+    Map<String, String> form = posted.poll(30, TimeUnit.SECONDS);
     assertThat(form).containsEntry("_csrf", CSRF).containsKey("pem").doesNotContainKey("jwks");
   }
 
@@ -202,7 +202,7 @@ class PortalExtrasBrowserE2ETest {
 
     assertThat(browser.waitFor("#keys-status[data-state='ok']").getText())
         .contains("registered", "The private key is only in this page");
-    Map<String, String> form = posted.poll(10, TimeUnit.SECONDS);
+    Map<String, String> form = posted.poll(30, TimeUnit.SECONDS);
     assertThat(form.keySet()).containsExactlyInAnyOrder("jwks", "_csrf");
     assertThat(form.get("_csrf")).isEqualTo(CSRF);
     JWKSet set = JWKSet.parse(form.get("jwks"));
@@ -224,7 +224,7 @@ class PortalExtrasBrowserE2ETest {
             Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     link.click();
     Path file = downloads.resolve(CLIENT + "-private-key.pem");
-    await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(file) && Files.size(file) > 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file) && Files.size(file) > 0);
     String pem = Files.readString(file);
     assertThat(pem)
         .startsWith("-----BEGIN PRIVATE KEY-----\n")
@@ -245,8 +245,13 @@ class PortalExtrasBrowserE2ETest {
   void getTokenWhenKeyMadeInThePageThenTheJwtBearerGrantIssuesAWorkingToken() throws Exception {
     browser.find("#bearer-get").click();
 
-    assertThat(browser.waitFor("#bearer-result[data-state='ok']").getText())
-        .startsWith("Token received, valid for ");
+    // Wait for the token's text, not for the 'ok' state, which the result may hold already.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#bearer-result").getText())
+                    .startsWith("Token received, valid for "));
     String token = browser.find("#bearer-result").getAttribute("data-token");
     assertThat(token).isNotBlank();
     assertThat(browser.find("#soap-bearer").getAttribute("value")).isEqualTo(token);
@@ -307,8 +312,13 @@ class PortalExtrasBrowserE2ETest {
     browser.waitFor("#bearer-key-file").sendKeys(dir.resolve("downloaded.pem").toString());
     browser.waitFor("#bearer-result[data-state='ok']");
     browser.find("#bearer-get").click();
-    assertThat(browser.waitFor("#bearer-result[data-state='ok']").getText())
-        .startsWith("Token received");
+    // The result is already 'ok' (the key loaded) when the button is clicked: waiting for that
+    // state returned at once, before the token came (seen failing). Wait for the token's text.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#bearer-result").getText()).startsWith("Token received"));
   }
 
   @Test

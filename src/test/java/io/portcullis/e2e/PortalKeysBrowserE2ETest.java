@@ -117,7 +117,7 @@ class PortalKeysBrowserE2ETest {
     browser.find("#keys-download").click();
     privateKey = downloads.resolve(clientId + "-private-key.pem");
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> Files.exists(privateKey) && Files.size(privateKey) > 0);
     assertThat(Files.readString(privateKey)).startsWith("-----BEGIN PRIVATE KEY-----");
 
@@ -257,7 +257,7 @@ class PortalKeysBrowserE2ETest {
   /** Waits until the element's text contains the fragment (a status the page's script sets). */
   static void textOf(String css, String fragment) {
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(browser.find(css).getText()).contains(fragment));
   }
 

@@ -7,7 +7,6 @@ import io.portcullis.monitor.LatencyHistogram;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -53,10 +52,7 @@ class RecordsE2ETest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     upstream = new EchoUpstream(vertx);
-    int deadPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      deadPort = socket.getLocalPort();
-    }
+    int deadPort = EchoUpstream.closedPort();
     env =
         Map.of(
             "UPSTREAM",

@@ -42,6 +42,9 @@ public final class EchoUpstream implements AutoCloseable {
   private static final Pattern SLEEP = Pattern.compile(".*/sleep/(\\d+)$");
   private static final Pattern STATUS = Pattern.compile(".*/status/(\\d+)$");
 
+  /** The sockets that keep the ports of {@link #closedPort()} bound and not listening. */
+  private static final Queue<java.net.Socket> HELD_PORTS = new ConcurrentLinkedQueue<>();
+
   public final AtomicLong sinkReceived = new AtomicLong();
   public final AtomicLong streamProduced = new AtomicLong();
   public final AtomicInteger requests = new AtomicInteger();
@@ -216,11 +219,16 @@ public final class EchoUpstream implements AutoCloseable {
     request.endHandler(v -> pump[0].run());
   }
 
-  /** A port on which nothing listens: connecting to it is refused. */
+  /**
+   * A port on which nothing listens: connecting to it is refused. The port stays bound (not
+   * listening) for the life of the test JVM, so that no server started meanwhile (by this JVM or
+   * another process) can be given it, as it could a port merely closed again.
+   */
   public static int closedPort() throws Exception {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    java.net.Socket socket = new java.net.Socket();
+    socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    HELD_PORTS.add(socket);
+    return socket.getLocalPort();
   }
 
   public static MessageDigest sha256() {

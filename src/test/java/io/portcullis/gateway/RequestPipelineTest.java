@@ -88,7 +88,13 @@ class RequestPipelineTest {
     assertThat(problem.getInteger("status")).isEqualTo(404);
     assertThat(problem.getString("title")).isEqualTo("Not Found");
     assertThat(problem.getString("detail")).contains("/ab/c");
-    assertThat(gateway.events).singleElement().satisfies(e -> assertThat(e.api()).isNull());
+    // Recorded when the response has ended, which the client may see first.
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(gateway.events)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.api()).isNull()));
   }
 
   @Test

@@ -3,10 +3,9 @@ package io.portcullis.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.gateway.EchoUpstream;
 import io.portcullis.registry.Scope;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -38,8 +37,8 @@ class DatabaseTest {
   }
 
   @Test
-  void openWhenPostgresUnreachableThenMessageNamesUrlWithoutPasswords() throws IOException {
-    int closedPort = closedPort();
+  void openWhenPostgresUnreachableThenMessageNamesUrlWithoutPasswords() throws Exception {
+    int closedPort = EchoUpstream.closedPort();
     String url =
         "jdbc:postgresql://127.0.0.1:"
             + closedPort
@@ -204,12 +203,6 @@ class DatabaseTest {
 
     assertThat(new JdbcRegistryStore(database.dataSource(), StoreJson.mapper()).isReachable())
         .isFalse();
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String causeChainText(Throwable e) {

@@ -109,7 +109,7 @@ class StoreCircuitTest {
     assertThat(circuit.isAvailable()).isFalse();
 
     pool.failure = null;
-    await().atMost(Duration.ofSeconds(10)).until(circuit::isAvailable);
+    await().atMost(Duration.ofSeconds(30)).until(circuit::isAvailable);
     try (Connection connection = circuit.dataSource().getConnection()) {
       assertThat(connection.isValid(1)).isTrue();
     }

@@ -146,9 +146,9 @@ public final class Browser implements AutoCloseable {
   }
 
   private static void until(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("waited 15 s for " + what);
+      if (System.nanoTime() > deadline) throw new AssertionError("waited 30 s for " + what);
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,12 +75,13 @@ class ResponseTimeoutsTest {
   void forwardWhenBodyPausesLongerThanResponseTimeoutButNotIdleThenWholeBodyArrives()
       throws Exception {
     publish(new Timeouts(1_000, 300, 3_000));
+    int before = gateway.events.size();
 
     HttpResponse<String> response = gateway.get("/pausing/x");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("first,second");
-    TransactionEvent event = lastEvent("/pausing");
+    TransactionEvent event = eventAfter(before);
     assertThat(event.aborted()).isFalse();
     assertThat(event.statusClass()).isEqualTo("2xx");
   }
@@ -91,15 +93,20 @@ class ResponseTimeoutsTest {
 
     assertThatThrownBy(() -> gateway.get("/pausing/x")).isInstanceOf(IOException.class);
 
-    await().until(() -> gateway.events.size() > before);
-    TransactionEvent event = lastEvent("/pausing");
+    TransactionEvent event = eventAfter(before);
     assertThat(event.status()).isEqualTo(200);
     assertThat(event.aborted()).isTrue();
     assertThat(event.statusClass()).isEqualTo("aborted");
   }
 
-  private static TransactionEvent lastEvent(String unused) {
-    await().until(() -> !gateway.events.isEmpty());
-    return gateway.events.get(gateway.events.size() - 1);
+  /**
+   * The event of the one call made since {@code before} events: it is recorded when the response
+   * has ended, which the client may see first, so it is awaited (the last event could still be the
+   * previous test's).
+   */
+  private static TransactionEvent eventAfter(int before) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> gateway.events.size() > before);
+    assertThat(gateway.events).hasSize(before + 1);
+    return gateway.events.get(before);
   }
 }

@@ -42,7 +42,7 @@ class DpopReplayTest {
   }
 
   static boolean await(io.vertx.core.Future<Boolean> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Test
