@@ -307,27 +307,13 @@ public final class ConfigLoader {
       if (s.type() == AuthorizationServer.Type.INTERNAL
           && (s.issuer() == null || s.assertionAudience() == null)) {
         s =
-            new AuthorizationServer(
-                s.alias(),
-                s.type(),
-                s.issuer() == null ? gateway.publicUrl().toString() : s.issuer(),
-                s.clockSkew(),
-                s.jwt(),
-                s.assertionAudience() == null
-                    ? gateway.tokenEndpoint().toString()
-                    : s.assertionAudience(),
-                s.accessToken(),
-                s.refreshToken(),
-                s.tokenStore(),
-                s.jwksUri(),
-                s.certificates(),
-                s.audience(),
-                s.algorithms(),
-                s.assertionMaxLifetime(),
-                s.scopeMatching(),
-                s.secrets(),
-                s.httpsOnly(),
-                s.dpop());
+            s.toBuilder()
+                .issuer(s.issuer() == null ? gateway.publicUrl().toString() : s.issuer())
+                .assertionAudience(
+                    s.assertionAudience() == null
+                        ? gateway.tokenEndpoint().toString()
+                        : s.assertionAudience())
+                .build();
       }
       result.add(new Entry<>(s, e.path()));
     }

@@ -81,19 +81,11 @@ public record PortcullisConfig(
    * records' defaults.
    */
   public static AuthorizationServer defaultLocalServer(GatewayConfig gateway) {
-    return new AuthorizationServer(
-        AuthorizationServer.LOCAL,
-        AuthorizationServer.Type.INTERNAL,
-        gateway.publicUrl().toString(),
-        AuthorizationServer.DEFAULT_CLOCK_SKEW,
-        null,
-        gateway.tokenEndpoint().toString(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias(AuthorizationServer.LOCAL)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer(gateway.publicUrl().toString())
+        .assertionAudience(gateway.tokenEndpoint().toString())
+        .build();
   }
 }

@@ -755,47 +755,36 @@ public final class RegistryCodec {
       FieldReader r =
           FieldReader.open(
               node, path, out, INTERNAL_SERVER_FIELDS, "an internal authorization server");
-      return new AuthorizationServer(
-          alias,
-          type,
-          r.text("issuer"),
-          clockSkew(r),
-          readJwt(r.get("jwt"), r.at("jwt"), out),
-          r.text("assertionAudience"),
-          readAccessToken(r.get("accessToken"), r.at("accessToken"), out),
-          readRefreshToken(r.get("refreshToken"), r.at("refreshToken"), out),
-          readTokenStore(r.get("tokenStore"), r.at("tokenStore"), out),
-          null,
-          null,
-          null,
-          null,
-          seconds(r.whole("assertionMaxLifetime", SECONDS)),
-          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
-          null,
-          Boolean.TRUE.equals(r.bool("httpsOnly")),
-          readDpop(r.get("dpop"), r.at("dpop"), out));
+      return AuthorizationServer.builder()
+          .alias(alias)
+          .type(type)
+          .issuer(r.text("issuer"))
+          .clockSkew(clockSkew(r))
+          .jwt(readJwt(r.get("jwt"), r.at("jwt"), out))
+          .assertionAudience(r.text("assertionAudience"))
+          .accessToken(readAccessToken(r.get("accessToken"), r.at("accessToken"), out))
+          .refreshToken(readRefreshToken(r.get("refreshToken"), r.at("refreshToken"), out))
+          .tokenStore(readTokenStore(r.get("tokenStore"), r.at("tokenStore"), out))
+          .assertionMaxLifetime(seconds(r.whole("assertionMaxLifetime", SECONDS)))
+          .scopeMatching(scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out))
+          .httpsOnly(Boolean.TRUE.equals(r.bool("httpsOnly")))
+          .dpop(readDpop(r.get("dpop"), r.at("dpop"), out))
+          .build();
     }
     FieldReader r =
         FieldReader.open(
             node, path, out, EXTERNAL_SERVER_FIELDS, "an external authorization server");
-    return new AuthorizationServer(
-        alias,
-        type,
-        r.text("issuer"),
-        clockSkew(r),
-        null,
-        null,
-        null,
-        null,
-        null,
-        r.text("jwksUri"),
-        r.textOrTexts("certificates"),
-        r.textOrTexts("audience"),
-        r.texts("algorithms"),
-        null,
-        null,
-        readSecrets(r),
-        false);
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(type)
+        .issuer(r.text("issuer"))
+        .clockSkew(clockSkew(r))
+        .jwksUri(r.text("jwksUri"))
+        .certificates(r.textOrTexts("certificates"))
+        .audience(r.textOrTexts("audience"))
+        .algorithms(r.texts("algorithms"))
+        .secrets(readSecrets(r))
+        .build();
   }
 
   /**

@@ -94,34 +94,24 @@ class ConfigLoaderTest {
             new UserSpec("alice", "alice-password-1", null, null, Set.of()));
     assertThat(content.authorizationServers())
         .containsExactly(
-            new AuthorizationServer(
-                "local",
-                AuthorizationServer.Type.INTERNAL,
-                "http://localhost:8080",
-                60,
-                new AuthorizationServer.JwtSettings("RS256", 3600, "portcullis"),
-                "http://localhost:8080/oauth2/token",
-                new AuthorizationServer.AccessTokenSettings(3600, 54, "Bearer"),
-                new AuthorizationServer.RefreshTokenSettings(false, 43200, 46),
-                new AuthorizationServer.TokenStoreSettings("cache", 60),
-                null,
-                null,
-                null,
-                null),
-            new AuthorizationServer(
-                "corp-idp",
-                AuthorizationServer.Type.EXTERNAL,
-                "https://idp.example.com",
-                60,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "https://idp.example.com/.well-known/jwks.json",
-                null,
-                List.of("api://gateway"),
-                List.of("RS256", "ES256")));
+            AuthorizationServer.builder()
+                .alias("local")
+                .type(AuthorizationServer.Type.INTERNAL)
+                .issuer("http://localhost:8080")
+                .jwt(new AuthorizationServer.JwtSettings("RS256", 3600, "portcullis"))
+                .assertionAudience("http://localhost:8080/oauth2/token")
+                .accessToken(new AuthorizationServer.AccessTokenSettings(3600, 54, "Bearer"))
+                .refreshToken(new AuthorizationServer.RefreshTokenSettings(false, 43200, 46))
+                .tokenStore(new AuthorizationServer.TokenStoreSettings("cache", 60))
+                .build(),
+            AuthorizationServer.builder()
+                .alias("corp-idp")
+                .type(AuthorizationServer.Type.EXTERNAL)
+                .issuer("https://idp.example.com")
+                .jwksUri("https://idp.example.com/.well-known/jwks.json")
+                .audience(List.of("api://gateway"))
+                .algorithms(List.of("RS256", "ES256"))
+                .build());
     assertThat(content.scopes())
         .containsExactly(
             new Scope("https://localhost:8090/auth/user.photos", null),
@@ -218,20 +208,12 @@ class ConfigLoaderTest {
     assertThat(c.demo()).isNull();
     assertThat(c.content().authorizationServers())
         .containsExactly(
-            new AuthorizationServer(
-                "local",
-                AuthorizationServer.Type.INTERNAL,
-                "http://127.0.0.1:8080",
-                60,
-                AuthorizationServer.JwtSettings.DEFAULT,
-                "http://127.0.0.1:8080/oauth2/token",
-                AuthorizationServer.AccessTokenSettings.DEFAULT,
-                AuthorizationServer.RefreshTokenSettings.DEFAULT,
-                AuthorizationServer.TokenStoreSettings.DEFAULT,
-                null,
-                null,
-                null,
-                null));
+            AuthorizationServer.builder()
+                .alias("local")
+                .type(AuthorizationServer.Type.INTERNAL)
+                .issuer("http://127.0.0.1:8080")
+                .assertionAudience("http://127.0.0.1:8080/oauth2/token")
+                .build());
   }
 
   @Test

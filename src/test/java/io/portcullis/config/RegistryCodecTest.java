@@ -513,20 +513,17 @@ class RegistryCodecTest {
         new RegistryContent(
             List.of(new UserSpec("bob", null, "pbkdf2-sha256$h", false, Set.of("admin"))),
             List.of(
-                new AuthorizationServer(
-                    "local",
-                    AuthorizationServer.Type.INTERNAL,
-                    "https://gw",
-                    5,
-                    new AuthorizationServer.JwtSettings("ES256", 60, "aud"),
-                    "https://gw/oauth2/token",
-                    new AuthorizationServer.AccessTokenSettings(10, 30, "Bearer"),
-                    new AuthorizationServer.RefreshTokenSettings(true, 20, 40),
-                    new AuthorizationServer.TokenStoreSettings("database", 7),
-                    null,
-                    null,
-                    null,
-                    null)),
+                AuthorizationServer.builder()
+                    .alias("local")
+                    .type(AuthorizationServer.Type.INTERNAL)
+                    .issuer("https://gw")
+                    .clockSkew(5)
+                    .jwt(new AuthorizationServer.JwtSettings("ES256", 60, "aud"))
+                    .assertionAudience("https://gw/oauth2/token")
+                    .accessToken(new AuthorizationServer.AccessTokenSettings(10, 30, "Bearer"))
+                    .refreshToken(new AuthorizationServer.RefreshTokenSettings(true, 20, 40))
+                    .tokenStore(new AuthorizationServer.TokenStoreSettings("database", 7))
+                    .build()),
             List.of(new Scope("read", null), new Scope("write", "Write things")),
             List.of(SOAP_API),
             List.of(

@@ -86,20 +86,12 @@ class ControlPlaneTest {
   }
 
   static AuthorizationServer local() {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        60,
-        null,
-        "http://localhost:8080/oauth2/token",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .assertionAudience("http://localhost:8080/oauth2/token")
+        .build();
   }
 
   static RegistryContent content() {

@@ -45,20 +45,14 @@ class RegistryValidatorTest {
   }
 
   static AuthorizationServer external(String alias, String issuer) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.EXTERNAL,
-        issuer,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "https://idp.example.com/jwks",
-        null,
-        List.of("aud"),
-        List.of("RS256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer(issuer)
+        .jwksUri("https://idp.example.com/jwks")
+        .audience(List.of("aud"))
+        .algorithms(List.of("RS256"))
+        .build();
   }
 
   @ParameterizedTest
@@ -129,20 +123,13 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenExternalHasHmacOrNoneThenViolation() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "idp",
-            AuthorizationServer.Type.EXTERNAL,
-            "https://idp",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "https://idp/jwks",
-            null,
-            null,
-            List.of("HS256", "none", "RS256"));
+        AuthorizationServer.builder()
+            .alias("idp")
+            .type(AuthorizationServer.Type.EXTERNAL)
+            .issuer("https://idp")
+            .jwksUri("https://idp/jwks")
+            .algorithms(List.of("HS256", "none", "RS256"))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("algorithms[0]", "algorithms[1]");
@@ -170,24 +157,14 @@ class RegistryValidatorTest {
 
   private static AuthorizationServer hmacIssuer(
       String jwksUri, List<String> algorithms, List<String> secrets) {
-    return new AuthorizationServer(
-        "partner",
-        AuthorizationServer.Type.EXTERNAL,
-        "https://partner",
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        jwksUri,
-        null,
-        null,
-        algorithms,
-        null,
-        null,
-        secrets,
-        false);
+    return AuthorizationServer.builder()
+        .alias("partner")
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer("https://partner")
+        .jwksUri(jwksUri)
+        .algorithms(algorithms)
+        .secrets(secrets)
+        .build();
   }
 
   @Test
@@ -237,20 +214,12 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenExternalHasBothOrNeitherKeySourceThenViolation() {
     AuthorizationServer neither =
-        new AuthorizationServer(
-            "idp",
-            AuthorizationServer.Type.EXTERNAL,
-            "https://idp",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of("RS256"));
+        AuthorizationServer.builder()
+            .alias("idp")
+            .type(AuthorizationServer.Type.EXTERNAL)
+            .issuer("https://idp")
+            .algorithms(List.of("RS256"))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(neither))
         .extracting(Violation::path)
         .containsExactly("jwksUri");
@@ -259,20 +228,11 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenInternalNotNamedLocalThenViolation() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "mine",
-            AuthorizationServer.Type.INTERNAL,
-            "http://localhost:8080",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("mine")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://localhost:8080")
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("alias");
@@ -281,20 +241,14 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenTokenSettingsOutOfRangeThenEachNamed() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            "http://localhost:8080",
-            60,
-            new AuthorizationServer.JwtSettings("HS256", 0, null),
-            null,
-            new AuthorizationServer.AccessTokenSettings(3600, 8, "Bearer"),
-            null,
-            new AuthorizationServer.TokenStoreSettings("redis", 60),
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://localhost:8080")
+            .jwt(new AuthorizationServer.JwtSettings("HS256", 0, null))
+            .accessToken(new AuthorizationServer.AccessTokenSettings(3600, 8, "Bearer"))
+            .tokenStore(new AuthorizationServer.TokenStoreSettings("redis", 60))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("jwt.algorithm", "jwt.expiresIn", "accessToken.length", "tokenStore.type");
@@ -304,22 +258,14 @@ class RegistryValidatorTest {
   void checkAuthorizationServerWhenAssertionMaxLifetimeNotPositiveThenNamed() {
     for (long seconds : new long[] {0, -5}) {
       AuthorizationServer s =
-          new AuthorizationServer(
-              "local",
-              AuthorizationServer.Type.INTERNAL,
-              "http://localhost:8080",
-              60,
-              null,
-              "http://localhost:8080/oauth2/token",
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              java.time.Duration.ofSeconds(seconds),
-              AuthorizationServer.ScopeMatching.ANY);
+          AuthorizationServer.builder()
+              .alias("local")
+              .type(AuthorizationServer.Type.INTERNAL)
+              .issuer("http://localhost:8080")
+              .assertionAudience("http://localhost:8080/oauth2/token")
+              .assertionMaxLifetime(java.time.Duration.ofSeconds(seconds))
+              .scopeMatching(AuthorizationServer.ScopeMatching.ANY)
+              .build();
       assertThat(RegistryValidator.checkAuthorizationServer(s))
           .extracting(Violation::path, Violation::message)
           .containsExactly(
@@ -573,20 +519,11 @@ class RegistryValidatorTest {
   }
 
   private static AuthorizationServer local() {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .build();
   }
 
   private static Application renamed(Application a, String clientId) {

@@ -56,20 +56,12 @@ class JwtEndpointTest {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(1_000, random);
     AuthorizationServer local =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            "http://gateway.test",
-            60,
-            new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://gateway.test")
+            .jwt(new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"))
+            .build();
     Application photo =
         new Application(
             "photo-app",

@@ -96,20 +96,14 @@ final class OAuthFixture implements AutoCloseable {
     database = Database.open(TestDatabases.h2());
     this.store = store.apply(database);
     local =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            ISSUER,
-            60,
-            new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"),
-            TOKEN_URL,
-            null,
-            new AuthorizationServer.RefreshTokenSettings(refresh, 43200, 46),
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer(ISSUER)
+            .jwt(new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"))
+            .assertionAudience(TOKEN_URL)
+            .refreshToken(new AuthorizationServer.RefreshTokenSettings(refresh, 43200, 46))
+            .build();
     publish(local);
     signingKeys =
         new SigningKeys(
@@ -174,22 +168,13 @@ final class OAuthFixture implements AutoCloseable {
 
   /** An external issuer that partner-app trusts: its assertions may come with that iss. */
   private AuthorizationServer partnerIdp() {
-    return new AuthorizationServer(
-        "partner-idp",
-        AuthorizationServer.Type.EXTERNAL,
-        PARTNER_IDP,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(pem(otherKey)),
-        null,
-        List.of("RS256"),
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("partner-idp")
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer(PARTNER_IDP)
+        .certificates(List.of(pem(otherKey)))
+        .algorithms(List.of("RS256"))
+        .build();
   }
 
   private Application partner() {

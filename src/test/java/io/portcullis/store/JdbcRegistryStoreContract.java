@@ -111,37 +111,34 @@ abstract class JdbcRegistryStoreContract {
   }
 
   static AuthorizationServer internalServer(String alias) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        30,
-        new AuthorizationServer.JwtSettings("ES256", 600, "portcullis"),
-        "http://localhost:8080/oauth2/token",
-        new AuthorizationServer.AccessTokenSettings(1800, 60, "Bearer"),
-        new AuthorizationServer.RefreshTokenSettings(true, 86_400, 50),
-        new AuthorizationServer.TokenStoreSettings("database", 120),
-        null,
-        List.of(),
-        List.of("portcullis"),
-        List.of("ES256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .clockSkew(30)
+        .jwt(new AuthorizationServer.JwtSettings("ES256", 600, "portcullis"))
+        .assertionAudience("http://localhost:8080/oauth2/token")
+        .accessToken(new AuthorizationServer.AccessTokenSettings(1800, 60, "Bearer"))
+        .refreshToken(new AuthorizationServer.RefreshTokenSettings(true, 86_400, 50))
+        .tokenStore(new AuthorizationServer.TokenStoreSettings("database", 120))
+        .audience(List.of("portcullis"))
+        .algorithms(List.of("ES256"))
+        .build();
   }
 
   static AuthorizationServer externalServer(String alias) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.EXTERNAL,
-        "https://idp.example.com",
-        90,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "https://idp.example.com/.well-known/jwks.json",
-        List.of("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "/etc/idp.pem"),
-        List.of("api://gateway", "api://other"),
-        List.of("RS256", "ES256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer("https://idp.example.com")
+        .clockSkew(90)
+        .jwksUri("https://idp.example.com/.well-known/jwks.json")
+        .certificates(
+            List.of(
+                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "/etc/idp.pem"))
+        .audience(List.of("api://gateway", "api://other"))
+        .algorithms(List.of("RS256", "ES256"))
+        .build();
   }
 
   @Test

@@ -49,20 +49,11 @@ class OpaqueTokenIdentifierTest {
   }
 
   private static AuthorizationServer local() {
-    return new AuthorizationServer(
-        AuthorizationServer.LOCAL,
-        AuthorizationServer.Type.INTERNAL,
-        ISSUER,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias(AuthorizationServer.LOCAL)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer(ISSUER)
+        .build();
   }
 
   private static Application app(String name, String clientId, boolean enabled) {

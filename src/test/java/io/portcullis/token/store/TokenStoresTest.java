@@ -322,20 +322,12 @@ class TokenStoresTest {
 
   private static Snapshot snapshotWith(TokenStoreSettings settings) {
     AuthorizationServer local =
-        new AuthorizationServer(
-            AuthorizationServer.LOCAL,
-            AuthorizationServer.Type.INTERNAL,
-            "https://gateway.test",
-            60,
-            null,
-            null,
-            null,
-            null,
-            settings,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias(AuthorizationServer.LOCAL)
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("https://gateway.test")
+            .tokenStore(settings)
+            .build();
     return new Snapshot(2, List.of(), List.of(), List.of(), List.of(), List.of(local));
   }
 }
