@@ -315,18 +315,19 @@ public final class RegistryCodec {
           readPolicy(given == null ? nodes.objectNode() : given, r.at("identifyAndAuthorize"), out);
     }
     if (r.failed() || policy == null) return null;
-    return new Api(
-        name,
-        version,
-        type == null ? ApiType.REST : type,
-        basePath,
-        upstreams,
-        active == null || active,
-        timeouts,
-        policy,
-        monitoring,
-        upstreamTls,
-        portal);
+    return Api.builder()
+        .name(name)
+        .version(version)
+        .type(type == null ? ApiType.REST : type)
+        .basePath(basePath)
+        .upstreams(upstreams)
+        .active(active == null || active)
+        .timeouts(timeouts)
+        .identifyAndAuthorize(policy)
+        .monitoring(monitoring)
+        .upstreamTls(upstreamTls)
+        .portal(portal)
+        .build();
   }
 
   private static ApiPortal readApiPortal(JsonNode node, String path, List<Violation> out) {
@@ -427,14 +428,15 @@ public final class RegistryCodec {
     Boolean forward = r.bool("forwardAuthorization");
     Map<String, String> claimHeaders = r.textMap("claimHeaders");
     SenderConstraint senderConstraint = r.choice("senderConstraint", SenderConstraint.class);
-    return new IdentifyAndAuthorize(
-        methods,
-        lookup == null ? ApplicationLookup.REGISTERED : lookup,
-        anonymous != null && anonymous,
-        scopes,
-        forward != null && forward,
-        claimHeaders,
-        senderConstraint);
+    return IdentifyAndAuthorize.builder()
+        .methods(methods)
+        .applicationLookup(lookup == null ? ApplicationLookup.REGISTERED : lookup)
+        .allowAnonymous(anonymous != null && anonymous)
+        .scopes(scopes)
+        .forwardAuthorization(forward != null && forward)
+        .claimHeaders(claimHeaders)
+        .senderConstraint(senderConstraint)
+        .build();
   }
 
   /** Writes every field of the API, the policy included, so that an export shows it all. */

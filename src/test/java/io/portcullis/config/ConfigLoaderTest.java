@@ -17,7 +17,6 @@ import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
-import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
@@ -118,21 +117,18 @@ class ConfigLoaderTest {
             new Scope("https://localhost:8090/auth/userinfo.email", null));
     assertThat(content.apis())
         .containsExactly(
-            new Api(
-                "petstore",
-                "v1",
-                ApiType.REST,
-                "/petstore/v1",
-                List.of(URI.create("http://127.0.0.1:9000")),
-                true,
-                new Timeouts(2000, 30000),
-                new IdentifyAndAuthorize(
-                    Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-                    ApplicationLookup.REGISTERED,
-                    false,
-                    List.of(),
-                    false,
-                    Map.of())));
+            Api.builder()
+                .name("petstore")
+                .version("v1")
+                .basePath("/petstore/v1")
+                .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+                .timeouts(new Timeouts(2000, 30000))
+                .identifyAndAuthorize(
+                    IdentifyAndAuthorize.builder()
+                        .methods(
+                            Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                        .build())
+                .build());
     ApplicationSpec app = content.applications().get(0);
     assertThat(app.name()).isEqualTo("photo-app");
     assertThat(app.clientId()).isEqualTo("photo-app");
@@ -243,13 +239,7 @@ class ConfigLoaderTest {
     assertThat(api.timeouts()).isEqualTo(new Timeouts(2000, 5000));
     assertThat(api.identifyAndAuthorize())
         .isEqualTo(
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.JWT),
-                ApplicationLookup.REGISTERED,
-                false,
-                List.of(),
-                false,
-                Map.of()));
+            IdentifyAndAuthorize.builder().methods(Set.of(IdentificationMethod.JWT)).build());
   }
 
   @Test
@@ -992,15 +982,12 @@ class ConfigLoaderTest {
             new PasswordHasher(1_000, new SecureRandom()),
             new ObjectMapper());
     plane.saveApi(
-        new Api(
-            "legacy",
-            "v1",
-            ApiType.REST,
-            "/petstore/v1",
-            List.of(URI.create("http://127.0.0.1:9001")),
-            true,
-            null,
-            null));
+        Api.builder()
+            .name("legacy")
+            .version("v1")
+            .basePath("/petstore/v1")
+            .upstreams(List.of(URI.create("http://127.0.0.1:9001")))
+            .build());
     LoadedConfig loaded =
         load(
             """

@@ -41,21 +41,24 @@ class RegistryCodecTest {
   }
 
   private static final Api SOAP_API =
-      new Api(
-          "billing",
-          "2",
-          ApiType.SOAP,
-          "/billing",
-          List.of(URI.create("http://a:1"), URI.create("https://b:2/x")),
-          false,
-          new Timeouts(100, 200),
-          new IdentifyAndAuthorize(
-              Set.of(IdentificationMethod.OAUTH2_TOKEN, IdentificationMethod.JWT),
-              ApplicationLookup.GLOBAL,
-              true,
-              List.of("read"),
-              true,
-              Map.of("X-Dept", "department")));
+      Api.builder()
+          .name("billing")
+          .version("2")
+          .type(ApiType.SOAP)
+          .basePath("/billing")
+          .upstreams(List.of(URI.create("http://a:1"), URI.create("https://b:2/x")))
+          .active(false)
+          .timeouts(new Timeouts(100, 200))
+          .identifyAndAuthorize(
+              IdentifyAndAuthorize.builder()
+                  .methods(Set.of(IdentificationMethod.OAUTH2_TOKEN, IdentificationMethod.JWT))
+                  .applicationLookup(ApplicationLookup.GLOBAL)
+                  .allowAnonymous(true)
+                  .scopes(List.of("read"))
+                  .forwardAuthorization(true)
+                  .claimHeaders(Map.of("X-Dept", "department"))
+                  .build())
+          .build();
 
   @Test
   void readApiWhenWrittenThenTheSameApiComesBack() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Scope;
@@ -54,15 +53,12 @@ class ControlPlaneTest {
   }
 
   static Api api(String name, String basePath) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(URI.create("http://127.0.0.1:9000")),
-        true,
-        null,
-        null);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+        .build();
   }
 
   static ApplicationSpec app(String name, List<String> apis, List<String> scopes) {

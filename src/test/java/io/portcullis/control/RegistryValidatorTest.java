@@ -3,7 +3,6 @@ package io.portcullis.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.registry.Api;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
@@ -21,8 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RegistryValidatorTest {
   static Api api(String basePath, String upstream) {
-    return new Api(
-        "pets", "v1", ApiType.REST, basePath, List.of(URI.create(upstream)), true, null, null);
+    return Api.builder()
+        .name("pets")
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create(upstream)))
+        .build();
   }
 
   static Application app(String name, String server, Map<String, String> claims) {
@@ -81,15 +84,14 @@ class RegistryValidatorTest {
   @Test
   void checkApiWhenRequiredScopeMalformedThenViolationNamesIt() {
     Api a =
-        new Api(
-            "pets",
-            "v1",
-            ApiType.REST,
-            "/pets",
-            List.of(URI.create("http://h:1")),
-            true,
-            null,
-            new IdentifyAndAuthorize(Set.of(), null, false, List.of("has space"), false, null));
+        Api.builder()
+            .name("pets")
+            .version("v1")
+            .basePath("/pets")
+            .upstreams(List.of(URI.create("http://h:1")))
+            .identifyAndAuthorize(
+                IdentifyAndAuthorize.builder().scopes(List.of("has space")).build())
+            .build();
     assertThat(RegistryValidator.checkApi(a))
         .extracting(Violation::path)
         .containsExactly("identifyAndAuthorize.scopes[0]");
@@ -138,17 +140,14 @@ class RegistryValidatorTest {
   @Test
   void checkApiWhenUpstreamTlsHalfAClientCertificateOrUnverifiedWithoutCaThenViolations() {
     io.portcullis.registry.Api api =
-        new io.portcullis.registry.Api(
-            "petstore",
-            "v1",
-            null,
-            "/petstore/v1",
-            List.of(java.net.URI.create("https://petstore.internal")),
-            true,
-            null,
-            null,
-            null,
-            new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false));
+        io.portcullis.registry.Api.builder()
+            .name("petstore")
+            .version("v1")
+            .basePath("/petstore/v1")
+            .upstreams(List.of(java.net.URI.create("https://petstore.internal")))
+            .upstreamTls(
+                new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false))
+            .build();
 
     assertThat(RegistryValidator.checkApi(api))
         .extracting(Violation::path)
@@ -340,7 +339,13 @@ class RegistryValidatorTest {
   @Test
   void checkReferencesWhenBasePathOrIssuerOrClientIdDuplicatedThenRefused() {
     Api one = api("/pets", "http://h:1");
-    Api two = new Api("other", "v1", ApiType.REST, "/pets", one.upstreams(), true, null, null);
+    Api two =
+        Api.builder()
+            .name("other")
+            .version("v1")
+            .basePath("/pets")
+            .upstreams(one.upstreams())
+            .build();
     assertThat(
             RegistryValidator.checkReferences(
                 List.of(one, two),
@@ -458,21 +463,17 @@ class RegistryValidatorTest {
   void checkApiWhenMethodsNameApiKeyThenViolationNamesFieldAndAcceptedValues() {
     Api api = api("/pets", "http://h:1");
     Api withApiKey =
-        new Api(
-            api.name(),
-            api.version(),
-            api.type(),
-            api.basePath(),
-            api.upstreams(),
-            true,
-            null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.API_KEY, IdentificationMethod.JWT),
-                null,
-                false,
-                List.of(),
-                false,
-                Map.of()));
+        Api.builder()
+            .name(api.name())
+            .version(api.version())
+            .type(api.type())
+            .basePath(api.basePath())
+            .upstreams(api.upstreams())
+            .identifyAndAuthorize(
+                IdentifyAndAuthorize.builder()
+                    .methods(Set.of(IdentificationMethod.API_KEY, IdentificationMethod.JWT))
+                    .build())
+            .build();
     List<Violation> v = RegistryValidator.checkApi(withApiKey);
     assertThat(v).extracting(Violation::path).containsExactly("identifyAndAuthorize.methods");
     assertThat(v.get(0).message())

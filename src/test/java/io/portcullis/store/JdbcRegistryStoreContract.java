@@ -68,21 +68,23 @@ abstract class JdbcRegistryStoreContract {
   }
 
   static Api api(String name, String version) {
-    return new Api(
-        name,
-        version,
-        ApiType.SOAP,
-        "/" + name + "/" + version,
-        List.of(URI.create("http://127.0.0.1:9000/base?x=1"), URI.create("https://[::1]:8443/")),
-        true,
-        new Timeouts(1_500, 25_000),
-        new IdentifyAndAuthorize(
-            Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-            ApplicationLookup.GLOBAL,
-            false,
-            List.of("https://localhost:8090/auth/user.photos", "read"),
-            false,
-            Map.of("X-Department", "department", "X-Tenant", "tenant")));
+    return Api.builder()
+        .name(name)
+        .version(version)
+        .type(ApiType.SOAP)
+        .basePath("/" + name + "/" + version)
+        .upstreams(
+            List.of(
+                URI.create("http://127.0.0.1:9000/base?x=1"), URI.create("https://[::1]:8443/")))
+        .timeouts(new Timeouts(1_500, 25_000))
+        .identifyAndAuthorize(
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .scopes(List.of("https://localhost:8090/auth/user.photos", "read"))
+                .claimHeaders(Map.of("X-Department", "department", "X-Tenant", "tenant"))
+                .build())
+        .build();
   }
 
   static Application application(String name, String clientId) {

@@ -91,13 +91,10 @@ class OpaqueTokenIdentifierTest {
             "/shop",
             List.of(URI.create("http://127.0.0.1:1")),
             null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.OAUTH2_TOKEN),
-                ApplicationLookup.GLOBAL,
-                false,
-                List.of(),
-                false,
-                Map.of())));
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .build()));
     return ctx;
   }
 
@@ -389,13 +386,11 @@ class OpaqueTokenIdentifierTest {
             "/shop",
             List.of(URI.create("http://127.0.0.1:1")),
             null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-                ApplicationLookup.GLOBAL,
-                true,
-                List.of(),
-                false,
-                Map.of())));
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .allowAnonymous(true)
+                .build()));
 
     Identification result = await(policy.identify(ctx));
 
