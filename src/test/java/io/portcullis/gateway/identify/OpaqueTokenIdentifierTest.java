@@ -149,21 +149,17 @@ class OpaqueTokenIdentifierTest {
     String token = Tokens.newToken();
     TokenRecord withSubject = Tokens.access(token, "photo-app");
     store.save(
-        new TokenRecord(
-            withSubject.tokenHash(),
-            TokenRecord.Kind.ACCESS,
-            "local",
-            "photo-app-client",
-            "photo-app",
-            null,
-            List.of(PHOTOS),
-            Map.of(),
-            T0,
-            T0.plusSeconds(3600),
-            "family",
-            null,
-            null,
-            null));
+        TokenRecord.builder()
+            .tokenHash(withSubject.tokenHash())
+            .kind(TokenRecord.Kind.ACCESS)
+            .authorizationServer("local")
+            .clientId("photo-app-client")
+            .applicationName("photo-app")
+            .scopes(List.of(PHOTOS))
+            .issuedAt(T0)
+            .expiresAt(T0.plusSeconds(3600))
+            .familyId("family")
+            .build());
 
     Identified who = (Identified) identify(USUAL, token);
 
