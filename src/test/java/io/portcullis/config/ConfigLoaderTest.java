@@ -369,15 +369,14 @@ class ConfigLoaderTest {
 
     assertThat(c.gateway().tls())
         .isEqualTo(
-            new ServerTls(
-                certificate.toString(),
-                key.toString(),
-                null,
-                ServerTls.ClientAuth.OPTIONAL,
-                certificate.toString(),
-                false,
+            ServerTls.builder()
+                .certificate(certificate.toString())
+                .key(key.toString())
+                .clientAuth(ServerTls.ClientAuth.OPTIONAL)
+                .clientCa(certificate.toString())
                 // Without tls.engine: BoringSSL wherever it loads (it does on Linux x86-64).
-                OpenSsl.isAvailable() ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK));
+                .engine(OpenSsl.isAvailable() ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK)
+                .build());
     assertThat(c.gateway().publicUrl()).hasToString("https://127.0.0.1:8443");
     assertThat(c.admin().tls().pkcs12()).isTrue();
     assertThat(c.admin().tls().password()).isEqualTo("pw");
