@@ -492,20 +492,22 @@ public final class PortcullisNode implements AutoCloseable {
       ServerTls gatewayTls,
       DpopReplay dpopReplay,
       DpopNonces dpopNonces) {
-    return new TokenServices(
-        tokenStores.current(),
-        new JdbcJtiReplayCache(database.dataSource(), clock),
-        revokedJwts,
-        verifier,
-        new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound),
-        clock,
-        random,
+    return TokenServices.builder()
+        .store(tokenStores.current())
+        .replayCache(new JdbcJtiReplayCache(database.dataSource(), clock))
+        .revokedJwts(revokedJwts)
+        .verifier(verifier)
+        .applicationKeys(new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound))
+        .clock(clock)
+        .random(random)
         // Client certificates exist only where the gateway listener asks for them.
-        gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
-            ? null
-            : gatewayTls.clientCa(),
-        dpopReplay,
-        dpopNonces);
+        .clientCa(
+            gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
+                ? null
+                : gatewayTls.clientCa())
+        .dpopReplay(dpopReplay)
+        .dpopNonces(dpopNonces)
+        .build();
   }
 
   /**

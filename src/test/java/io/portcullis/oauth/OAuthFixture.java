@@ -122,14 +122,15 @@ final class OAuthFixture implements AutoCloseable {
             new JdbcRevokedJwtRepository(database.dataSource(), clock, new LocalChangeNotifier()),
             clock);
     TokenServices services =
-        new TokenServices(
-            this.store,
-            new JdbcJtiReplayCache(database.dataSource(), clock),
-            revoked,
-            verifier,
-            new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
-            clock,
-            random);
+        TokenServices.builder()
+            .store(this.store)
+            .replayCache(new JdbcJtiReplayCache(database.dataSource(), clock))
+            .revokedJwts(revoked)
+            .verifier(verifier)
+            .applicationKeys(new ApplicationKeys(VerifierSettings.DEFAULTS, clock))
+            .clock(clock)
+            .random(random)
+            .build();
     AuthorizationServerEndpoints endpoints =
         new AuthorizationServerEndpoints(
             vertx,
