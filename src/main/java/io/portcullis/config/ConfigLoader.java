@@ -189,7 +189,16 @@ public final class ConfigLoader {
         entries.servers().stream()
             .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content, outbound, monitoring, portal),
+        PortcullisConfig.builder()
+            .gateway(gateway)
+            .admin(admin)
+            .store(store)
+            .demo(demo)
+            .content(content)
+            .outbound(outbound)
+            .monitoring(monitoring)
+            .portal(portal)
+            .build(),
         sourceName,
         lines,
         declaresLocal);
@@ -337,54 +346,66 @@ public final class ConfigLoader {
       publicUrl =
           URI.create("https" + GatewayConfig.defaultPublicUrl(listen).toString().substring(4));
     }
-    return new GatewayConfig(
-        listen,
-        publicUrl == null ? GatewayConfig.defaultPublicUrl(listen) : publicUrl,
-        (int)
-            bounded(
-                r, "maxHeaderSize", 1024, 1 << 20, GatewayConfig.DEFAULT_MAX_HEADER_SIZE, "bytes"),
-        (int)
+    return GatewayConfig.builder()
+        .listen(listen)
+        .publicUrl(publicUrl == null ? GatewayConfig.defaultPublicUrl(listen) : publicUrl)
+        .maxHeaderSize(
+            (int)
+                bounded(
+                    r,
+                    "maxHeaderSize",
+                    1024,
+                    1 << 20,
+                    GatewayConfig.DEFAULT_MAX_HEADER_SIZE,
+                    "bytes"))
+        .maxUriLength(
+            (int)
+                bounded(
+                    r,
+                    "maxUriLength",
+                    256,
+                    1 << 20,
+                    GatewayConfig.DEFAULT_MAX_URI_LENGTH,
+                    "characters"))
+        .maxBodySize(
             bounded(
                 r,
-                "maxUriLength",
-                256,
-                1 << 20,
-                GatewayConfig.DEFAULT_MAX_URI_LENGTH,
-                "characters"),
-        bounded(
-            r,
-            "maxBodySize",
-            0,
-            Long.MAX_VALUE,
-            GatewayConfig.DEFAULT_MAX_BODY_SIZE,
-            "bytes (0: no limit)"),
-        Duration.ofSeconds(
-            bounded(
-                r,
-                "drainTimeout",
+                "maxBodySize",
                 0,
-                3600,
-                GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds(),
-                "seconds")),
-        bounded(
-            r,
-            "verifiedTokenCache",
-            0,
-            100_000_000,
-            GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
-            "entries (0: verify every request)"),
-        readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out),
-        (int)
+                Long.MAX_VALUE,
+                GatewayConfig.DEFAULT_MAX_BODY_SIZE,
+                "bytes (0: no limit)"))
+        .drainTimeout(
+            Duration.ofSeconds(
+                bounded(
+                    r,
+                    "drainTimeout",
+                    0,
+                    3600,
+                    GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds(),
+                    "seconds")))
+        .verifiedTokenCache(
             bounded(
                 r,
-                "bodyBuffer",
+                "verifiedTokenCache",
                 0,
-                16 << 20,
-                GatewayConfig.DEFAULT_BODY_BUFFER,
-                "bytes (0: take the upstream connection at once)"),
-        readAuthThrottle(r.get("authThrottle"), out),
-        healthPath(r),
-        tls);
+                100_000_000,
+                GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
+                "entries (0: verify every request)"))
+        .timeouts(readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out))
+        .bodyBuffer(
+            (int)
+                bounded(
+                    r,
+                    "bodyBuffer",
+                    0,
+                    16 << 20,
+                    GatewayConfig.DEFAULT_BODY_BUFFER,
+                    "bytes (0: take the upstream connection at once)"))
+        .authThrottle(readAuthThrottle(r.get("authThrottle"), out))
+        .healthPath(healthPath(r))
+        .tls(tls)
+        .build();
   }
 
   private static FailureThrottle.Settings readAuthThrottle(JsonNode node, List<Violation> out) {

@@ -192,13 +192,14 @@ class ConfigLoaderTest {
     PortcullisConfig c = PortcullisConfig.defaults();
     assertThat(c.gateway())
         .isEqualTo(
-            new GatewayConfig(
-                new HostPort("127.0.0.1", 8080),
-                URI.create("http://127.0.0.1:8080"),
-                8192,
-                8192,
-                104_857_600,
-                Duration.ofSeconds(30)));
+            GatewayConfig.builder()
+                .listen(new HostPort("127.0.0.1", 8080))
+                .publicUrl(URI.create("http://127.0.0.1:8080"))
+                .maxHeaderSize(8192)
+                .maxUriLength(8192)
+                .maxBodySize(104_857_600)
+                .drainTimeout(Duration.ofSeconds(30))
+                .build());
     assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9080));
     assertThat(c.store().url()).isNull();
     assertThat(c.demo()).isNull();
@@ -320,13 +321,14 @@ class ConfigLoaderTest {
             .config();
     assertThat(c.gateway())
         .isEqualTo(
-            new GatewayConfig(
-                new HostPort("::1", 8081),
-                URI.create("http://[::1]:8081"),
-                16384,
-                4096,
-                0,
-                Duration.ofSeconds(5)));
+            GatewayConfig.builder()
+                .listen(new HostPort("::1", 8081))
+                .publicUrl(URI.create("http://[::1]:8081"))
+                .maxHeaderSize(16384)
+                .maxUriLength(4096)
+                .maxBodySize(0)
+                .drainTimeout(Duration.ofSeconds(5))
+                .build());
     assertThat(c.admin().listen()).isEqualTo(new HostPort("0.0.0.0", 9081));
     assertThat(c.store())
         .isEqualTo(new StoreConfig("jdbc:postgresql://db/portcullis", "gw", "s3cret"));

@@ -105,12 +105,13 @@ class ConfigWriterTest {
     PortcullisConfig reloaded = loader.load(yaml, "export.yaml", Map.of()).config();
     assertThat(reloaded.store().password()).isNull();
     assertThat(
-            new PortcullisConfig(
-                reloaded.gateway(),
-                reloaded.admin(),
-                config.store(),
-                reloaded.demo(),
-                reloaded.content()))
+            PortcullisConfig.builder()
+                .gateway(reloaded.gateway())
+                .admin(reloaded.admin())
+                .store(config.store())
+                .demo(reloaded.demo())
+                .content(reloaded.content())
+                .build())
         .isEqualTo(config);
   }
 
