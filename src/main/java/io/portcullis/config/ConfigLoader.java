@@ -268,23 +268,23 @@ public final class ConfigLoader {
 
   /** The application as the control plane would store it, as far as references are concerned. */
   private static Application forReferences(ApplicationSpec s) {
-    return new Application(
-        s.name(),
-        s.description(),
-        s.clientId() == null ? s.name() : s.clientId(),
-        null,
-        s.authorizationServer() == null ? AuthorizationServer.LOCAL : s.authorizationServer(),
-        s.identifiers(),
-        null,
-        s.jwksUri(),
-        s.certificates(),
-        s.scopes(),
-        s.apis(),
-        s.claims(),
-        s.tokenParameters(),
-        s.users(),
-        s.enabled() == null || s.enabled(),
-        s.tlsClientAuth());
+    return Application.builder()
+        .name(s.name())
+        .description(s.description())
+        .clientId(s.clientId() == null ? s.name() : s.clientId())
+        .authorizationServer(
+            s.authorizationServer() == null ? AuthorizationServer.LOCAL : s.authorizationServer())
+        .identifiers(s.identifiers())
+        .jwksUri(s.jwksUri())
+        .certificates(s.certificates())
+        .scopes(s.scopes())
+        .apis(s.apis())
+        .claims(s.claims())
+        .tokenParameters(s.tokenParameters())
+        .users(s.users())
+        .enabled(s.enabled() == null || s.enabled())
+        .tlsClientAuth(s.tlsClientAuth())
+        .build();
   }
 
   private static boolean isUnder(String path, Set<String> prefixes) {

@@ -847,23 +847,27 @@ public final class ControlPlane {
     } else {
       hash = hasher.hash(spec.clientSecret());
     }
-    return new Application(
-        spec.name(),
-        spec.description(),
-        spec.clientId() == null ? spec.name() : spec.clientId(),
-        hash,
-        spec.authorizationServer() == null ? AuthorizationServer.LOCAL : spec.authorizationServer(),
-        spec.identifiers(),
-        jwksText(spec.jwks()),
-        spec.jwksUri(),
-        spec.certificates(),
-        spec.scopes(),
-        spec.apis(),
-        spec.claims(),
-        spec.tokenParameters(),
-        spec.users(),
-        spec.enabled() == null || spec.enabled(),
-        spec.tlsClientAuth());
+    return Application.builder()
+        .name(spec.name())
+        .description(spec.description())
+        .clientId(spec.clientId() == null ? spec.name() : spec.clientId())
+        .clientSecretHash(hash)
+        .authorizationServer(
+            spec.authorizationServer() == null
+                ? AuthorizationServer.LOCAL
+                : spec.authorizationServer())
+        .identifiers(spec.identifiers())
+        .jwks(jwksText(spec.jwks()))
+        .jwksUri(spec.jwksUri())
+        .certificates(spec.certificates())
+        .scopes(spec.scopes())
+        .apis(spec.apis())
+        .claims(spec.claims())
+        .tokenParameters(spec.tokenParameters())
+        .users(spec.users())
+        .enabled(spec.enabled() == null || spec.enabled())
+        .tlsClientAuth(spec.tlsClientAuth())
+        .build();
   }
 
   private String jwksText(Object jwks) {

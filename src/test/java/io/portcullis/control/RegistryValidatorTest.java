@@ -29,22 +29,12 @@ class RegistryValidatorTest {
   }
 
   static Application app(String name, String server, Map<String, String> claims) {
-    return new Application(
-        name,
-        null,
-        name,
-        null,
-        server,
-        List.of(new ClaimSet(claims)),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        true);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .authorizationServer(server)
+        .identifiers(List.of(new ClaimSet(claims)))
+        .build();
   }
 
   static AuthorizationServer external(String alias, String issuer) {
@@ -276,22 +266,14 @@ class RegistryValidatorTest {
   @Test
   void checkReferencesWhenApplicationNamesMissingThingsThenEachNamed() {
     Application a =
-        new Application(
-            "photo",
-            null,
-            "photo",
-            null,
-            "nowhere",
-            List.of(),
-            null,
-            null,
-            null,
-            List.of("unregistered"),
-            List.of("pets/v9"),
-            null,
-            null,
-            List.of("ghost"),
-            true);
+        Application.builder()
+            .name("photo")
+            .clientId("photo")
+            .authorizationServer("nowhere")
+            .scopes(List.of("unregistered"))
+            .apis(List.of("pets/v9"))
+            .users(List.of("ghost"))
+            .build();
     assertThat(
             RegistryValidator.checkReferences(
                 List.of(api("/pets", "http://h:1")),
@@ -369,22 +351,7 @@ class RegistryValidatorTest {
   }
 
   static Application allowing(Application a, List<String> claims) {
-    return new Application(
-        a.name(),
-        a.description(),
-        a.clientId(),
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        a.jwks(),
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        claims,
-        a.tokenParameters(),
-        a.users(),
-        a.enabled());
+    return a.toBuilder().claims(claims).build();
   }
 
   @ParameterizedTest
@@ -528,21 +495,6 @@ class RegistryValidatorTest {
   }
 
   private static Application renamed(Application a, String clientId) {
-    return new Application(
-        a.name(),
-        a.description(),
-        clientId,
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        a.jwks(),
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        a.claims(),
-        a.tokenParameters(),
-        a.users(),
-        a.enabled());
+    return a.toBuilder().clientId(clientId).build();
   }
 }

@@ -10,7 +10,6 @@ import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.Timeouts;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Registry entities for gateway tests. */
@@ -54,9 +53,13 @@ public final class ApiFixtures {
   }
 
   public static Application application(String name, List<String> apis, boolean enabled) {
-    return new Application(
-        name, null, name, null, "local", List.of(), null, null, List.of(), List.of(), apis,
-        List.of(), Map.of(), List.of(), enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .authorizationServer("local")
+        .apis(apis)
+        .enabled(enabled)
+        .build();
   }
 
   public static Snapshot snapshot(long version, List<Api> apis, List<Application> applications) {

@@ -179,22 +179,13 @@ final class OAuthFixture implements AutoCloseable {
   }
 
   private Application partner() {
-    return new Application(
-        "partner-app",
-        null,
-        "partner-app",
-        null,
-        "partner-idp",
-        List.of(),
-        null,
-        null,
-        List.of(pem(otherKey)),
-        List.of(PHOTOS),
-        List.of(),
-        List.of(),
-        Map.of(),
-        List.of(),
-        true);
+    return Application.builder()
+        .name("partner-app")
+        .clientId("partner-app")
+        .authorizationServer("partner-idp")
+        .certificates(List.of(pem(otherKey)))
+        .scopes(List.of(PHOTOS))
+        .build();
   }
 
   private static String pem(RSAKey key) {
@@ -214,22 +205,17 @@ final class OAuthFixture implements AutoCloseable {
 
   private Application app(
       String name, String secret, RSAKey key, List<String> scopes, boolean enabled) {
-    return new Application(
-        name,
-        null,
-        name,
-        hasher.hash(secret),
-        "local",
-        List.of(new Application.ClaimSet(Map.of("sub", name))),
-        new JWKSet(key.toPublicJWK()).toString(),
-        null,
-        null,
-        scopes,
-        List.of(),
-        List.of(),
-        Map.of("Department", "Engineering"),
-        List.of(),
-        enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .clientSecretHash(hasher.hash(secret))
+        .authorizationServer("local")
+        .identifiers(List.of(new Application.ClaimSet(Map.of("sub", name))))
+        .jwks(new JWKSet(key.toPublicJWK()).toString())
+        .scopes(scopes)
+        .tokenParameters(Map.of("Department", "Engineering"))
+        .enabled(enabled)
+        .build();
   }
 
   /** Claims of a valid assertion by photo-app for the token endpoint, to be changed by a test. */

@@ -88,24 +88,24 @@ abstract class JdbcRegistryStoreContract {
   }
 
   static Application application(String name, String clientId) {
-    return new Application(
-        name,
-        "Photos for \"everyone\" — ünïcode",
-        clientId,
-        "pbkdf2-sha256$210000$c2FsdA$aGFzaA",
-        "local",
-        List.of(
-            new Application.ClaimSet(Map.of("sub", name)),
-            new Application.ClaimSet(Map.of("iss", "https://idp.example.com", "azp", name))),
-        "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"a\",\"y\":\"b\"}]}",
-        "https://apps.example.com/" + name + "/jwks.json",
-        List.of("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"),
-        List.of("https://localhost:8090/auth/user.photos"),
-        List.of("petstore/v1", "weather/v2"),
-        List.of("department"),
-        Map.of("Department", "Engineering", "Cost-Center", "42"),
-        List.of(),
-        true);
+    return Application.builder()
+        .name(name)
+        .description("Photos for \"everyone\" — ünïcode")
+        .clientId(clientId)
+        .clientSecretHash("pbkdf2-sha256$210000$c2FsdA$aGFzaA")
+        .authorizationServer("local")
+        .identifiers(
+            List.of(
+                new Application.ClaimSet(Map.of("sub", name)),
+                new Application.ClaimSet(Map.of("iss", "https://idp.example.com", "azp", name))))
+        .jwks("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"a\",\"y\":\"b\"}]}")
+        .jwksUri("https://apps.example.com/" + name + "/jwks.json")
+        .certificates(List.of("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"))
+        .scopes(List.of("https://localhost:8090/auth/user.photos"))
+        .apis(List.of("petstore/v1", "weather/v2"))
+        .claims(List.of("department"))
+        .tokenParameters(Map.of("Department", "Engineering", "Cost-Center", "42"))
+        .build();
   }
 
   static User user(String username) {

@@ -25,7 +25,6 @@ import io.vertx.core.Future;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -57,22 +56,14 @@ class OpaqueTokenIdentifierTest {
   }
 
   private static Application app(String name, String clientId, boolean enabled) {
-    return new Application(
-        name,
-        null,
-        clientId,
-        null,
-        "local",
-        List.of(),
-        null,
-        null,
-        List.of(),
-        List.of(PHOTOS),
-        List.of("shop/v1"),
-        List.of(),
-        Map.of(),
-        List.of(),
-        enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(clientId)
+        .authorizationServer("local")
+        .scopes(List.of(PHOTOS))
+        .apis(List.of("shop/v1"))
+        .enabled(enabled)
+        .build();
   }
 
   private static Snapshot snapshot(List<Application> apps, List<AuthorizationServer> servers) {

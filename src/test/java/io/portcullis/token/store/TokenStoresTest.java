@@ -292,9 +292,11 @@ class TokenStoresTest {
   }
 
   private static io.portcullis.registry.Application app(String name, String clientId) {
-    return new io.portcullis.registry.Application(
-        name, null, clientId, null, "local", List.of(), null, null, List.of(), List.of(), List.of(),
-        List.of(), Map.of(), List.of(), true);
+    return io.portcullis.registry.Application.builder()
+        .name(name)
+        .clientId(clientId)
+        .authorizationServer("local")
+        .build();
   }
 
   private static Snapshot withApplications(io.portcullis.registry.Application... apps) {
