@@ -561,24 +561,25 @@ public final class RegistryCodec {
     Boolean enabled = r.bool("enabled");
     TlsClientAuth tlsClientAuth = readTlsClientAuth(r, out);
     if (r.failed()) return null;
-    return new ApplicationSpec(
-        name,
-        description,
-        clientId,
-        secret,
-        secretHash,
-        server,
-        identifiers,
-        jwks == null ? null : jwks.deepCopy(),
-        jwksUri,
-        orEmpty(certificates),
-        orEmpty(scopes),
-        orEmpty(apis),
-        orEmpty(claims),
-        tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters),
-        orEmpty(users),
-        enabled,
-        tlsClientAuth);
+    return ApplicationSpec.builder()
+        .name(name)
+        .description(description)
+        .clientId(clientId)
+        .clientSecret(secret)
+        .clientSecretHash(secretHash)
+        .authorizationServer(server)
+        .identifiers(identifiers)
+        .jwks(jwks == null ? null : jwks.deepCopy())
+        .jwksUri(jwksUri)
+        .certificates(orEmpty(certificates))
+        .scopes(orEmpty(scopes))
+        .apis(orEmpty(apis))
+        .claims(orEmpty(claims))
+        .tokenParameters(tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters))
+        .users(orEmpty(users))
+        .enabled(enabled)
+        .tlsClientAuth(tlsClientAuth)
+        .build();
   }
 
   /**

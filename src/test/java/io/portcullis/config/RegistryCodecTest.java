@@ -207,23 +207,22 @@ class RegistryCodecTest {
   @Test
   void writeApplicationWhenJwksIsAMapOrTextThenItIsWrittenAsAnObjectAndNoClearSecret() {
     ApplicationSpec fromStore =
-        new ApplicationSpec(
-            "a",
-            null,
-            "a",
-            "clear-secret",
-            "pbkdf2-sha256$h",
-            "local",
-            List.of(),
-            Map.of("keys", List.of()),
-            null,
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            Map.of(),
-            List.of(),
-            true);
+        ApplicationSpec.builder()
+            .name("a")
+            .clientId("a")
+            .clientSecret("clear-secret")
+            .clientSecretHash("pbkdf2-sha256$h")
+            .authorizationServer("local")
+            .identifiers(List.of())
+            .jwks(Map.of("keys", List.of()))
+            .certificates(List.of())
+            .scopes(List.of())
+            .apis(List.of())
+            .claims(List.of())
+            .tokenParameters(Map.of())
+            .users(List.of())
+            .enabled(true)
+            .build();
     ObjectNode admin = codec.writeApplication(fromStore, false);
     assertThat(admin.toString())
         .isEqualTo(
@@ -231,23 +230,12 @@ class RegistryCodecTest {
                 + "\"jwks\":{\"keys\":[]},\"enabled\":true}");
     ObjectNode export =
         codec.writeApplication(
-            new ApplicationSpec(
-                "a",
-                null,
-                null,
-                null,
-                "pbkdf2-sha256$h",
-                null,
-                null,
-                "{\"keys\":[]}",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                null),
+            ApplicationSpec.builder()
+                .name("a")
+                .clientSecretHash("pbkdf2-sha256$h")
+                .jwks("{\"keys\":[]}")
+                .users(List.of())
+                .build(),
             true);
     assertThat(export.toString())
         .isEqualTo(
@@ -530,23 +518,22 @@ class RegistryCodecTest {
             List.of(new Scope("read", null), new Scope("write", "Write things")),
             List.of(SOAP_API),
             List.of(
-                new ApplicationSpec(
-                    "a",
-                    "d",
-                    "cid",
-                    null,
-                    "pbkdf2-sha256$h2",
-                    "local",
-                    List.of(new ClaimSet(Map.of("sub", "a"))),
-                    null,
-                    "https://a/jwks",
-                    List.of(),
-                    List.of("read"),
-                    List.of("billing/2"),
-                    List.of("dept"),
-                    Map.of("k", "v"),
-                    List.of("bob"),
-                    false)));
+                ApplicationSpec.builder()
+                    .name("a")
+                    .description("d")
+                    .clientId("cid")
+                    .clientSecretHash("pbkdf2-sha256$h2")
+                    .authorizationServer("local")
+                    .identifiers(List.of(new ClaimSet(Map.of("sub", "a"))))
+                    .jwksUri("https://a/jwks")
+                    .certificates(List.of())
+                    .scopes(List.of("read"))
+                    .apis(List.of("billing/2"))
+                    .claims(List.of("dept"))
+                    .tokenParameters(Map.of("k", "v"))
+                    .users(List.of("bob"))
+                    .enabled(false)
+                    .build()));
     ObjectNode written = codec.writeContent(content, true);
     assertThat(codec.readContent(written, out)).isEqualTo(content);
     assertThat(out).isEmpty();

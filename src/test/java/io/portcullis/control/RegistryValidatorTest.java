@@ -345,9 +345,7 @@ class RegistryValidatorTest {
   }
 
   static ApplicationSpec withClaims(String name, List<String> claims) {
-    return new ApplicationSpec(
-        name, null, null, null, null, null, null, null, null, null, null, null, claims, null, null,
-        null);
+    return ApplicationSpec.builder().name(name).claims(claims).build();
   }
 
   static Application allowing(Application a, List<String> claims) {
@@ -464,23 +462,12 @@ class RegistryValidatorTest {
             List.of("127.0.0.1:9080"),
             List.of(java.nio.file.Path.of("/srv/portcullis")));
     ApplicationSpec spec =
-        new ApplicationSpec(
-            "app-a",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "http://localhost:9080/jwks",
-            List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        ApplicationSpec.builder()
+            .name("app-a")
+            .jwksUri("http://localhost:9080/jwks")
+            .certificates(
+                List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"))
+            .build();
     assertThat(RegistryValidator.checkApplication(spec, false, policy))
         .extracting(Violation::path)
         .containsExactly("jwksUri", "certificates[1]");
