@@ -62,6 +62,28 @@ public record ApplicationSpec(
     return new Builder();
   }
 
+  /** A builder holding every field of this spec, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .description(description)
+        .clientId(clientId)
+        .clientSecret(clientSecret)
+        .clientSecretHash(clientSecretHash)
+        .authorizationServer(authorizationServer)
+        .identifiers(identifiers)
+        .jwks(jwks)
+        .jwksUri(jwksUri)
+        .certificates(certificates)
+        .scopes(scopes)
+        .apis(apis)
+        .claims(claims)
+        .tokenParameters(tokenParameters)
+        .users(users)
+        .enabled(enabled)
+        .tlsClientAuth(tlsClientAuth);
+  }
+
   /**
    * Builds an {@link ApplicationSpec} field by field; each setter names the field it sets. Not
    * thread-safe.

@@ -795,24 +795,7 @@ public final class ControlPlane {
                 && hasher.verify(spec.clientSecret(), existing.get().clientSecretHash())
             ? existing.get().clientSecretHash()
             : hasher.hash(spec.clientSecret());
-    return ApplicationSpec.builder()
-        .name(spec.name())
-        .description(spec.description())
-        .clientId(spec.clientId())
-        .clientSecretHash(hash)
-        .authorizationServer(spec.authorizationServer())
-        .identifiers(spec.identifiers())
-        .jwks(spec.jwks())
-        .jwksUri(spec.jwksUri())
-        .certificates(spec.certificates())
-        .scopes(spec.scopes())
-        .apis(spec.apis())
-        .claims(spec.claims())
-        .tokenParameters(spec.tokenParameters())
-        .users(spec.users())
-        .enabled(spec.enabled())
-        .tlsClientAuth(spec.tlsClientAuth())
-        .build();
+    return spec.toBuilder().clientSecret(null).clientSecretHash(hash).build();
   }
 
   private UserSpec toSpec(User u) {

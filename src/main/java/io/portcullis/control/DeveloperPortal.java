@@ -307,24 +307,7 @@ public final class DeveloperPortal {
    */
   private static ApplicationSpec copy(
       ApplicationSpec a, String secret, List<String> apis, Object jwks) {
-    return ApplicationSpec.builder()
-        .name(a.name())
-        .description(a.description())
-        .clientId(a.clientId())
-        .clientSecret(secret)
-        .authorizationServer(a.authorizationServer())
-        .identifiers(a.identifiers())
-        .jwks(jwks)
-        .jwksUri(a.jwksUri())
-        .certificates(a.certificates())
-        .scopes(a.scopes())
-        .apis(apis)
-        .claims(a.claims())
-        .tokenParameters(a.tokenParameters())
-        .users(a.users())
-        .enabled(a.enabled())
-        .tlsClientAuth(a.tlsClientAuth())
-        .build();
+    return a.toBuilder().clientSecret(secret).clientSecretHash(null).jwks(jwks).apis(apis).build();
   }
 
   private static String secret() {
