@@ -496,20 +496,22 @@ public final class PortcullisNode implements AutoCloseable {
       ServerTls gatewayTls,
       DpopReplay dpopReplay,
       DpopNonces dpopNonces) {
-    return new TokenServices(
-        tokenStores.current(),
-        new JdbcJtiReplayCache(database.dataSource(), clock),
-        revokedJwts,
-        verifier,
-        new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound),
-        clock,
-        random,
+    return TokenServices.builder()
+        .store(tokenStores.current())
+        .replayCache(new JdbcJtiReplayCache(database.dataSource(), clock))
+        .revokedJwts(revokedJwts)
+        .verifier(verifier)
+        .applicationKeys(new ApplicationKeys(VerifierSettings.DEFAULTS, clock, outbound))
+        .clock(clock)
+        .random(random)
         // Client certificates exist only where the gateway listener asks for them.
-        gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
-            ? null
-            : gatewayTls.clientCa(),
-        dpopReplay,
-        dpopNonces);
+        .clientCa(
+            gatewayTls == null || gatewayTls.clientAuth() == ServerTls.ClientAuth.NONE
+                ? null
+                : gatewayTls.clientCa())
+        .dpopReplay(dpopReplay)
+        .dpopNonces(dpopNonces)
+        .build();
   }
 
   /**
@@ -576,26 +578,24 @@ public final class PortcullisNode implements AutoCloseable {
 
   private static GatewaySettings gatewaySettings(PortcullisConfig config) {
     var g = config.gateway();
-    return new GatewaySettings(
-        g.listen().host(),
-        g.listen().port(),
-        g.publicUrl(),
-        g.maxHeaderSize(),
-        g.maxUriLength(),
-        g.maxBodySize() == 0 ? Long.MAX_VALUE : g.maxBodySize(),
-        g.drainTimeout(),
-        GatewaySettings.DEFAULT_UPSTREAM_POOL_SIZE,
-        GatewaySettings.DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT,
-        false,
-        Math.max(1, Runtime.getRuntime().availableProcessors()),
-        new ClientTimeouts(
-            g.timeouts().requestHead(),
-            g.timeouts().idle(),
-            g.timeouts().body(),
-            g.timeouts().minBodyRate()),
-        g.bodyBuffer(),
-        GatewaySettings.DEFAULT_UPSTREAM_WAIT_QUEUE,
-        g.tls());
+    return GatewaySettings.builder()
+        .host(g.listen().host())
+        .port(g.listen().port())
+        .publicUrl(g.publicUrl())
+        .maxHeaderSize(g.maxHeaderSize())
+        .maxUriLength(g.maxUriLength())
+        .maxBodySize(g.maxBodySize() == 0 ? Long.MAX_VALUE : g.maxBodySize())
+        .drainTimeout(g.drainTimeout())
+        .instances(Math.max(1, Runtime.getRuntime().availableProcessors()))
+        .clientTimeouts(
+            new ClientTimeouts(
+                g.timeouts().requestHead(),
+                g.timeouts().idle(),
+                g.timeouts().body(),
+                g.timeouts().minBodyRate()))
+        .bodyBuffer(g.bodyBuffer())
+        .tls(g.tls())
+        .build();
   }
 
   private static void createDataDir(Path dataDir) {

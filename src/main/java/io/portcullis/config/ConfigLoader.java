@@ -189,7 +189,16 @@ public final class ConfigLoader {
         entries.servers().stream()
             .anyMatch(e -> AuthorizationServer.LOCAL.equals(e.value().alias()));
     return new LoadedConfig(
-        new PortcullisConfig(gateway, admin, store, demo, content, outbound, monitoring, portal),
+        PortcullisConfig.builder()
+            .gateway(gateway)
+            .admin(admin)
+            .store(store)
+            .demo(demo)
+            .content(content)
+            .outbound(outbound)
+            .monitoring(monitoring)
+            .portal(portal)
+            .build(),
         sourceName,
         lines,
         declaresLocal);
@@ -259,23 +268,23 @@ public final class ConfigLoader {
 
   /** The application as the control plane would store it, as far as references are concerned. */
   private static Application forReferences(ApplicationSpec s) {
-    return new Application(
-        s.name(),
-        s.description(),
-        s.clientId() == null ? s.name() : s.clientId(),
-        null,
-        s.authorizationServer() == null ? AuthorizationServer.LOCAL : s.authorizationServer(),
-        s.identifiers(),
-        null,
-        s.jwksUri(),
-        s.certificates(),
-        s.scopes(),
-        s.apis(),
-        s.claims(),
-        s.tokenParameters(),
-        s.users(),
-        s.enabled() == null || s.enabled(),
-        s.tlsClientAuth());
+    return Application.builder()
+        .name(s.name())
+        .description(s.description())
+        .clientId(s.clientId() == null ? s.name() : s.clientId())
+        .authorizationServer(
+            s.authorizationServer() == null ? AuthorizationServer.LOCAL : s.authorizationServer())
+        .identifiers(s.identifiers())
+        .jwksUri(s.jwksUri())
+        .certificates(s.certificates())
+        .scopes(s.scopes())
+        .apis(s.apis())
+        .claims(s.claims())
+        .tokenParameters(s.tokenParameters())
+        .users(s.users())
+        .enabled(s.enabled() == null || s.enabled())
+        .tlsClientAuth(s.tlsClientAuth())
+        .build();
   }
 
   private static boolean isUnder(String path, Set<String> prefixes) {
@@ -307,27 +316,13 @@ public final class ConfigLoader {
       if (s.type() == AuthorizationServer.Type.INTERNAL
           && (s.issuer() == null || s.assertionAudience() == null)) {
         s =
-            new AuthorizationServer(
-                s.alias(),
-                s.type(),
-                s.issuer() == null ? gateway.publicUrl().toString() : s.issuer(),
-                s.clockSkew(),
-                s.jwt(),
-                s.assertionAudience() == null
-                    ? gateway.tokenEndpoint().toString()
-                    : s.assertionAudience(),
-                s.accessToken(),
-                s.refreshToken(),
-                s.tokenStore(),
-                s.jwksUri(),
-                s.certificates(),
-                s.audience(),
-                s.algorithms(),
-                s.assertionMaxLifetime(),
-                s.scopeMatching(),
-                s.secrets(),
-                s.httpsOnly(),
-                s.dpop());
+            s.toBuilder()
+                .issuer(s.issuer() == null ? gateway.publicUrl().toString() : s.issuer())
+                .assertionAudience(
+                    s.assertionAudience() == null
+                        ? gateway.tokenEndpoint().toString()
+                        : s.assertionAudience())
+                .build();
       }
       result.add(new Entry<>(s, e.path()));
     }
@@ -351,54 +346,66 @@ public final class ConfigLoader {
       publicUrl =
           URI.create("https" + GatewayConfig.defaultPublicUrl(listen).toString().substring(4));
     }
-    return new GatewayConfig(
-        listen,
-        publicUrl == null ? GatewayConfig.defaultPublicUrl(listen) : publicUrl,
-        (int)
-            bounded(
-                r, "maxHeaderSize", 1024, 1 << 20, GatewayConfig.DEFAULT_MAX_HEADER_SIZE, "bytes"),
-        (int)
+    return GatewayConfig.builder()
+        .listen(listen)
+        .publicUrl(publicUrl == null ? GatewayConfig.defaultPublicUrl(listen) : publicUrl)
+        .maxHeaderSize(
+            (int)
+                bounded(
+                    r,
+                    "maxHeaderSize",
+                    1024,
+                    1 << 20,
+                    GatewayConfig.DEFAULT_MAX_HEADER_SIZE,
+                    "bytes"))
+        .maxUriLength(
+            (int)
+                bounded(
+                    r,
+                    "maxUriLength",
+                    256,
+                    1 << 20,
+                    GatewayConfig.DEFAULT_MAX_URI_LENGTH,
+                    "characters"))
+        .maxBodySize(
             bounded(
                 r,
-                "maxUriLength",
-                256,
-                1 << 20,
-                GatewayConfig.DEFAULT_MAX_URI_LENGTH,
-                "characters"),
-        bounded(
-            r,
-            "maxBodySize",
-            0,
-            Long.MAX_VALUE,
-            GatewayConfig.DEFAULT_MAX_BODY_SIZE,
-            "bytes (0: no limit)"),
-        Duration.ofSeconds(
-            bounded(
-                r,
-                "drainTimeout",
+                "maxBodySize",
                 0,
-                3600,
-                GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds(),
-                "seconds")),
-        bounded(
-            r,
-            "verifiedTokenCache",
-            0,
-            100_000_000,
-            GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
-            "entries (0: verify every request)"),
-        readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out),
-        (int)
+                Long.MAX_VALUE,
+                GatewayConfig.DEFAULT_MAX_BODY_SIZE,
+                "bytes (0: no limit)"))
+        .drainTimeout(
+            Duration.ofSeconds(
+                bounded(
+                    r,
+                    "drainTimeout",
+                    0,
+                    3600,
+                    GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds(),
+                    "seconds")))
+        .verifiedTokenCache(
             bounded(
                 r,
-                "bodyBuffer",
+                "verifiedTokenCache",
                 0,
-                16 << 20,
-                GatewayConfig.DEFAULT_BODY_BUFFER,
-                "bytes (0: take the upstream connection at once)"),
-        readAuthThrottle(r.get("authThrottle"), out),
-        healthPath(r),
-        tls);
+                100_000_000,
+                GatewayConfig.DEFAULT_VERIFIED_TOKEN_CACHE,
+                "entries (0: verify every request)"))
+        .timeouts(readGatewayTimeouts(r.get("timeouts"), r.at("timeouts"), out))
+        .bodyBuffer(
+            (int)
+                bounded(
+                    r,
+                    "bodyBuffer",
+                    0,
+                    16 << 20,
+                    GatewayConfig.DEFAULT_BODY_BUFFER,
+                    "bytes (0: take the upstream connection at once)"))
+        .authThrottle(readAuthThrottle(r.get("authThrottle"), out))
+        .healthPath(healthPath(r))
+        .tls(tls)
+        .build();
   }
 
   private static FailureThrottle.Settings readAuthThrottle(JsonNode node, List<Violation> out) {

@@ -51,15 +51,7 @@ public record GatewayConfig(
   public static final int DEFAULT_BODY_BUFFER = 64 * 1024;
   public static final String DEFAULT_HEALTH_PATH = "/.well-known/portcullis/health";
 
-  public static final GatewayConfig DEFAULT =
-      new GatewayConfig(
-          DEFAULT_LISTEN,
-          defaultPublicUrl(DEFAULT_LISTEN),
-          DEFAULT_MAX_HEADER_SIZE,
-          DEFAULT_MAX_URI_LENGTH,
-          DEFAULT_MAX_BODY_SIZE,
-          DEFAULT_DRAIN_TIMEOUT,
-          DEFAULT_VERIFIED_TOKEN_CACHE);
+  public static final GatewayConfig DEFAULT = builder().build();
 
   public GatewayConfig {
     listen = listen == null ? DEFAULT_LISTEN : listen;
@@ -68,78 +60,6 @@ public record GatewayConfig(
     timeouts = timeouts == null ? GatewayTimeouts.DEFAULT : timeouts;
     authThrottle = authThrottle == null ? FailureThrottle.Settings.DEFAULTS : authThrottle;
     healthPath = healthPath == null ? DEFAULT_HEALTH_PATH : healthPath;
-  }
-
-  /** A gateway section serving plain HTTP. */
-  public GatewayConfig(
-      HostPort listen,
-      URI publicUrl,
-      int maxHeaderSize,
-      int maxUriLength,
-      long maxBodySize,
-      Duration drainTimeout,
-      long verifiedTokenCache,
-      GatewayTimeouts timeouts,
-      int bodyBuffer,
-      FailureThrottle.Settings authThrottle,
-      String healthPath) {
-    this(
-        listen,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        verifiedTokenCache,
-        timeouts,
-        bodyBuffer,
-        authThrottle,
-        healthPath,
-        null);
-  }
-
-  /**
-   * A gateway section with the defaults for everything after the verified-token cache: client
-   * timeouts, body buffer, failed-authentication limits and health path.
-   */
-  public GatewayConfig(
-      HostPort listen,
-      URI publicUrl,
-      int maxHeaderSize,
-      int maxUriLength,
-      long maxBodySize,
-      Duration drainTimeout,
-      long verifiedTokenCache) {
-    this(
-        listen,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        verifiedTokenCache,
-        GatewayTimeouts.DEFAULT,
-        DEFAULT_BODY_BUFFER,
-        FailureThrottle.Settings.DEFAULTS,
-        DEFAULT_HEALTH_PATH);
-  }
-
-  /** A gateway section with the default verified-token cache and what follows it. */
-  public GatewayConfig(
-      HostPort listen,
-      URI publicUrl,
-      int maxHeaderSize,
-      int maxUriLength,
-      long maxBodySize,
-      Duration drainTimeout) {
-    this(
-        listen,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        DEFAULT_VERIFIED_TOKEN_CACHE);
   }
 
   /**
@@ -154,5 +74,128 @@ public record GatewayConfig(
   /** The token endpoint under the public URL: the default {@code assertionAudience}. */
   public URI tokenEndpoint() {
     return URI.create(publicUrl + "/oauth2/token");
+  }
+
+  /**
+   * A builder holding every default (those of {@link #DEFAULT}): plain HTTP, public URL derived
+   * from {@code listen}.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this section, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .listen(listen)
+        .publicUrl(publicUrl)
+        .maxHeaderSize(maxHeaderSize)
+        .maxUriLength(maxUriLength)
+        .maxBodySize(maxBodySize)
+        .drainTimeout(drainTimeout)
+        .verifiedTokenCache(verifiedTokenCache)
+        .timeouts(timeouts)
+        .bodyBuffer(bodyBuffer)
+        .authThrottle(authThrottle)
+        .healthPath(healthPath)
+        .tls(tls);
+  }
+
+  /**
+   * Builds a {@link GatewayConfig} section component by component; each setter names the component
+   * it sets (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private HostPort listen = DEFAULT_LISTEN;
+    private URI publicUrl;
+    private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+    private int maxUriLength = DEFAULT_MAX_URI_LENGTH;
+    private long maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private long verifiedTokenCache = DEFAULT_VERIFIED_TOKEN_CACHE;
+    private GatewayTimeouts timeouts;
+    private int bodyBuffer = DEFAULT_BODY_BUFFER;
+    private FailureThrottle.Settings authThrottle;
+    private String healthPath;
+    private ServerTls tls;
+
+    private Builder() {}
+
+    public Builder listen(HostPort listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    public Builder publicUrl(URI publicUrl) {
+      this.publicUrl = publicUrl;
+      return this;
+    }
+
+    public Builder maxHeaderSize(int maxHeaderSize) {
+      this.maxHeaderSize = maxHeaderSize;
+      return this;
+    }
+
+    public Builder maxUriLength(int maxUriLength) {
+      this.maxUriLength = maxUriLength;
+      return this;
+    }
+
+    public Builder maxBodySize(long maxBodySize) {
+      this.maxBodySize = maxBodySize;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    public Builder verifiedTokenCache(long verifiedTokenCache) {
+      this.verifiedTokenCache = verifiedTokenCache;
+      return this;
+    }
+
+    public Builder timeouts(GatewayTimeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    public Builder bodyBuffer(int bodyBuffer) {
+      this.bodyBuffer = bodyBuffer;
+      return this;
+    }
+
+    public Builder authThrottle(FailureThrottle.Settings authThrottle) {
+      this.authThrottle = authThrottle;
+      return this;
+    }
+
+    public Builder healthPath(String healthPath) {
+      this.healthPath = healthPath;
+      return this;
+    }
+
+    public Builder tls(ServerTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The section; the canonical constructor fills the defaults of components left null. */
+    public GatewayConfig build() {
+      return new GatewayConfig(
+          listen,
+          publicUrl,
+          maxHeaderSize,
+          maxUriLength,
+          maxBodySize,
+          drainTimeout,
+          verifiedTokenCache,
+          timeouts,
+          bodyBuffer,
+          authThrottle,
+          healthPath,
+          tls);
+    }
   }
 }

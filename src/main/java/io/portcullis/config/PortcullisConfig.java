@@ -38,41 +38,18 @@ public record PortcullisConfig(
     content = content == null ? RegistryContent.EMPTY : content;
   }
 
-  /** A configuration with the default {@code portal} section. */
-  public PortcullisConfig(
-      GatewayConfig gateway,
-      AdminConfig admin,
-      StoreConfig store,
-      DemoConfig demo,
-      RegistryContent content,
-      OutboundConfig outbound,
-      MonitoringConfig monitoring) {
-    this(gateway, admin, store, demo, content, outbound, monitoring, PortalConfig.DEFAULT);
-  }
-
-  /** A configuration with the default {@code outbound} and {@code monitoring} sections. */
-  public PortcullisConfig(
-      GatewayConfig gateway,
-      AdminConfig admin,
-      StoreConfig store,
-      DemoConfig demo,
-      RegistryContent content) {
-    this(gateway, admin, store, demo, content, OutboundConfig.DEFAULT, MonitoringConfig.DEFAULT);
-  }
-
   /**
    * What running without a configuration file means: every section's defaults, no demo, and a
    * registry with only the default {@code local} authorization server.
    */
   public static PortcullisConfig defaults() {
     GatewayConfig gateway = GatewayConfig.DEFAULT;
-    return new PortcullisConfig(
-        gateway,
-        AdminConfig.DEFAULT,
-        StoreConfig.DEFAULT,
-        null,
-        new RegistryContent(
-            List.of(), List.of(defaultLocalServer(gateway)), List.of(), List.of(), List.of()));
+    return PortcullisConfig.builder()
+        .gateway(gateway)
+        .content(
+            new RegistryContent(
+                List.of(), List.of(defaultLocalServer(gateway)), List.of(), List.of(), List.of()))
+        .build();
   }
 
   /**
@@ -81,19 +58,94 @@ public record PortcullisConfig(
    * records' defaults.
    */
   public static AuthorizationServer defaultLocalServer(GatewayConfig gateway) {
-    return new AuthorizationServer(
-        AuthorizationServer.LOCAL,
-        AuthorizationServer.Type.INTERNAL,
-        gateway.publicUrl().toString(),
-        AuthorizationServer.DEFAULT_CLOCK_SKEW,
-        null,
-        gateway.tokenEndpoint().toString(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias(AuthorizationServer.LOCAL)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer(gateway.publicUrl().toString())
+        .assertionAudience(gateway.tokenEndpoint().toString())
+        .build();
+  }
+
+  /** A builder with every section null (then its default) and no demo. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every section of this configuration, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .gateway(gateway)
+        .admin(admin)
+        .store(store)
+        .demo(demo)
+        .content(content)
+        .outbound(outbound)
+        .monitoring(monitoring)
+        .portal(portal);
+  }
+
+  /**
+   * Builds a {@link PortcullisConfig} section by section; each setter names the section it sets
+   * (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private GatewayConfig gateway;
+    private AdminConfig admin;
+    private StoreConfig store;
+    private DemoConfig demo;
+    private RegistryContent content;
+    private OutboundConfig outbound;
+    private MonitoringConfig monitoring;
+    private PortalConfig portal;
+
+    private Builder() {}
+
+    public Builder gateway(GatewayConfig gateway) {
+      this.gateway = gateway;
+      return this;
+    }
+
+    public Builder admin(AdminConfig admin) {
+      this.admin = admin;
+      return this;
+    }
+
+    public Builder store(StoreConfig store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder demo(DemoConfig demo) {
+      this.demo = demo;
+      return this;
+    }
+
+    public Builder content(RegistryContent content) {
+      this.content = content;
+      return this;
+    }
+
+    public Builder outbound(OutboundConfig outbound) {
+      this.outbound = outbound;
+      return this;
+    }
+
+    public Builder monitoring(MonitoringConfig monitoring) {
+      this.monitoring = monitoring;
+      return this;
+    }
+
+    public Builder portal(PortalConfig portal) {
+      this.portal = portal;
+      return this;
+    }
+
+    /**
+     * The configuration; the canonical constructor fills the default of every section left null.
+     */
+    public PortcullisConfig build() {
+      return new PortcullisConfig(
+          gateway, admin, store, demo, content, outbound, monitoring, portal);
+    }
   }
 }

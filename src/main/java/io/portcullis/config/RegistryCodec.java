@@ -315,18 +315,19 @@ public final class RegistryCodec {
           readPolicy(given == null ? nodes.objectNode() : given, r.at("identifyAndAuthorize"), out);
     }
     if (r.failed() || policy == null) return null;
-    return new Api(
-        name,
-        version,
-        type == null ? ApiType.REST : type,
-        basePath,
-        upstreams,
-        active == null || active,
-        timeouts,
-        policy,
-        monitoring,
-        upstreamTls,
-        portal);
+    return Api.builder()
+        .name(name)
+        .version(version)
+        .type(type == null ? ApiType.REST : type)
+        .basePath(basePath)
+        .upstreams(upstreams)
+        .active(active == null || active)
+        .timeouts(timeouts)
+        .identifyAndAuthorize(policy)
+        .monitoring(monitoring)
+        .upstreamTls(upstreamTls)
+        .portal(portal)
+        .build();
   }
 
   private static ApiPortal readApiPortal(JsonNode node, String path, List<Violation> out) {
@@ -427,14 +428,15 @@ public final class RegistryCodec {
     Boolean forward = r.bool("forwardAuthorization");
     Map<String, String> claimHeaders = r.textMap("claimHeaders");
     SenderConstraint senderConstraint = r.choice("senderConstraint", SenderConstraint.class);
-    return new IdentifyAndAuthorize(
-        methods,
-        lookup == null ? ApplicationLookup.REGISTERED : lookup,
-        anonymous != null && anonymous,
-        scopes,
-        forward != null && forward,
-        claimHeaders,
-        senderConstraint);
+    return IdentifyAndAuthorize.builder()
+        .methods(methods)
+        .applicationLookup(lookup == null ? ApplicationLookup.REGISTERED : lookup)
+        .allowAnonymous(anonymous != null && anonymous)
+        .scopes(scopes)
+        .forwardAuthorization(forward != null && forward)
+        .claimHeaders(claimHeaders)
+        .senderConstraint(senderConstraint)
+        .build();
   }
 
   /** Writes every field of the API, the policy included, so that an export shows it all. */
@@ -559,24 +561,25 @@ public final class RegistryCodec {
     Boolean enabled = r.bool("enabled");
     TlsClientAuth tlsClientAuth = readTlsClientAuth(r, out);
     if (r.failed()) return null;
-    return new ApplicationSpec(
-        name,
-        description,
-        clientId,
-        secret,
-        secretHash,
-        server,
-        identifiers,
-        jwks == null ? null : jwks.deepCopy(),
-        jwksUri,
-        orEmpty(certificates),
-        orEmpty(scopes),
-        orEmpty(apis),
-        orEmpty(claims),
-        tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters),
-        orEmpty(users),
-        enabled,
-        tlsClientAuth);
+    return ApplicationSpec.builder()
+        .name(name)
+        .description(description)
+        .clientId(clientId)
+        .clientSecret(secret)
+        .clientSecretHash(secretHash)
+        .authorizationServer(server)
+        .identifiers(identifiers)
+        .jwks(jwks == null ? null : jwks.deepCopy())
+        .jwksUri(jwksUri)
+        .certificates(orEmpty(certificates))
+        .scopes(orEmpty(scopes))
+        .apis(orEmpty(apis))
+        .claims(orEmpty(claims))
+        .tokenParameters(tokenParameters == null ? Map.of() : Map.copyOf(tokenParameters))
+        .users(orEmpty(users))
+        .enabled(enabled)
+        .tlsClientAuth(tlsClientAuth)
+        .build();
   }
 
   /**
@@ -755,47 +758,36 @@ public final class RegistryCodec {
       FieldReader r =
           FieldReader.open(
               node, path, out, INTERNAL_SERVER_FIELDS, "an internal authorization server");
-      return new AuthorizationServer(
-          alias,
-          type,
-          r.text("issuer"),
-          clockSkew(r),
-          readJwt(r.get("jwt"), r.at("jwt"), out),
-          r.text("assertionAudience"),
-          readAccessToken(r.get("accessToken"), r.at("accessToken"), out),
-          readRefreshToken(r.get("refreshToken"), r.at("refreshToken"), out),
-          readTokenStore(r.get("tokenStore"), r.at("tokenStore"), out),
-          null,
-          null,
-          null,
-          null,
-          seconds(r.whole("assertionMaxLifetime", SECONDS)),
-          scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out),
-          null,
-          Boolean.TRUE.equals(r.bool("httpsOnly")),
-          readDpop(r.get("dpop"), r.at("dpop"), out));
+      return AuthorizationServer.builder()
+          .alias(alias)
+          .type(type)
+          .issuer(r.text("issuer"))
+          .clockSkew(clockSkew(r))
+          .jwt(readJwt(r.get("jwt"), r.at("jwt"), out))
+          .assertionAudience(r.text("assertionAudience"))
+          .accessToken(readAccessToken(r.get("accessToken"), r.at("accessToken"), out))
+          .refreshToken(readRefreshToken(r.get("refreshToken"), r.at("refreshToken"), out))
+          .tokenStore(readTokenStore(r.get("tokenStore"), r.at("tokenStore"), out))
+          .assertionMaxLifetime(seconds(r.whole("assertionMaxLifetime", SECONDS)))
+          .scopeMatching(scopeMatching(r.text("scopeMatching"), r.at("scopeMatching"), out))
+          .httpsOnly(Boolean.TRUE.equals(r.bool("httpsOnly")))
+          .dpop(readDpop(r.get("dpop"), r.at("dpop"), out))
+          .build();
     }
     FieldReader r =
         FieldReader.open(
             node, path, out, EXTERNAL_SERVER_FIELDS, "an external authorization server");
-    return new AuthorizationServer(
-        alias,
-        type,
-        r.text("issuer"),
-        clockSkew(r),
-        null,
-        null,
-        null,
-        null,
-        null,
-        r.text("jwksUri"),
-        r.textOrTexts("certificates"),
-        r.textOrTexts("audience"),
-        r.texts("algorithms"),
-        null,
-        null,
-        readSecrets(r),
-        false);
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(type)
+        .issuer(r.text("issuer"))
+        .clockSkew(clockSkew(r))
+        .jwksUri(r.text("jwksUri"))
+        .certificates(r.textOrTexts("certificates"))
+        .audience(r.textOrTexts("audience"))
+        .algorithms(r.texts("algorithms"))
+        .secrets(readSecrets(r))
+        .build();
   }
 
   /**

@@ -67,8 +67,15 @@ final class ServerTlsReader {
     }
     ServerTls.Engine engine = engine(r);
     if (out.size() > before || certificate == null) return null;
-    return new ServerTls(
-        certificate, key, password, clientAuth, clientCa, Boolean.TRUE.equals(selfSigned), engine);
+    return ServerTls.builder()
+        .certificate(certificate)
+        .key(key)
+        .password(password)
+        .clientAuth(clientAuth)
+        .clientCa(clientCa)
+        .selfSignedClients(Boolean.TRUE.equals(selfSigned))
+        .engine(engine)
+        .build();
   }
 
   private static ServerTls.Engine engine(FieldReader r) {

@@ -795,24 +795,7 @@ public final class ControlPlane {
                 && hasher.verify(spec.clientSecret(), existing.get().clientSecretHash())
             ? existing.get().clientSecretHash()
             : hasher.hash(spec.clientSecret());
-    return new ApplicationSpec(
-        spec.name(),
-        spec.description(),
-        spec.clientId(),
-        null,
-        hash,
-        spec.authorizationServer(),
-        spec.identifiers(),
-        spec.jwks(),
-        spec.jwksUri(),
-        spec.certificates(),
-        spec.scopes(),
-        spec.apis(),
-        spec.claims(),
-        spec.tokenParameters(),
-        spec.users(),
-        spec.enabled(),
-        spec.tlsClientAuth());
+    return spec.toBuilder().clientSecret(null).clientSecretHash(hash).build();
   }
 
   private UserSpec toSpec(User u) {
@@ -847,23 +830,27 @@ public final class ControlPlane {
     } else {
       hash = hasher.hash(spec.clientSecret());
     }
-    return new Application(
-        spec.name(),
-        spec.description(),
-        spec.clientId() == null ? spec.name() : spec.clientId(),
-        hash,
-        spec.authorizationServer() == null ? AuthorizationServer.LOCAL : spec.authorizationServer(),
-        spec.identifiers(),
-        jwksText(spec.jwks()),
-        spec.jwksUri(),
-        spec.certificates(),
-        spec.scopes(),
-        spec.apis(),
-        spec.claims(),
-        spec.tokenParameters(),
-        spec.users(),
-        spec.enabled() == null || spec.enabled(),
-        spec.tlsClientAuth());
+    return Application.builder()
+        .name(spec.name())
+        .description(spec.description())
+        .clientId(spec.clientId() == null ? spec.name() : spec.clientId())
+        .clientSecretHash(hash)
+        .authorizationServer(
+            spec.authorizationServer() == null
+                ? AuthorizationServer.LOCAL
+                : spec.authorizationServer())
+        .identifiers(spec.identifiers())
+        .jwks(jwksText(spec.jwks()))
+        .jwksUri(spec.jwksUri())
+        .certificates(spec.certificates())
+        .scopes(spec.scopes())
+        .apis(spec.apis())
+        .claims(spec.claims())
+        .tokenParameters(spec.tokenParameters())
+        .users(spec.users())
+        .enabled(spec.enabled() == null || spec.enabled())
+        .tlsClientAuth(spec.tlsClientAuth())
+        .build();
   }
 
   private String jwksText(Object jwks) {
@@ -886,24 +873,24 @@ public final class ControlPlane {
         jwks = a.jwks();
       }
     }
-    return new ApplicationSpec(
-        a.name(),
-        a.description(),
-        a.clientId(),
-        null,
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        jwks,
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        a.claims(),
-        a.tokenParameters(),
-        a.users(),
-        a.enabled(),
-        a.tlsClientAuth());
+    return ApplicationSpec.builder()
+        .name(a.name())
+        .description(a.description())
+        .clientId(a.clientId())
+        .clientSecretHash(a.clientSecretHash())
+        .authorizationServer(a.authorizationServer())
+        .identifiers(a.identifiers())
+        .jwks(jwks)
+        .jwksUri(a.jwksUri())
+        .certificates(a.certificates())
+        .scopes(a.scopes())
+        .apis(a.apis())
+        .claims(a.claims())
+        .tokenParameters(a.tokenParameters())
+        .users(a.users())
+        .enabled(a.enabled())
+        .tlsClientAuth(a.tlsClientAuth())
+        .build();
   }
 
   private static <T> Map<String, T> byKey(Collection<T> items, Function<T, String> key) {

@@ -154,23 +154,21 @@ public final class DeveloperPortal {
     String secret = secret();
     boolean granted = !settings.approvalRequired();
     ApplicationSpec spec =
-        new ApplicationSpec(
-            name,
-            description == null || description.isBlank() ? null : description.strip(),
-            clientId,
-            secret,
-            null,
-            settings.authorizationServer(),
-            List.of(new ClaimSet(Map.of("sub", clientId))),
-            null,
-            null,
-            List.of(),
-            List.of(),
-            granted ? List.of(apiKey) : List.of(),
-            List.of(),
-            Map.of(),
-            List.of(developer),
-            true);
+        ApplicationSpec.builder()
+            .name(name)
+            .description(description == null || description.isBlank() ? null : description.strip())
+            .clientId(clientId)
+            .clientSecret(secret)
+            .authorizationServer(settings.authorizationServer())
+            .identifiers(List.of(new ClaimSet(Map.of("sub", clientId))))
+            .certificates(List.of())
+            .scopes(List.of())
+            .apis(granted ? List.of(apiKey) : List.of())
+            .claims(List.of())
+            .tokenParameters(Map.of())
+            .users(List.of(developer))
+            .enabled(true)
+            .build();
     ApplicationSpec created = control.createApplication(spec).value();
     AccessRequest request = ask(developer, name, apiKey, granted);
     return new Created(created, secret, request);
@@ -331,24 +329,7 @@ public final class DeveloperPortal {
    */
   private static ApplicationSpec copy(
       ApplicationSpec a, String secret, List<String> apis, Object jwks) {
-    return new ApplicationSpec(
-        a.name(),
-        a.description(),
-        a.clientId(),
-        secret,
-        null,
-        a.authorizationServer(),
-        a.identifiers(),
-        jwks,
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        apis,
-        a.claims(),
-        a.tokenParameters(),
-        a.users(),
-        a.enabled(),
-        a.tlsClientAuth());
+    return a.toBuilder().clientSecret(secret).clientSecretHash(null).jwks(jwks).apis(apis).build();
   }
 
   private static String secret() {

@@ -107,229 +107,197 @@ public record GatewaySettings(
     }
   }
 
-  /** Plain HTTP on the port. */
-  public GatewaySettings(
-      String host,
-      int port,
-      URI publicUrl,
-      int maxHeaderSize,
-      int maxUriLength,
-      long maxBodySize,
-      Duration drainTimeout,
-      int upstreamPoolSize,
-      Duration upstreamKeepAliveTimeout,
-      boolean trustForwardedHeaders,
-      int instances,
-      ClientTimeouts clientTimeouts,
-      int bodyBuffer,
-      int upstreamWaitQueue) {
-    this(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        null);
-  }
-
-  /**
-   * The settings before the slow-client defences were added, with their defaults.
-   *
-   * @see #GatewaySettings(String, int, URI, int, int, long, Duration, int, Duration, boolean, int,
-   *     ClientTimeouts, int, int)
-   */
-  public GatewaySettings(
-      String host,
-      int port,
-      URI publicUrl,
-      int maxHeaderSize,
-      int maxUriLength,
-      long maxBodySize,
-      Duration drainTimeout,
-      int upstreamPoolSize,
-      Duration upstreamKeepAliveTimeout,
-      boolean trustForwardedHeaders,
-      int instances) {
-    this(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        ClientTimeouts.DEFAULT,
-        DEFAULT_BODY_BUFFER,
-        DEFAULT_UPSTREAM_WAIT_QUEUE);
-  }
-
   /** Every default, listening on 127.0.0.1:8080. */
   public static GatewaySettings defaults() {
-    return new GatewaySettings(
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        null,
-        DEFAULT_MAX_HEADER_SIZE,
-        DEFAULT_MAX_URI_LENGTH,
-        DEFAULT_MAX_BODY_SIZE,
-        DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_UPSTREAM_POOL_SIZE,
-        DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT,
-        false,
-        Runtime.getRuntime().availableProcessors());
+    return builder().build();
   }
 
   /** These settings listening on another address; a derived public URL follows it. */
   public GatewaySettings withListen(String newHost, int newPort) {
-    return new GatewaySettings(
-        newHost,
-        newPort,
-        null,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        tls);
+    return toBuilder().host(newHost).port(newPort).publicUrl(null).build();
   }
 
   /** These settings with other request limits. */
   public GatewaySettings withLimits(int newMaxHeaderSize, int newMaxUriLength, long newMaxBody) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        newMaxHeaderSize,
-        newMaxUriLength,
-        newMaxBody,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        tls);
+    return toBuilder()
+        .maxHeaderSize(newMaxHeaderSize)
+        .maxUriLength(newMaxUriLength)
+        .maxBodySize(newMaxBody)
+        .build();
   }
 
   /** These settings with another number of server verticles. */
   public GatewaySettings withInstances(int newInstances) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        newInstances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        tls);
+    return toBuilder().instances(newInstances).build();
   }
 
   /** These settings with forwarding headers trusted or not. */
   public GatewaySettings withTrustForwardedHeaders(boolean trust) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trust,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        tls);
+    return toBuilder().trustForwardedHeaders(trust).build();
   }
 
   /** These settings with other client timeouts and body buffer. */
   public GatewaySettings withClientTimeouts(ClientTimeouts newTimeouts, int newBodyBuffer) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        newTimeouts,
-        newBodyBuffer,
-        upstreamWaitQueue,
-        tls);
+    return toBuilder().clientTimeouts(newTimeouts).bodyBuffer(newBodyBuffer).build();
   }
 
   /** These settings serving HTTPS as {@code newTls} says (null: plain HTTP). */
   public GatewaySettings withTls(ServerTls newTls) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        upstreamPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        upstreamWaitQueue,
-        newTls);
+    return toBuilder().tls(newTls).build();
   }
 
   /** These settings with another upstream pool: connections and waiting calls. */
   public GatewaySettings withUpstreamPool(int newPoolSize, int newWaitQueue) {
-    return new GatewaySettings(
-        host,
-        port,
-        publicUrl,
-        maxHeaderSize,
-        maxUriLength,
-        maxBodySize,
-        drainTimeout,
-        newPoolSize,
-        upstreamKeepAliveTimeout,
-        trustForwardedHeaders,
-        instances,
-        clientTimeouts,
-        bodyBuffer,
-        newWaitQueue,
-        tls);
+    return toBuilder().upstreamPoolSize(newPoolSize).upstreamWaitQueue(newWaitQueue).build();
+  }
+
+  /**
+   * A builder holding every default (those of {@link #defaults()}); plain HTTP, public URL derived
+   * from the address.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .host(host)
+        .port(port)
+        .publicUrl(publicUrl)
+        .maxHeaderSize(maxHeaderSize)
+        .maxUriLength(maxUriLength)
+        .maxBodySize(maxBodySize)
+        .drainTimeout(drainTimeout)
+        .upstreamPoolSize(upstreamPoolSize)
+        .upstreamKeepAliveTimeout(upstreamKeepAliveTimeout)
+        .trustForwardedHeaders(trustForwardedHeaders)
+        .instances(instances)
+        .clientTimeouts(clientTimeouts)
+        .bodyBuffer(bodyBuffer)
+        .upstreamWaitQueue(upstreamWaitQueue)
+        .tls(tls);
+  }
+
+  /**
+   * Builds a {@link GatewaySettings} component by component; each setter names the component it
+   * sets (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private URI publicUrl;
+    private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+    private int maxUriLength = DEFAULT_MAX_URI_LENGTH;
+    private long maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int upstreamPoolSize = DEFAULT_UPSTREAM_POOL_SIZE;
+    private Duration upstreamKeepAliveTimeout = DEFAULT_UPSTREAM_KEEP_ALIVE_TIMEOUT;
+    private boolean trustForwardedHeaders;
+    private int instances = Runtime.getRuntime().availableProcessors();
+    private ClientTimeouts clientTimeouts = ClientTimeouts.DEFAULT;
+    private int bodyBuffer = DEFAULT_BODY_BUFFER;
+    private int upstreamWaitQueue = DEFAULT_UPSTREAM_WAIT_QUEUE;
+    private ServerTls tls;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder publicUrl(URI publicUrl) {
+      this.publicUrl = publicUrl;
+      return this;
+    }
+
+    public Builder maxHeaderSize(int maxHeaderSize) {
+      this.maxHeaderSize = maxHeaderSize;
+      return this;
+    }
+
+    public Builder maxUriLength(int maxUriLength) {
+      this.maxUriLength = maxUriLength;
+      return this;
+    }
+
+    public Builder maxBodySize(long maxBodySize) {
+      this.maxBodySize = maxBodySize;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    public Builder upstreamPoolSize(int upstreamPoolSize) {
+      this.upstreamPoolSize = upstreamPoolSize;
+      return this;
+    }
+
+    public Builder upstreamKeepAliveTimeout(Duration upstreamKeepAliveTimeout) {
+      this.upstreamKeepAliveTimeout = upstreamKeepAliveTimeout;
+      return this;
+    }
+
+    public Builder trustForwardedHeaders(boolean trustForwardedHeaders) {
+      this.trustForwardedHeaders = trustForwardedHeaders;
+      return this;
+    }
+
+    public Builder instances(int instances) {
+      this.instances = instances;
+      return this;
+    }
+
+    public Builder clientTimeouts(ClientTimeouts clientTimeouts) {
+      this.clientTimeouts = clientTimeouts;
+      return this;
+    }
+
+    public Builder bodyBuffer(int bodyBuffer) {
+      this.bodyBuffer = bodyBuffer;
+      return this;
+    }
+
+    public Builder upstreamWaitQueue(int upstreamWaitQueue) {
+      this.upstreamWaitQueue = upstreamWaitQueue;
+      return this;
+    }
+
+    public Builder tls(ServerTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * The settings; the canonical constructor checks every value and derives a missing public URL.
+     */
+    public GatewaySettings build() {
+      return new GatewaySettings(
+          host,
+          port,
+          publicUrl,
+          maxHeaderSize,
+          maxUriLength,
+          maxBodySize,
+          drainTimeout,
+          upstreamPoolSize,
+          upstreamKeepAliveTimeout,
+          trustForwardedHeaders,
+          instances,
+          clientTimeouts,
+          bodyBuffer,
+          upstreamWaitQueue,
+          tls);
+    }
   }
 
   private static void requirePositive(String name, long value) {

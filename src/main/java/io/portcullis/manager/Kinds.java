@@ -210,7 +210,7 @@ final class Kinds {
     @Override
     public ObjectNode template(String variant) {
       ObjectNode doc =
-          codec.writeApi(new Api("", "v1", ApiType.REST, "", List.of(), false, null, null));
+          codec.writeApi(Api.builder().name("").version("v1").basePath("").active(false).build());
       doc.remove("name");
       doc.remove("basePath");
       doc.remove("upstream");

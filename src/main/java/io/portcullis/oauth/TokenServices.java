@@ -40,56 +40,6 @@ public record TokenServices(
     DpopReplay dpopReplay,
     DpopNonces dpopNonces) {
 
-  /** Services without client CAs: {@code tls_client_auth} then refuses every certificate. */
-  public TokenServices(
-      TokenStore store,
-      JtiReplayCache replayCache,
-      RevokedJwtStore revokedJwts,
-      TokenVerifier verifier,
-      ApplicationKeys applicationKeys,
-      Clock clock,
-      SecureRandom random,
-      DpopReplay dpopReplay,
-      DpopNonces dpopNonces) {
-    this(
-        store,
-        replayCache,
-        revokedJwts,
-        verifier,
-        applicationKeys,
-        clock,
-        random,
-        null,
-        dpopReplay,
-        dpopNonces);
-  }
-
-  /**
-   * Services of one node on its own: DPoP proofs remembered in this process only, nonces made with
-   * a random key of this process.
-   */
-  public TokenServices(
-      TokenStore store,
-      JtiReplayCache replayCache,
-      RevokedJwtStore revokedJwts,
-      TokenVerifier verifier,
-      ApplicationKeys applicationKeys,
-      Clock clock,
-      SecureRandom random,
-      String clientCa) {
-    this(
-        store,
-        replayCache,
-        revokedJwts,
-        verifier,
-        applicationKeys,
-        clock,
-        random,
-        clientCa,
-        new DpopReplay(new InMemoryJtiReplayCache(clock), clock),
-        new DpopNonces(randomKey(random)));
-  }
-
   public TokenServices {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(replayCache, "replayCache");
@@ -102,19 +52,103 @@ public record TokenServices(
     Objects.requireNonNull(dpopNonces, "dpopNonces");
   }
 
+  /** A builder with no component set yet. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   /**
-   * Services of one node on its own: DPoP proofs remembered in this process only, nonces made with
-   * a random key of this process.
+   * Builds a {@link TokenServices} component by component; each setter names the component it sets
+   * (see the record's parameters). Not thread-safe.
    */
-  public TokenServices(
-      TokenStore store,
-      JtiReplayCache replayCache,
-      RevokedJwtStore revokedJwts,
-      TokenVerifier verifier,
-      ApplicationKeys applicationKeys,
-      Clock clock,
-      SecureRandom random) {
-    this(store, replayCache, revokedJwts, verifier, applicationKeys, clock, random, (String) null);
+  public static final class Builder {
+    private TokenStore store;
+    private JtiReplayCache replayCache;
+    private RevokedJwtStore revokedJwts;
+    private TokenVerifier verifier;
+    private ApplicationKeys applicationKeys;
+    private Clock clock;
+    private SecureRandom random;
+    private String clientCa;
+    private DpopReplay dpopReplay;
+    private DpopNonces dpopNonces;
+
+    private Builder() {}
+
+    public Builder store(TokenStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder replayCache(JtiReplayCache replayCache) {
+      this.replayCache = replayCache;
+      return this;
+    }
+
+    public Builder revokedJwts(RevokedJwtStore revokedJwts) {
+      this.revokedJwts = revokedJwts;
+      return this;
+    }
+
+    public Builder verifier(TokenVerifier verifier) {
+      this.verifier = verifier;
+      return this;
+    }
+
+    public Builder applicationKeys(ApplicationKeys applicationKeys) {
+      this.applicationKeys = applicationKeys;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder random(SecureRandom random) {
+      this.random = random;
+      return this;
+    }
+
+    public Builder clientCa(String clientCa) {
+      this.clientCa = clientCa;
+      return this;
+    }
+
+    public Builder dpopReplay(DpopReplay dpopReplay) {
+      this.dpopReplay = dpopReplay;
+      return this;
+    }
+
+    public Builder dpopNonces(DpopNonces dpopNonces) {
+      this.dpopNonces = dpopNonces;
+      return this;
+    }
+
+    /**
+     * The services. Without {@code clientCa}, {@code tls_client_auth} refuses every certificate.
+     * Without {@code dpopReplay} and {@code dpopNonces}, those of one node on its own: DPoP proofs
+     * remembered in this process only, nonces made with a random key of this process.
+     *
+     * @throws NullPointerException when any other component is missing
+     */
+    public TokenServices build() {
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(random, "random");
+      return new TokenServices(
+          store,
+          replayCache,
+          revokedJwts,
+          verifier,
+          applicationKeys,
+          clock,
+          random,
+          clientCa,
+          dpopReplay == null
+              ? new DpopReplay(new InMemoryJtiReplayCache(clock), clock)
+              : dpopReplay,
+          dpopNonces == null ? new DpopNonces(randomKey(random)) : dpopNonces);
+    }
   }
 
   private static byte[] randomKey(SecureRandom random) {

@@ -44,76 +44,119 @@ public record Api(
     monitoring = monitoring == null ? ApiMonitoring.DEFAULT : monitoring;
   }
 
-  /** An API that the developer portal does not show. */
-  public Api(
-      String name,
-      String version,
-      ApiType type,
-      String basePath,
-      List<URI> upstreams,
-      boolean active,
-      Timeouts timeouts,
-      IdentifyAndAuthorize identifyAndAuthorize,
-      ApiMonitoring monitoring,
-      UpstreamTls upstreamTls) {
-    this(
-        name,
-        version,
-        type,
-        basePath,
-        upstreams,
-        active,
-        timeouts,
-        identifyAndAuthorize,
-        monitoring,
-        upstreamTls,
-        null);
+  /**
+   * A builder of an active API; every other component null (then the canonical constructor's
+   * default).
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** An API with the default upstream TLS settings. */
-  public Api(
-      String name,
-      String version,
-      ApiType type,
-      String basePath,
-      List<URI> upstreams,
-      boolean active,
-      Timeouts timeouts,
-      IdentifyAndAuthorize identifyAndAuthorize,
-      ApiMonitoring monitoring) {
-    this(
-        name,
-        version,
-        type,
-        basePath,
-        upstreams,
-        active,
-        timeouts,
-        identifyAndAuthorize,
-        monitoring,
-        null);
+  /** A builder holding every component of this API, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .version(version)
+        .type(type)
+        .basePath(basePath)
+        .upstreams(upstreams)
+        .active(active)
+        .timeouts(timeouts)
+        .identifyAndAuthorize(identifyAndAuthorize)
+        .monitoring(monitoring)
+        .upstreamTls(upstreamTls)
+        .portal(portal);
   }
 
-  /** An API with the default monitoring settings (records on). */
-  public Api(
-      String name,
-      String version,
-      ApiType type,
-      String basePath,
-      List<URI> upstreams,
-      boolean active,
-      Timeouts timeouts,
-      IdentifyAndAuthorize identifyAndAuthorize) {
-    this(
-        name,
-        version,
-        type,
-        basePath,
-        upstreams,
-        active,
-        timeouts,
-        identifyAndAuthorize,
-        ApiMonitoring.DEFAULT);
+  /**
+   * Builds an {@link Api} component by component; each setter names the component it sets (see the
+   * record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private String name;
+    private String version;
+    private ApiType type;
+    private String basePath;
+    private List<URI> upstreams;
+    private boolean active = true;
+    private Timeouts timeouts;
+    private IdentifyAndAuthorize identifyAndAuthorize;
+    private ApiMonitoring monitoring;
+    private UpstreamTls upstreamTls;
+    private ApiPortal portal;
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder type(ApiType type) {
+      this.type = type;
+      return this;
+    }
+
+    public Builder basePath(String basePath) {
+      this.basePath = basePath;
+      return this;
+    }
+
+    public Builder upstreams(List<URI> upstreams) {
+      this.upstreams = upstreams;
+      return this;
+    }
+
+    public Builder active(boolean active) {
+      this.active = active;
+      return this;
+    }
+
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    public Builder identifyAndAuthorize(IdentifyAndAuthorize identifyAndAuthorize) {
+      this.identifyAndAuthorize = identifyAndAuthorize;
+      return this;
+    }
+
+    public Builder monitoring(ApiMonitoring monitoring) {
+      this.monitoring = monitoring;
+      return this;
+    }
+
+    public Builder upstreamTls(UpstreamTls upstreamTls) {
+      this.upstreamTls = upstreamTls;
+      return this;
+    }
+
+    public Builder portal(ApiPortal portal) {
+      this.portal = portal;
+      return this;
+    }
+
+    /** The API; the canonical constructor fills the defaults of components left null. */
+    public Api build() {
+      return new Api(
+          name,
+          version,
+          type,
+          basePath,
+          upstreams,
+          active,
+          timeouts,
+          identifyAndAuthorize,
+          monitoring,
+          upstreamTls,
+          portal);
+    }
   }
 
   /** The key that names this API in references: {@code name/version}. */
@@ -125,19 +168,9 @@ public record Api(
     return name + "/" + version;
   }
 
+  /** This API, made active or inactive. */
   public Api withActive(boolean newActive) {
-    return new Api(
-        name,
-        version,
-        type,
-        basePath,
-        upstreams,
-        newActive,
-        timeouts,
-        identifyAndAuthorize,
-        monitoring,
-        upstreamTls,
-        portal);
+    return toBuilder().active(newActive).build();
   }
 
   /** Whether the developer portal shows it: published and active. */

@@ -44,42 +44,6 @@ public record Application(
     boolean enabled,
     TlsClientAuth tlsClientAuth) {
 
-  /** An application that does not authenticate with a TLS client certificate. */
-  public Application(
-      String name,
-      String description,
-      String clientId,
-      String clientSecretHash,
-      String authorizationServer,
-      List<ClaimSet> identifiers,
-      String jwks,
-      String jwksUri,
-      List<String> certificates,
-      List<String> scopes,
-      List<String> apis,
-      List<String> claims,
-      Map<String, String> tokenParameters,
-      List<String> users,
-      boolean enabled) {
-    this(
-        name,
-        description,
-        clientId,
-        clientSecretHash,
-        authorizationServer,
-        identifiers,
-        jwks,
-        jwksUri,
-        certificates,
-        scopes,
-        apis,
-        claims,
-        tokenParameters,
-        users,
-        enabled,
-        null);
-  }
-
   public Application {
     identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
     certificates = certificates == null ? List.of() : List.copyOf(certificates);
@@ -110,6 +74,158 @@ public record Application(
         + ", enabled="
         + enabled
         + "]";
+  }
+
+  /** A builder of an enabled application; every other component null (then empty). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this application, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .description(description)
+        .clientId(clientId)
+        .clientSecretHash(clientSecretHash)
+        .authorizationServer(authorizationServer)
+        .identifiers(identifiers)
+        .jwks(jwks)
+        .jwksUri(jwksUri)
+        .certificates(certificates)
+        .scopes(scopes)
+        .apis(apis)
+        .claims(claims)
+        .tokenParameters(tokenParameters)
+        .users(users)
+        .enabled(enabled)
+        .tlsClientAuth(tlsClientAuth);
+  }
+
+  /**
+   * Builds an {@link Application} component by component; each setter names the component it sets
+   * (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private String name;
+    private String description;
+    private String clientId;
+    private String clientSecretHash;
+    private String authorizationServer;
+    private List<ClaimSet> identifiers;
+    private String jwks;
+    private String jwksUri;
+    private List<String> certificates;
+    private List<String> scopes;
+    private List<String> apis;
+    private List<String> claims;
+    private Map<String, String> tokenParameters;
+    private List<String> users;
+    private boolean enabled = true;
+    private TlsClientAuth tlsClientAuth;
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public Builder clientId(String clientId) {
+      this.clientId = clientId;
+      return this;
+    }
+
+    public Builder clientSecretHash(String clientSecretHash) {
+      this.clientSecretHash = clientSecretHash;
+      return this;
+    }
+
+    public Builder authorizationServer(String authorizationServer) {
+      this.authorizationServer = authorizationServer;
+      return this;
+    }
+
+    public Builder identifiers(List<ClaimSet> identifiers) {
+      this.identifiers = identifiers;
+      return this;
+    }
+
+    public Builder jwks(String jwks) {
+      this.jwks = jwks;
+      return this;
+    }
+
+    public Builder jwksUri(String jwksUri) {
+      this.jwksUri = jwksUri;
+      return this;
+    }
+
+    public Builder certificates(List<String> certificates) {
+      this.certificates = certificates;
+      return this;
+    }
+
+    public Builder scopes(List<String> scopes) {
+      this.scopes = scopes;
+      return this;
+    }
+
+    public Builder apis(List<String> apis) {
+      this.apis = apis;
+      return this;
+    }
+
+    public Builder claims(List<String> claims) {
+      this.claims = claims;
+      return this;
+    }
+
+    public Builder tokenParameters(Map<String, String> tokenParameters) {
+      this.tokenParameters = tokenParameters;
+      return this;
+    }
+
+    public Builder users(List<String> users) {
+      this.users = users;
+      return this;
+    }
+
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    public Builder tlsClientAuth(TlsClientAuth tlsClientAuth) {
+      this.tlsClientAuth = tlsClientAuth;
+      return this;
+    }
+
+    /** The application; the canonical constructor turns null lists and maps into empty ones. */
+    public Application build() {
+      return new Application(
+          name,
+          description,
+          clientId,
+          clientSecretHash,
+          authorizationServer,
+          identifiers,
+          jwks,
+          jwksUri,
+          certificates,
+          scopes,
+          apis,
+          claims,
+          tokenParameters,
+          users,
+          enabled,
+          tlsClientAuth);
+    }
   }
 
   /**

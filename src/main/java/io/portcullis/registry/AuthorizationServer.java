@@ -96,81 +96,176 @@ public record AuthorizationServer(
     dpop = dpop == null ? DpopSettings.DEFAULT : dpop;
   }
 
-  /** A server with the default {@link DpopSettings}. */
-  public AuthorizationServer(
-      String alias,
-      Type type,
-      String issuer,
-      long clockSkew,
-      JwtSettings jwt,
-      String assertionAudience,
-      AccessTokenSettings accessToken,
-      RefreshTokenSettings refreshToken,
-      TokenStoreSettings tokenStore,
-      String jwksUri,
-      List<String> certificates,
-      List<String> audience,
-      List<String> algorithms,
-      Duration assertionMaxLifetime,
-      ScopeMatching scopeMatching,
-      List<String> secrets,
-      boolean httpsOnly) {
-    this(
-        alias,
-        type,
-        issuer,
-        clockSkew,
-        jwt,
-        assertionAudience,
-        accessToken,
-        refreshToken,
-        tokenStore,
-        jwksUri,
-        certificates,
-        audience,
-        algorithms,
-        assertionMaxLifetime,
-        scopeMatching,
-        secrets,
-        httpsOnly,
-        null);
+  /**
+   * A builder with every component at its default: no alias or type, {@link #DEFAULT_CLOCK_SKEW},
+   * and null (then the canonical constructor's default) for the rest.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A server without shared secrets (every issuer but an HMAC one). */
-  public AuthorizationServer(
-      String alias,
-      Type type,
-      String issuer,
-      long clockSkew,
-      JwtSettings jwt,
-      String assertionAudience,
-      AccessTokenSettings accessToken,
-      RefreshTokenSettings refreshToken,
-      TokenStoreSettings tokenStore,
-      String jwksUri,
-      List<String> certificates,
-      List<String> audience,
-      List<String> algorithms,
-      Duration assertionMaxLifetime,
-      ScopeMatching scopeMatching) {
-    this(
-        alias,
-        type,
-        issuer,
-        clockSkew,
-        jwt,
-        assertionAudience,
-        accessToken,
-        refreshToken,
-        tokenStore,
-        jwksUri,
-        certificates,
-        audience,
-        algorithms,
-        assertionMaxLifetime,
-        scopeMatching,
-        null,
-        false);
+  /** A builder holding every component of this server, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .alias(alias)
+        .type(type)
+        .issuer(issuer)
+        .clockSkew(clockSkew)
+        .jwt(jwt)
+        .assertionAudience(assertionAudience)
+        .accessToken(accessToken)
+        .refreshToken(refreshToken)
+        .tokenStore(tokenStore)
+        .jwksUri(jwksUri)
+        .certificates(certificates)
+        .audience(audience)
+        .algorithms(algorithms)
+        .assertionMaxLifetime(assertionMaxLifetime)
+        .scopeMatching(scopeMatching)
+        .secrets(secrets)
+        .httpsOnly(httpsOnly)
+        .dpop(dpop);
+  }
+
+  /**
+   * Builds an {@link AuthorizationServer} component by component; each setter names the component
+   * it sets (see the record's parameters). Not thread-safe; {@link #build()} may be called again
+   * after further changes.
+   */
+  public static final class Builder {
+    private String alias;
+    private Type type;
+    private String issuer;
+    private long clockSkew = DEFAULT_CLOCK_SKEW;
+    private JwtSettings jwt;
+    private String assertionAudience;
+    private AccessTokenSettings accessToken;
+    private RefreshTokenSettings refreshToken;
+    private TokenStoreSettings tokenStore;
+    private String jwksUri;
+    private List<String> certificates;
+    private List<String> audience;
+    private List<String> algorithms;
+    private Duration assertionMaxLifetime;
+    private ScopeMatching scopeMatching;
+    private List<String> secrets;
+    private boolean httpsOnly;
+    private DpopSettings dpop;
+
+    private Builder() {}
+
+    public Builder alias(String alias) {
+      this.alias = alias;
+      return this;
+    }
+
+    public Builder type(Type type) {
+      this.type = type;
+      return this;
+    }
+
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
+    }
+
+    public Builder clockSkew(long clockSkew) {
+      this.clockSkew = clockSkew;
+      return this;
+    }
+
+    public Builder jwt(JwtSettings jwt) {
+      this.jwt = jwt;
+      return this;
+    }
+
+    public Builder assertionAudience(String assertionAudience) {
+      this.assertionAudience = assertionAudience;
+      return this;
+    }
+
+    public Builder accessToken(AccessTokenSettings accessToken) {
+      this.accessToken = accessToken;
+      return this;
+    }
+
+    public Builder refreshToken(RefreshTokenSettings refreshToken) {
+      this.refreshToken = refreshToken;
+      return this;
+    }
+
+    public Builder tokenStore(TokenStoreSettings tokenStore) {
+      this.tokenStore = tokenStore;
+      return this;
+    }
+
+    public Builder jwksUri(String jwksUri) {
+      this.jwksUri = jwksUri;
+      return this;
+    }
+
+    public Builder certificates(List<String> certificates) {
+      this.certificates = certificates;
+      return this;
+    }
+
+    public Builder audience(List<String> audience) {
+      this.audience = audience;
+      return this;
+    }
+
+    public Builder algorithms(List<String> algorithms) {
+      this.algorithms = algorithms;
+      return this;
+    }
+
+    public Builder assertionMaxLifetime(Duration assertionMaxLifetime) {
+      this.assertionMaxLifetime = assertionMaxLifetime;
+      return this;
+    }
+
+    public Builder scopeMatching(ScopeMatching scopeMatching) {
+      this.scopeMatching = scopeMatching;
+      return this;
+    }
+
+    public Builder secrets(List<String> secrets) {
+      this.secrets = secrets;
+      return this;
+    }
+
+    public Builder httpsOnly(boolean httpsOnly) {
+      this.httpsOnly = httpsOnly;
+      return this;
+    }
+
+    public Builder dpop(DpopSettings dpop) {
+      this.dpop = dpop;
+      return this;
+    }
+
+    /** The server; the canonical constructor fills the defaults of components left null. */
+    public AuthorizationServer build() {
+      return new AuthorizationServer(
+          alias,
+          type,
+          issuer,
+          clockSkew,
+          jwt,
+          assertionAudience,
+          accessToken,
+          refreshToken,
+          tokenStore,
+          jwksUri,
+          certificates,
+          audience,
+          algorithms,
+          assertionMaxLifetime,
+          scopeMatching,
+          secrets,
+          httpsOnly,
+          dpop);
+    }
   }
 
   /** Whether this issuer signs with a shared secret (HMAC) rather than a private key. */
@@ -218,39 +313,6 @@ public record AuthorizationServer(
         + ", dpop="
         + dpop
         + "]";
-  }
-
-  /** A server with the default {@code assertionMaxLifetime} and {@code scopeMatching}. */
-  public AuthorizationServer(
-      String alias,
-      Type type,
-      String issuer,
-      long clockSkew,
-      JwtSettings jwt,
-      String assertionAudience,
-      AccessTokenSettings accessToken,
-      RefreshTokenSettings refreshToken,
-      TokenStoreSettings tokenStore,
-      String jwksUri,
-      List<String> certificates,
-      List<String> audience,
-      List<String> algorithms) {
-    this(
-        alias,
-        type,
-        issuer,
-        clockSkew,
-        jwt,
-        assertionAudience,
-        accessToken,
-        refreshToken,
-        tokenStore,
-        jwksUri,
-        certificates,
-        audience,
-        algorithms,
-        null,
-        null);
   }
 
   /**

@@ -46,21 +46,87 @@ public record IdentifyAndAuthorize(
     senderConstraint = senderConstraint == null ? SenderConstraint.ALLOWED : senderConstraint;
   }
 
-  /** A policy that accepts unbound tokens ({@link SenderConstraint#ALLOWED}). */
-  public IdentifyAndAuthorize(
-      Set<IdentificationMethod> methods,
-      ApplicationLookup applicationLookup,
-      boolean allowAnonymous,
-      List<String> scopes,
-      boolean forwardAuthorization,
-      Map<String, String> claimHeaders) {
-    this(
-        methods,
-        applicationLookup,
-        allowAnonymous,
-        scopes,
-        forwardAuthorization,
-        claimHeaders,
-        SenderConstraint.ALLOWED);
+  /**
+   * A builder of the strictest policy: no method, {@link ApplicationLookup#REGISTERED}, no
+   * anonymous calls, no scopes, the {@code Authorization} header not forwarded, no claim headers,
+   * unbound tokens allowed; each setter relaxes or tightens one rule.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this policy, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .methods(methods)
+        .applicationLookup(applicationLookup)
+        .allowAnonymous(allowAnonymous)
+        .scopes(scopes)
+        .forwardAuthorization(forwardAuthorization)
+        .claimHeaders(claimHeaders)
+        .senderConstraint(senderConstraint);
+  }
+
+  /**
+   * Builds a {@link IdentifyAndAuthorize} component by component; each setter names the component
+   * it sets (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private Set<IdentificationMethod> methods;
+    private ApplicationLookup applicationLookup;
+    private boolean allowAnonymous;
+    private List<String> scopes;
+    private boolean forwardAuthorization;
+    private Map<String, String> claimHeaders;
+    private SenderConstraint senderConstraint;
+
+    private Builder() {}
+
+    public Builder methods(Set<IdentificationMethod> methods) {
+      this.methods = methods;
+      return this;
+    }
+
+    public Builder applicationLookup(ApplicationLookup applicationLookup) {
+      this.applicationLookup = applicationLookup;
+      return this;
+    }
+
+    public Builder allowAnonymous(boolean allowAnonymous) {
+      this.allowAnonymous = allowAnonymous;
+      return this;
+    }
+
+    public Builder scopes(List<String> scopes) {
+      this.scopes = scopes;
+      return this;
+    }
+
+    public Builder forwardAuthorization(boolean forwardAuthorization) {
+      this.forwardAuthorization = forwardAuthorization;
+      return this;
+    }
+
+    public Builder claimHeaders(Map<String, String> claimHeaders) {
+      this.claimHeaders = claimHeaders;
+      return this;
+    }
+
+    public Builder senderConstraint(SenderConstraint senderConstraint) {
+      this.senderConstraint = senderConstraint;
+      return this;
+    }
+
+    /** The policy; the canonical constructor fills the defaults of components left null. */
+    public IdentifyAndAuthorize build() {
+      return new IdentifyAndAuthorize(
+          methods,
+          applicationLookup,
+          allowAnonymous,
+          scopes,
+          forwardAuthorization,
+          claimHeaders,
+          senderConstraint);
+    }
   }
 }

@@ -60,36 +60,6 @@ public record ServerTls(
     engine = engine == null ? Engine.DEFAULT : engine;
   }
 
-  /** Settings with the default engine. */
-  public ServerTls(
-      String certificate,
-      String key,
-      String password,
-      ClientAuth clientAuth,
-      String clientCa,
-      boolean selfSignedClients) {
-    this(certificate, key, password, clientAuth, clientCa, selfSignedClients, null);
-  }
-
-  /** Settings that accept only client certificates chaining to {@code clientCa}. */
-  public ServerTls(
-      String certificate,
-      String key,
-      String password,
-      ClientAuth clientAuth,
-      String clientCa,
-      Engine engine) {
-    this(certificate, key, password, clientAuth, clientCa, false, engine);
-  }
-
-  /**
-   * Settings with the default engine that accept only certificates chaining to {@code clientCa}.
-   */
-  public ServerTls(
-      String certificate, String key, String password, ClientAuth clientAuth, String clientCa) {
-    this(certificate, key, password, clientAuth, clientCa, false, null);
-  }
-
   /** Whether {@code certificate} is a PKCS#12 file holding the key too. */
   public boolean pkcs12() {
     return key == null;
@@ -122,5 +92,79 @@ public record ServerTls(
         + ", engine="
         + engine
         + "]";
+  }
+
+  /** A builder with no file yet, no client certificates asked for and the default engine. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .certificate(certificate)
+        .key(key)
+        .password(password)
+        .clientAuth(clientAuth)
+        .clientCa(clientCa)
+        .selfSignedClients(selfSignedClients)
+        .engine(engine);
+  }
+
+  /**
+   * Builds a {@link ServerTls} component by component; each setter names the component it sets (see
+   * the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private String certificate;
+    private String key;
+    private String password;
+    private ClientAuth clientAuth;
+    private String clientCa;
+    private boolean selfSignedClients;
+    private Engine engine;
+
+    private Builder() {}
+
+    public Builder certificate(String certificate) {
+      this.certificate = certificate;
+      return this;
+    }
+
+    public Builder key(String key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    public Builder clientAuth(ClientAuth clientAuth) {
+      this.clientAuth = clientAuth;
+      return this;
+    }
+
+    public Builder clientCa(String clientCa) {
+      this.clientCa = clientCa;
+      return this;
+    }
+
+    public Builder selfSignedClients(boolean selfSignedClients) {
+      this.selfSignedClients = selfSignedClients;
+      return this;
+    }
+
+    public Builder engine(Engine engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    /** The settings; the canonical constructor requires the certificate and fills the defaults. */
+    public ServerTls build() {
+      return new ServerTls(
+          certificate, key, password, clientAuth, clientCa, selfSignedClients, engine);
+    }
   }
 }

@@ -328,23 +328,24 @@ public final class JdbcTokenStore implements TokenStore {
   private TokenRecord read(ResultSet rs) throws SQLException {
     String kind = rs.getString("kind");
     Map<String, Object> columns = parse(rs.getString("parameters"), PARAMETERS, "parameters");
-    return new TokenRecord(
-        rs.getString("token_hash"),
-        TokenRecord.Kind.valueOf(kind),
-        rs.getString("authorization_server"),
-        rs.getString("client_id"),
-        rs.getString("application_name"),
-        rs.getString("subject"),
-        parse(rs.getString("scopes"), SCOPES, "scopes"),
-        parameters(columns),
-        SqlInstants.get(rs, "issued_at"),
-        SqlInstants.get(rs, "expires_at"),
-        rs.getString("family_id"),
-        rs.getString("parent_hash"),
-        SqlInstants.get(rs, "revoked_at"),
-        SqlInstants.get(rs, "rotated_at"),
-        confirmation(columns),
-        rs.getString("dpop_jkt"));
+    return TokenRecord.builder()
+        .tokenHash(rs.getString("token_hash"))
+        .kind(TokenRecord.Kind.valueOf(kind))
+        .authorizationServer(rs.getString("authorization_server"))
+        .clientId(rs.getString("client_id"))
+        .applicationName(rs.getString("application_name"))
+        .subject(rs.getString("subject"))
+        .scopes(parse(rs.getString("scopes"), SCOPES, "scopes"))
+        .parameters(parameters(columns))
+        .issuedAt(SqlInstants.get(rs, "issued_at"))
+        .expiresAt(SqlInstants.get(rs, "expires_at"))
+        .familyId(rs.getString("family_id"))
+        .parentHash(rs.getString("parent_hash"))
+        .revokedAt(SqlInstants.get(rs, "revoked_at"))
+        .rotatedAt(SqlInstants.get(rs, "rotated_at"))
+        .confirmation(confirmation(columns))
+        .jkt(rs.getString("dpop_jkt"))
+        .build();
   }
 
   private void announce(ChangeNotifier.Channel channel, String payload) {

@@ -101,20 +101,12 @@ final class AdminFixture implements AutoCloseable {
     control.saveUser(new UserSpec(ALICE, ALICE_PASSWORD, null, true, Set.of("user")));
     // As the configuration loader always provides it: applications trust it by default.
     control.saveAuthorizationServer(
-        new AuthorizationServer(
-            AuthorizationServer.LOCAL,
-            AuthorizationServer.Type.INTERNAL,
-            "http://localhost:8080",
-            60,
-            null,
-            "http://localhost:8080/oauth2/token",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        AuthorizationServer.builder()
+            .alias(AuthorizationServer.LOCAL)
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://localhost:8080")
+            .assertionAudience("http://localhost:8080/oauth2/token")
+            .build());
     RegistryCodec codec = new RegistryCodec();
     server =
         new AdminServer(

@@ -628,23 +628,24 @@ class RegistryRoutesTest {
         c.applications().stream()
             .map(
                 a ->
-                    new ApplicationSpec(
-                        a.name(),
-                        a.description(),
-                        a.clientId(),
-                        a.clientSecret(),
-                        a.clientSecretHash(),
-                        a.authorizationServer(),
-                        a.identifiers(),
-                        a.jwks() == null ? null : JSON.valueToTree(a.jwks()),
-                        a.jwksUri(),
-                        a.certificates(),
-                        a.scopes(),
-                        a.apis(),
-                        a.claims(),
-                        a.tokenParameters(),
-                        a.users(),
-                        a.enabled()))
+                    ApplicationSpec.builder()
+                        .name(a.name())
+                        .description(a.description())
+                        .clientId(a.clientId())
+                        .clientSecret(a.clientSecret())
+                        .clientSecretHash(a.clientSecretHash())
+                        .authorizationServer(a.authorizationServer())
+                        .identifiers(a.identifiers())
+                        .jwks(a.jwks() == null ? null : JSON.valueToTree(a.jwks()))
+                        .jwksUri(a.jwksUri())
+                        .certificates(a.certificates())
+                        .scopes(a.scopes())
+                        .apis(a.apis())
+                        .claims(a.claims())
+                        .tokenParameters(a.tokenParameters())
+                        .users(a.users())
+                        .enabled(a.enabled())
+                        .build())
             .toList();
     return new RegistryContent(c.users(), c.authorizationServers(), c.scopes(), c.apis(), apps);
   }

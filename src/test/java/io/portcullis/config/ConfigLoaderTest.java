@@ -17,7 +17,6 @@ import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
-import io.portcullis.registry.ApplicationLookup;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.IdentificationMethod;
 import io.portcullis.registry.IdentifyAndAuthorize;
@@ -94,55 +93,42 @@ class ConfigLoaderTest {
             new UserSpec("alice", "alice-password-1", null, null, Set.of()));
     assertThat(content.authorizationServers())
         .containsExactly(
-            new AuthorizationServer(
-                "local",
-                AuthorizationServer.Type.INTERNAL,
-                "http://localhost:8080",
-                60,
-                new AuthorizationServer.JwtSettings("RS256", 3600, "portcullis"),
-                "http://localhost:8080/oauth2/token",
-                new AuthorizationServer.AccessTokenSettings(3600, 54, "Bearer"),
-                new AuthorizationServer.RefreshTokenSettings(false, 43200, 46),
-                new AuthorizationServer.TokenStoreSettings("cache", 60),
-                null,
-                null,
-                null,
-                null),
-            new AuthorizationServer(
-                "corp-idp",
-                AuthorizationServer.Type.EXTERNAL,
-                "https://idp.example.com",
-                60,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "https://idp.example.com/.well-known/jwks.json",
-                null,
-                List.of("api://gateway"),
-                List.of("RS256", "ES256")));
+            AuthorizationServer.builder()
+                .alias("local")
+                .type(AuthorizationServer.Type.INTERNAL)
+                .issuer("http://localhost:8080")
+                .jwt(new AuthorizationServer.JwtSettings("RS256", 3600, "portcullis"))
+                .assertionAudience("http://localhost:8080/oauth2/token")
+                .accessToken(new AuthorizationServer.AccessTokenSettings(3600, 54, "Bearer"))
+                .refreshToken(new AuthorizationServer.RefreshTokenSettings(false, 43200, 46))
+                .tokenStore(new AuthorizationServer.TokenStoreSettings("cache", 60))
+                .build(),
+            AuthorizationServer.builder()
+                .alias("corp-idp")
+                .type(AuthorizationServer.Type.EXTERNAL)
+                .issuer("https://idp.example.com")
+                .jwksUri("https://idp.example.com/.well-known/jwks.json")
+                .audience(List.of("api://gateway"))
+                .algorithms(List.of("RS256", "ES256"))
+                .build());
     assertThat(content.scopes())
         .containsExactly(
             new Scope("https://localhost:8090/auth/user.photos", null),
             new Scope("https://localhost:8090/auth/userinfo.email", null));
     assertThat(content.apis())
         .containsExactly(
-            new Api(
-                "petstore",
-                "v1",
-                ApiType.REST,
-                "/petstore/v1",
-                List.of(URI.create("http://127.0.0.1:9000")),
-                true,
-                new Timeouts(2000, 30000),
-                new IdentifyAndAuthorize(
-                    Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-                    ApplicationLookup.REGISTERED,
-                    false,
-                    List.of(),
-                    false,
-                    Map.of())));
+            Api.builder()
+                .name("petstore")
+                .version("v1")
+                .basePath("/petstore/v1")
+                .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+                .timeouts(new Timeouts(2000, 30000))
+                .identifyAndAuthorize(
+                    IdentifyAndAuthorize.builder()
+                        .methods(
+                            Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                        .build())
+                .build());
     ApplicationSpec app = content.applications().get(0);
     assertThat(app.name()).isEqualTo("photo-app");
     assertThat(app.clientId()).isEqualTo("photo-app");
@@ -206,32 +192,25 @@ class ConfigLoaderTest {
     PortcullisConfig c = PortcullisConfig.defaults();
     assertThat(c.gateway())
         .isEqualTo(
-            new GatewayConfig(
-                new HostPort("127.0.0.1", 8080),
-                URI.create("http://127.0.0.1:8080"),
-                8192,
-                8192,
-                104_857_600,
-                Duration.ofSeconds(30)));
+            GatewayConfig.builder()
+                .listen(new HostPort("127.0.0.1", 8080))
+                .publicUrl(URI.create("http://127.0.0.1:8080"))
+                .maxHeaderSize(8192)
+                .maxUriLength(8192)
+                .maxBodySize(104_857_600)
+                .drainTimeout(Duration.ofSeconds(30))
+                .build());
     assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9080));
     assertThat(c.store().url()).isNull();
     assertThat(c.demo()).isNull();
     assertThat(c.content().authorizationServers())
         .containsExactly(
-            new AuthorizationServer(
-                "local",
-                AuthorizationServer.Type.INTERNAL,
-                "http://127.0.0.1:8080",
-                60,
-                AuthorizationServer.JwtSettings.DEFAULT,
-                "http://127.0.0.1:8080/oauth2/token",
-                AuthorizationServer.AccessTokenSettings.DEFAULT,
-                AuthorizationServer.RefreshTokenSettings.DEFAULT,
-                AuthorizationServer.TokenStoreSettings.DEFAULT,
-                null,
-                null,
-                null,
-                null));
+            AuthorizationServer.builder()
+                .alias("local")
+                .type(AuthorizationServer.Type.INTERNAL)
+                .issuer("http://127.0.0.1:8080")
+                .assertionAudience("http://127.0.0.1:8080/oauth2/token")
+                .build());
   }
 
   @Test
@@ -261,13 +240,7 @@ class ConfigLoaderTest {
     assertThat(api.timeouts()).isEqualTo(new Timeouts(2000, 5000));
     assertThat(api.identifyAndAuthorize())
         .isEqualTo(
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.JWT),
-                ApplicationLookup.REGISTERED,
-                false,
-                List.of(),
-                false,
-                Map.of()));
+            IdentifyAndAuthorize.builder().methods(Set.of(IdentificationMethod.JWT)).build());
   }
 
   @Test
@@ -348,13 +321,14 @@ class ConfigLoaderTest {
             .config();
     assertThat(c.gateway())
         .isEqualTo(
-            new GatewayConfig(
-                new HostPort("::1", 8081),
-                URI.create("http://[::1]:8081"),
-                16384,
-                4096,
-                0,
-                Duration.ofSeconds(5)));
+            GatewayConfig.builder()
+                .listen(new HostPort("::1", 8081))
+                .publicUrl(URI.create("http://[::1]:8081"))
+                .maxHeaderSize(16384)
+                .maxUriLength(4096)
+                .maxBodySize(0)
+                .drainTimeout(Duration.ofSeconds(5))
+                .build());
     assertThat(c.admin().listen()).isEqualTo(new HostPort("0.0.0.0", 9081));
     assertThat(c.store())
         .isEqualTo(new StoreConfig("jdbc:postgresql://db/portcullis", "gw", "s3cret"));
@@ -397,15 +371,14 @@ class ConfigLoaderTest {
 
     assertThat(c.gateway().tls())
         .isEqualTo(
-            new ServerTls(
-                certificate.toString(),
-                key.toString(),
-                null,
-                ServerTls.ClientAuth.OPTIONAL,
-                certificate.toString(),
-                false,
+            ServerTls.builder()
+                .certificate(certificate.toString())
+                .key(key.toString())
+                .clientAuth(ServerTls.ClientAuth.OPTIONAL)
+                .clientCa(certificate.toString())
                 // Without tls.engine: BoringSSL wherever it loads (it does on Linux x86-64).
-                OpenSsl.isAvailable() ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK));
+                .engine(OpenSsl.isAvailable() ? ServerTls.Engine.OPENSSL : ServerTls.Engine.JDK)
+                .build());
     assertThat(c.gateway().publicUrl()).hasToString("https://127.0.0.1:8443");
     assertThat(c.admin().tls().pkcs12()).isTrue();
     assertThat(c.admin().tls().password()).isEqualTo("pw");
@@ -1010,15 +983,12 @@ class ConfigLoaderTest {
             new PasswordHasher(1_000, new SecureRandom()),
             new ObjectMapper());
     plane.saveApi(
-        new Api(
-            "legacy",
-            "v1",
-            ApiType.REST,
-            "/petstore/v1",
-            List.of(URI.create("http://127.0.0.1:9001")),
-            true,
-            null,
-            null));
+        Api.builder()
+            .name("legacy")
+            .version("v1")
+            .basePath("/petstore/v1")
+            .upstreams(List.of(URI.create("http://127.0.0.1:9001")))
+            .build());
     LoadedConfig loaded =
         load(
             """

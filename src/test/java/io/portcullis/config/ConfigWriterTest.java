@@ -59,23 +59,24 @@ class ConfigWriterTest {
         c.applications().stream()
             .map(
                 a ->
-                    new ApplicationSpec(
-                        a.name(),
-                        a.description(),
-                        a.clientId(),
-                        a.clientSecret(),
-                        a.clientSecretHash(),
-                        a.authorizationServer(),
-                        a.identifiers(),
-                        a.jwks() == null ? null : json.valueToTree(a.jwks()),
-                        a.jwksUri(),
-                        a.certificates(),
-                        a.scopes(),
-                        a.apis(),
-                        a.claims(),
-                        a.tokenParameters(),
-                        a.users(),
-                        a.enabled()))
+                    ApplicationSpec.builder()
+                        .name(a.name())
+                        .description(a.description())
+                        .clientId(a.clientId())
+                        .clientSecret(a.clientSecret())
+                        .clientSecretHash(a.clientSecretHash())
+                        .authorizationServer(a.authorizationServer())
+                        .identifiers(a.identifiers())
+                        .jwks(a.jwks() == null ? null : json.valueToTree(a.jwks()))
+                        .jwksUri(a.jwksUri())
+                        .certificates(a.certificates())
+                        .scopes(a.scopes())
+                        .apis(a.apis())
+                        .claims(a.claims())
+                        .tokenParameters(a.tokenParameters())
+                        .users(a.users())
+                        .enabled(a.enabled())
+                        .build())
             .toList();
     return new RegistryContent(c.users(), c.authorizationServers(), c.scopes(), c.apis(), apps);
   }
@@ -105,12 +106,13 @@ class ConfigWriterTest {
     PortcullisConfig reloaded = loader.load(yaml, "export.yaml", Map.of()).config();
     assertThat(reloaded.store().password()).isNull();
     assertThat(
-            new PortcullisConfig(
-                reloaded.gateway(),
-                reloaded.admin(),
-                config.store(),
-                reloaded.demo(),
-                reloaded.content()))
+            PortcullisConfig.builder()
+                .gateway(reloaded.gateway())
+                .admin(reloaded.admin())
+                .store(config.store())
+                .demo(reloaded.demo())
+                .content(reloaded.content())
+                .build())
         .isEqualTo(config);
   }
 

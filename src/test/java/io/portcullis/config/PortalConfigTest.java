@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.portcullis.control.RegistryValidator;
 import io.portcullis.registry.Api;
 import io.portcullis.registry.ApiPortal;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.OutboundPolicy;
 import java.net.URI;
 import java.nio.file.Files;
@@ -181,17 +180,12 @@ class PortalConfigTest {
   }
 
   private static Api apiWith(ApiPortal portal) {
-    return new Api(
-        "petstore",
-        "v1",
-        ApiType.REST,
-        "/petstore/v1",
-        List.of(URI.create("http://127.0.0.1:9000")),
-        true,
-        null,
-        null,
-        null,
-        null,
-        portal);
+    return Api.builder()
+        .name("petstore")
+        .version("v1")
+        .basePath("/petstore/v1")
+        .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+        .portal(portal)
+        .build();
   }
 }

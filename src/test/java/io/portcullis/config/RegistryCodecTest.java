@@ -41,21 +41,24 @@ class RegistryCodecTest {
   }
 
   private static final Api SOAP_API =
-      new Api(
-          "billing",
-          "2",
-          ApiType.SOAP,
-          "/billing",
-          List.of(URI.create("http://a:1"), URI.create("https://b:2/x")),
-          false,
-          new Timeouts(100, 200),
-          new IdentifyAndAuthorize(
-              Set.of(IdentificationMethod.OAUTH2_TOKEN, IdentificationMethod.JWT),
-              ApplicationLookup.GLOBAL,
-              true,
-              List.of("read"),
-              true,
-              Map.of("X-Dept", "department")));
+      Api.builder()
+          .name("billing")
+          .version("2")
+          .type(ApiType.SOAP)
+          .basePath("/billing")
+          .upstreams(List.of(URI.create("http://a:1"), URI.create("https://b:2/x")))
+          .active(false)
+          .timeouts(new Timeouts(100, 200))
+          .identifyAndAuthorize(
+              IdentifyAndAuthorize.builder()
+                  .methods(Set.of(IdentificationMethod.OAUTH2_TOKEN, IdentificationMethod.JWT))
+                  .applicationLookup(ApplicationLookup.GLOBAL)
+                  .allowAnonymous(true)
+                  .scopes(List.of("read"))
+                  .forwardAuthorization(true)
+                  .claimHeaders(Map.of("X-Dept", "department"))
+                  .build())
+          .build();
 
   @Test
   void readApiWhenWrittenThenTheSameApiComesBack() {
@@ -204,23 +207,22 @@ class RegistryCodecTest {
   @Test
   void writeApplicationWhenJwksIsAMapOrTextThenItIsWrittenAsAnObjectAndNoClearSecret() {
     ApplicationSpec fromStore =
-        new ApplicationSpec(
-            "a",
-            null,
-            "a",
-            "clear-secret",
-            "pbkdf2-sha256$h",
-            "local",
-            List.of(),
-            Map.of("keys", List.of()),
-            null,
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            Map.of(),
-            List.of(),
-            true);
+        ApplicationSpec.builder()
+            .name("a")
+            .clientId("a")
+            .clientSecret("clear-secret")
+            .clientSecretHash("pbkdf2-sha256$h")
+            .authorizationServer("local")
+            .identifiers(List.of())
+            .jwks(Map.of("keys", List.of()))
+            .certificates(List.of())
+            .scopes(List.of())
+            .apis(List.of())
+            .claims(List.of())
+            .tokenParameters(Map.of())
+            .users(List.of())
+            .enabled(true)
+            .build();
     ObjectNode admin = codec.writeApplication(fromStore, false);
     assertThat(admin.toString())
         .isEqualTo(
@@ -228,23 +230,12 @@ class RegistryCodecTest {
                 + "\"jwks\":{\"keys\":[]},\"enabled\":true}");
     ObjectNode export =
         codec.writeApplication(
-            new ApplicationSpec(
-                "a",
-                null,
-                null,
-                null,
-                "pbkdf2-sha256$h",
-                null,
-                null,
-                "{\"keys\":[]}",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                null),
+            ApplicationSpec.builder()
+                .name("a")
+                .clientSecretHash("pbkdf2-sha256$h")
+                .jwks("{\"keys\":[]}")
+                .users(List.of())
+                .build(),
             true);
     assertThat(export.toString())
         .isEqualTo(
@@ -513,40 +504,36 @@ class RegistryCodecTest {
         new RegistryContent(
             List.of(new UserSpec("bob", null, "pbkdf2-sha256$h", false, Set.of("admin"))),
             List.of(
-                new AuthorizationServer(
-                    "local",
-                    AuthorizationServer.Type.INTERNAL,
-                    "https://gw",
-                    5,
-                    new AuthorizationServer.JwtSettings("ES256", 60, "aud"),
-                    "https://gw/oauth2/token",
-                    new AuthorizationServer.AccessTokenSettings(10, 30, "Bearer"),
-                    new AuthorizationServer.RefreshTokenSettings(true, 20, 40),
-                    new AuthorizationServer.TokenStoreSettings("database", 7),
-                    null,
-                    null,
-                    null,
-                    null)),
+                AuthorizationServer.builder()
+                    .alias("local")
+                    .type(AuthorizationServer.Type.INTERNAL)
+                    .issuer("https://gw")
+                    .clockSkew(5)
+                    .jwt(new AuthorizationServer.JwtSettings("ES256", 60, "aud"))
+                    .assertionAudience("https://gw/oauth2/token")
+                    .accessToken(new AuthorizationServer.AccessTokenSettings(10, 30, "Bearer"))
+                    .refreshToken(new AuthorizationServer.RefreshTokenSettings(true, 20, 40))
+                    .tokenStore(new AuthorizationServer.TokenStoreSettings("database", 7))
+                    .build()),
             List.of(new Scope("read", null), new Scope("write", "Write things")),
             List.of(SOAP_API),
             List.of(
-                new ApplicationSpec(
-                    "a",
-                    "d",
-                    "cid",
-                    null,
-                    "pbkdf2-sha256$h2",
-                    "local",
-                    List.of(new ClaimSet(Map.of("sub", "a"))),
-                    null,
-                    "https://a/jwks",
-                    List.of(),
-                    List.of("read"),
-                    List.of("billing/2"),
-                    List.of("dept"),
-                    Map.of("k", "v"),
-                    List.of("bob"),
-                    false)));
+                ApplicationSpec.builder()
+                    .name("a")
+                    .description("d")
+                    .clientId("cid")
+                    .clientSecretHash("pbkdf2-sha256$h2")
+                    .authorizationServer("local")
+                    .identifiers(List.of(new ClaimSet(Map.of("sub", "a"))))
+                    .jwksUri("https://a/jwks")
+                    .certificates(List.of())
+                    .scopes(List.of("read"))
+                    .apis(List.of("billing/2"))
+                    .claims(List.of("dept"))
+                    .tokenParameters(Map.of("k", "v"))
+                    .users(List.of("bob"))
+                    .enabled(false)
+                    .build()));
     ObjectNode written = codec.writeContent(content, true);
     assertThat(codec.readContent(written, out)).isEqualTo(content);
     assertThat(out).isEmpty();

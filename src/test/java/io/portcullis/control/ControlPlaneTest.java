@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.credential.PasswordHasher;
 import io.portcullis.registry.Api;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
 import io.portcullis.registry.Scope;
@@ -54,52 +53,36 @@ class ControlPlaneTest {
   }
 
   static Api api(String name, String basePath) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(URI.create("http://127.0.0.1:9000")),
-        true,
-        null,
-        null);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+        .build();
   }
 
   static ApplicationSpec app(String name, List<String> apis, List<String> scopes) {
-    return new ApplicationSpec(
-        name,
-        "an app",
-        null,
-        "app-secret-123",
-        null,
-        null,
-        List.of(new ClaimSet(Map.of("sub", name))),
-        Map.of("keys", List.of()),
-        null,
-        null,
-        scopes,
-        apis,
-        List.of("department"),
-        Map.of("Department", "Engineering"),
-        List.of(),
-        null);
+    return ApplicationSpec.builder()
+        .name(name)
+        .description("an app")
+        .clientSecret("app-secret-123")
+        .identifiers(List.of(new ClaimSet(Map.of("sub", name))))
+        .jwks(Map.of("keys", List.of()))
+        .scopes(scopes)
+        .apis(apis)
+        .claims(List.of("department"))
+        .tokenParameters(Map.of("Department", "Engineering"))
+        .users(List.of())
+        .build();
   }
 
   static AuthorizationServer local() {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        60,
-        null,
-        "http://localhost:8080/oauth2/token",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .assertionAudience("http://localhost:8080/oauth2/token")
+        .build();
   }
 
   static RegistryContent content() {
@@ -253,23 +236,24 @@ class ControlPlaneTest {
   }
 
   private static ApplicationSpec withUsers(ApplicationSpec a, List<String> users) {
-    return new ApplicationSpec(
-        a.name(),
-        a.description(),
-        a.clientId(),
-        a.clientSecret(),
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        a.jwks(),
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        a.claims(),
-        a.tokenParameters(),
-        users,
-        a.enabled());
+    return ApplicationSpec.builder()
+        .name(a.name())
+        .description(a.description())
+        .clientId(a.clientId())
+        .clientSecret(a.clientSecret())
+        .clientSecretHash(a.clientSecretHash())
+        .authorizationServer(a.authorizationServer())
+        .identifiers(a.identifiers())
+        .jwks(a.jwks())
+        .jwksUri(a.jwksUri())
+        .certificates(a.certificates())
+        .scopes(a.scopes())
+        .apis(a.apis())
+        .claims(a.claims())
+        .tokenParameters(a.tokenParameters())
+        .users(users)
+        .enabled(a.enabled())
+        .build();
   }
 
   @Test
@@ -277,23 +261,12 @@ class ControlPlaneTest {
     open(TestDatabases.h2());
     control.apply(content());
     ApplicationSpec clash =
-        new ApplicationSpec(
-            "other",
-            null,
-            "other",
-            null,
-            null,
-            null,
-            List.of(new ClaimSet(Map.of("sub", "photo-app"))),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            null);
+        ApplicationSpec.builder()
+            .name("other")
+            .clientId("other")
+            .identifiers(List.of(new ClaimSet(Map.of("sub", "photo-app"))))
+            .users(List.of())
+            .build();
     assertThatThrownBy(() -> control.saveApplication(clash))
         .isInstanceOfSatisfying(
             ValidationException.class,

@@ -3,7 +3,6 @@ package io.portcullis.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.registry.Api;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Application;
 import io.portcullis.registry.Application.ClaimSet;
 import io.portcullis.registry.AuthorizationServer;
@@ -21,44 +20,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RegistryValidatorTest {
   static Api api(String basePath, String upstream) {
-    return new Api(
-        "pets", "v1", ApiType.REST, basePath, List.of(URI.create(upstream)), true, null, null);
+    return Api.builder()
+        .name("pets")
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create(upstream)))
+        .build();
   }
 
   static Application app(String name, String server, Map<String, String> claims) {
-    return new Application(
-        name,
-        null,
-        name,
-        null,
-        server,
-        List.of(new ClaimSet(claims)),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        true);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .authorizationServer(server)
+        .identifiers(List.of(new ClaimSet(claims)))
+        .build();
   }
 
   static AuthorizationServer external(String alias, String issuer) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.EXTERNAL,
-        issuer,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "https://idp.example.com/jwks",
-        null,
-        List.of("aud"),
-        List.of("RS256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer(issuer)
+        .jwksUri("https://idp.example.com/jwks")
+        .audience(List.of("aud"))
+        .algorithms(List.of("RS256"))
+        .build();
   }
 
   @ParameterizedTest
@@ -87,15 +74,14 @@ class RegistryValidatorTest {
   @Test
   void checkApiWhenRequiredScopeMalformedThenViolationNamesIt() {
     Api a =
-        new Api(
-            "pets",
-            "v1",
-            ApiType.REST,
-            "/pets",
-            List.of(URI.create("http://h:1")),
-            true,
-            null,
-            new IdentifyAndAuthorize(Set.of(), null, false, List.of("has space"), false, null));
+        Api.builder()
+            .name("pets")
+            .version("v1")
+            .basePath("/pets")
+            .upstreams(List.of(URI.create("http://h:1")))
+            .identifyAndAuthorize(
+                IdentifyAndAuthorize.builder().scopes(List.of("has space")).build())
+            .build();
     assertThat(RegistryValidator.checkApi(a))
         .extracting(Violation::path)
         .containsExactly("identifyAndAuthorize.scopes[0]");
@@ -129,20 +115,13 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenExternalHasHmacOrNoneThenViolation() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "idp",
-            AuthorizationServer.Type.EXTERNAL,
-            "https://idp",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "https://idp/jwks",
-            null,
-            null,
-            List.of("HS256", "none", "RS256"));
+        AuthorizationServer.builder()
+            .alias("idp")
+            .type(AuthorizationServer.Type.EXTERNAL)
+            .issuer("https://idp")
+            .jwksUri("https://idp/jwks")
+            .algorithms(List.of("HS256", "none", "RS256"))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("algorithms[0]", "algorithms[1]");
@@ -151,17 +130,14 @@ class RegistryValidatorTest {
   @Test
   void checkApiWhenUpstreamTlsHalfAClientCertificateOrUnverifiedWithoutCaThenViolations() {
     io.portcullis.registry.Api api =
-        new io.portcullis.registry.Api(
-            "petstore",
-            "v1",
-            null,
-            "/petstore/v1",
-            List.of(java.net.URI.create("https://petstore.internal")),
-            true,
-            null,
-            null,
-            null,
-            new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false));
+        io.portcullis.registry.Api.builder()
+            .name("petstore")
+            .version("v1")
+            .basePath("/petstore/v1")
+            .upstreams(List.of(java.net.URI.create("https://petstore.internal")))
+            .upstreamTls(
+                new io.portcullis.registry.UpstreamTls(null, "/etc/client.crt", null, false))
+            .build();
 
     assertThat(RegistryValidator.checkApi(api))
         .extracting(Violation::path)
@@ -170,24 +146,14 @@ class RegistryValidatorTest {
 
   private static AuthorizationServer hmacIssuer(
       String jwksUri, List<String> algorithms, List<String> secrets) {
-    return new AuthorizationServer(
-        "partner",
-        AuthorizationServer.Type.EXTERNAL,
-        "https://partner",
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        jwksUri,
-        null,
-        null,
-        algorithms,
-        null,
-        null,
-        secrets,
-        false);
+    return AuthorizationServer.builder()
+        .alias("partner")
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer("https://partner")
+        .jwksUri(jwksUri)
+        .algorithms(algorithms)
+        .secrets(secrets)
+        .build();
   }
 
   @Test
@@ -237,20 +203,12 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenExternalHasBothOrNeitherKeySourceThenViolation() {
     AuthorizationServer neither =
-        new AuthorizationServer(
-            "idp",
-            AuthorizationServer.Type.EXTERNAL,
-            "https://idp",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of("RS256"));
+        AuthorizationServer.builder()
+            .alias("idp")
+            .type(AuthorizationServer.Type.EXTERNAL)
+            .issuer("https://idp")
+            .algorithms(List.of("RS256"))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(neither))
         .extracting(Violation::path)
         .containsExactly("jwksUri");
@@ -259,20 +217,11 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenInternalNotNamedLocalThenViolation() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "mine",
-            AuthorizationServer.Type.INTERNAL,
-            "http://localhost:8080",
-            60,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("mine")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://localhost:8080")
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("alias");
@@ -281,20 +230,14 @@ class RegistryValidatorTest {
   @Test
   void checkAuthorizationServerWhenTokenSettingsOutOfRangeThenEachNamed() {
     AuthorizationServer s =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            "http://localhost:8080",
-            60,
-            new AuthorizationServer.JwtSettings("HS256", 0, null),
-            null,
-            new AuthorizationServer.AccessTokenSettings(3600, 8, "Bearer"),
-            null,
-            new AuthorizationServer.TokenStoreSettings("redis", 60),
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://localhost:8080")
+            .jwt(new AuthorizationServer.JwtSettings("HS256", 0, null))
+            .accessToken(new AuthorizationServer.AccessTokenSettings(3600, 8, "Bearer"))
+            .tokenStore(new AuthorizationServer.TokenStoreSettings("redis", 60))
+            .build();
     assertThat(RegistryValidator.checkAuthorizationServer(s))
         .extracting(Violation::path)
         .containsExactly("jwt.algorithm", "jwt.expiresIn", "accessToken.length", "tokenStore.type");
@@ -304,22 +247,14 @@ class RegistryValidatorTest {
   void checkAuthorizationServerWhenAssertionMaxLifetimeNotPositiveThenNamed() {
     for (long seconds : new long[] {0, -5}) {
       AuthorizationServer s =
-          new AuthorizationServer(
-              "local",
-              AuthorizationServer.Type.INTERNAL,
-              "http://localhost:8080",
-              60,
-              null,
-              "http://localhost:8080/oauth2/token",
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              java.time.Duration.ofSeconds(seconds),
-              AuthorizationServer.ScopeMatching.ANY);
+          AuthorizationServer.builder()
+              .alias("local")
+              .type(AuthorizationServer.Type.INTERNAL)
+              .issuer("http://localhost:8080")
+              .assertionAudience("http://localhost:8080/oauth2/token")
+              .assertionMaxLifetime(java.time.Duration.ofSeconds(seconds))
+              .scopeMatching(AuthorizationServer.ScopeMatching.ANY)
+              .build();
       assertThat(RegistryValidator.checkAuthorizationServer(s))
           .extracting(Violation::path, Violation::message)
           .containsExactly(
@@ -331,22 +266,14 @@ class RegistryValidatorTest {
   @Test
   void checkReferencesWhenApplicationNamesMissingThingsThenEachNamed() {
     Application a =
-        new Application(
-            "photo",
-            null,
-            "photo",
-            null,
-            "nowhere",
-            List.of(),
-            null,
-            null,
-            null,
-            List.of("unregistered"),
-            List.of("pets/v9"),
-            null,
-            null,
-            List.of("ghost"),
-            true);
+        Application.builder()
+            .name("photo")
+            .clientId("photo")
+            .authorizationServer("nowhere")
+            .scopes(List.of("unregistered"))
+            .apis(List.of("pets/v9"))
+            .users(List.of("ghost"))
+            .build();
     assertThat(
             RegistryValidator.checkReferences(
                 List.of(api("/pets", "http://h:1")),
@@ -394,7 +321,13 @@ class RegistryValidatorTest {
   @Test
   void checkReferencesWhenBasePathOrIssuerOrClientIdDuplicatedThenRefused() {
     Api one = api("/pets", "http://h:1");
-    Api two = new Api("other", "v1", ApiType.REST, "/pets", one.upstreams(), true, null, null);
+    Api two =
+        Api.builder()
+            .name("other")
+            .version("v1")
+            .basePath("/pets")
+            .upstreams(one.upstreams())
+            .build();
     assertThat(
             RegistryValidator.checkReferences(
                 List.of(one, two),
@@ -412,28 +345,11 @@ class RegistryValidatorTest {
   }
 
   static ApplicationSpec withClaims(String name, List<String> claims) {
-    return new ApplicationSpec(
-        name, null, null, null, null, null, null, null, null, null, null, null, claims, null, null,
-        null);
+    return ApplicationSpec.builder().name(name).claims(claims).build();
   }
 
   static Application allowing(Application a, List<String> claims) {
-    return new Application(
-        a.name(),
-        a.description(),
-        a.clientId(),
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        a.jwks(),
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        claims,
-        a.tokenParameters(),
-        a.users(),
-        a.enabled());
+    return a.toBuilder().claims(claims).build();
   }
 
   @ParameterizedTest
@@ -512,21 +428,17 @@ class RegistryValidatorTest {
   void checkApiWhenMethodsNameApiKeyThenViolationNamesFieldAndAcceptedValues() {
     Api api = api("/pets", "http://h:1");
     Api withApiKey =
-        new Api(
-            api.name(),
-            api.version(),
-            api.type(),
-            api.basePath(),
-            api.upstreams(),
-            true,
-            null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.API_KEY, IdentificationMethod.JWT),
-                null,
-                false,
-                List.of(),
-                false,
-                Map.of()));
+        Api.builder()
+            .name(api.name())
+            .version(api.version())
+            .type(api.type())
+            .basePath(api.basePath())
+            .upstreams(api.upstreams())
+            .identifyAndAuthorize(
+                IdentifyAndAuthorize.builder()
+                    .methods(Set.of(IdentificationMethod.API_KEY, IdentificationMethod.JWT))
+                    .build())
+            .build();
     List<Violation> v = RegistryValidator.checkApi(withApiKey);
     assertThat(v).extracting(Violation::path).containsExactly("identifyAndAuthorize.methods");
     assertThat(v.get(0).message())
@@ -550,61 +462,26 @@ class RegistryValidatorTest {
             List.of("127.0.0.1:9080"),
             List.of(java.nio.file.Path.of("/srv/portcullis")));
     ApplicationSpec spec =
-        new ApplicationSpec(
-            "app-a",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "http://localhost:9080/jwks",
-            List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        ApplicationSpec.builder()
+            .name("app-a")
+            .jwksUri("http://localhost:9080/jwks")
+            .certificates(
+                List.of("-----BEGIN PUBLIC KEY-----x-----END PUBLIC KEY-----", "/etc/passwd"))
+            .build();
     assertThat(RegistryValidator.checkApplication(spec, false, policy))
         .extracting(Violation::path)
         .containsExactly("jwksUri", "certificates[1]");
   }
 
   private static AuthorizationServer local() {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .build();
   }
 
   private static Application renamed(Application a, String clientId) {
-    return new Application(
-        a.name(),
-        a.description(),
-        clientId,
-        a.clientSecretHash(),
-        a.authorizationServer(),
-        a.identifiers(),
-        a.jwks(),
-        a.jwksUri(),
-        a.certificates(),
-        a.scopes(),
-        a.apis(),
-        a.claims(),
-        a.tokenParameters(),
-        a.users(),
-        a.enabled());
+    return a.toBuilder().clientId(clientId).build();
   }
 }

@@ -18,39 +18,19 @@ class AuthenticatorTest {
   private Snapshot snapshot(boolean enabled) {
     User alice = new User("alice", hasher.hash("alice-password"), enabled, Set.of("admin"));
     Application app =
-        new Application(
-            "photo",
-            null,
-            "photo-client",
-            hasher.hash("photo-secret"),
-            "local",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            enabled);
+        Application.builder()
+            .name("photo")
+            .clientId("photo-client")
+            .clientSecretHash(hasher.hash("photo-secret"))
+            .authorizationServer("local")
+            .enabled(enabled)
+            .build();
     Application noSecret =
-        new Application(
-            "public",
-            null,
-            "public-client",
-            null,
-            "local",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            true);
+        Application.builder()
+            .name("public")
+            .clientId("public-client")
+            .authorizationServer("local")
+            .build();
     return new Snapshot(1, List.of(), List.of(app, noSecret), List.of(alice), List.of(), List.of());
   }
 

@@ -369,21 +369,16 @@ class MtlsE2ETest {
       Instant now = Instant.now();
       for (String token : List.of(bound, unbound)) {
         TokenRecord record =
-            new TokenRecord(
-                TokenHasher.hash(token),
-                TokenRecord.Kind.ACCESS,
-                "local",
-                "photo-app",
-                "photo-app",
-                null,
-                List.of(),
-                Map.of(),
-                now,
-                now.plus(Duration.ofHours(1)),
-                UUID.randomUUID().toString(),
-                null,
-                null,
-                null);
+            TokenRecord.builder()
+                .tokenHash(TokenHasher.hash(token))
+                .kind(TokenRecord.Kind.ACCESS)
+                .authorizationServer("local")
+                .clientId("photo-app")
+                .applicationName("photo-app")
+                .issuedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(1)))
+                .familyId(UUID.randomUUID().toString())
+                .build();
         if (token.equals(bound)) {
           record = record.confirmed(Map.of("x5t#S256", thumbprint(pki.certificate())));
         }

@@ -79,21 +79,19 @@ class OpaqueTokenE2ETest {
         .tokenStores()
         .current()
         .save(
-            new TokenRecord(
-                TokenHasher.hash(token),
-                kind,
-                "local",
-                application,
-                application,
-                "alice",
-                scopes,
-                Map.of("Department", "Engineering"),
-                now,
-                now.plus(Duration.ofHours(1)),
-                UUID.randomUUID().toString(),
-                null,
-                null,
-                null));
+            TokenRecord.builder()
+                .tokenHash(TokenHasher.hash(token))
+                .kind(kind)
+                .authorizationServer("local")
+                .clientId(application)
+                .applicationName(application)
+                .subject("alice")
+                .scopes(scopes)
+                .parameters(Map.of("Department", "Engineering"))
+                .issuedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(1)))
+                .familyId(UUID.randomUUID().toString())
+                .build());
     return token;
   }
 

@@ -10,7 +10,6 @@ import io.portcullis.registry.Snapshot;
 import io.portcullis.registry.Timeouts;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Registry entities for gateway tests. */
@@ -18,15 +17,12 @@ public final class ApiFixtures {
   private ApiFixtures() {}
 
   public static Api open(String name, String basePath, URI upstream) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(upstream),
-        true,
-        null,
-        IdentifyAndAuthorize.OPEN);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(upstream))
+        .build();
   }
 
   public static Api api(
@@ -36,18 +32,34 @@ public final class ApiFixtures {
       List<URI> upstreams,
       Timeouts timeouts,
       IdentifyAndAuthorize policy) {
-    return new Api(name, "v1", type, basePath, upstreams, true, timeouts, policy);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .type(type)
+        .basePath(basePath)
+        .upstreams(upstreams)
+        .timeouts(timeouts)
+        .identifyAndAuthorize(policy)
+        .build();
   }
 
   public static IdentifyAndAuthorize requiring(
       Set<IdentificationMethod> methods, ApplicationLookup lookup, List<String> scopes) {
-    return new IdentifyAndAuthorize(methods, lookup, false, scopes, false, Map.of());
+    return IdentifyAndAuthorize.builder()
+        .methods(methods)
+        .applicationLookup(lookup)
+        .scopes(scopes)
+        .build();
   }
 
   public static Application application(String name, List<String> apis, boolean enabled) {
-    return new Application(
-        name, null, name, null, "local", List.of(), null, null, List.of(), List.of(), apis,
-        List.of(), Map.of(), List.of(), enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .authorizationServer("local")
+        .apis(apis)
+        .enabled(enabled)
+        .build();
   }
 
   public static Snapshot snapshot(long version, List<Api> apis, List<Application> applications) {

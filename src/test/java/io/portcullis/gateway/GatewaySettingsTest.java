@@ -48,25 +48,9 @@ class GatewaySettingsTest {
     assertThatThrownBy(() -> d.withLimits(1, 0, 1)).hasMessageContaining("maxUriLength");
     assertThatThrownBy(() -> d.withLimits(1, 1, 0)).hasMessageContaining("maxBodySize");
     assertThatThrownBy(() -> d.withInstances(0)).hasMessageContaining("instances");
-    assertThatThrownBy(
-            () ->
-                new GatewaySettings(
-                    "h",
-                    1,
-                    null,
-                    1,
-                    1,
-                    1,
-                    Duration.ofSeconds(-1),
-                    1,
-                    Duration.ofSeconds(4),
-                    false,
-                    1))
+    assertThatThrownBy(() -> d.toBuilder().drainTimeout(Duration.ofSeconds(-1)).build())
         .hasMessageContaining("drainTimeout");
-    assertThatThrownBy(
-            () ->
-                new GatewaySettings(
-                    "h", 1, null, 1, 1, 1, Duration.ZERO, 1, Duration.ofMillis(10), false, 1))
+    assertThatThrownBy(() -> d.toBuilder().upstreamKeepAliveTimeout(Duration.ofMillis(10)).build())
         .hasMessageContaining("upstreamKeepAliveTimeout");
     assertThatThrownBy(() -> d.withClientTimeouts(ClientTimeouts.DEFAULT, -1))
         .hasMessageContaining("bodyBuffer");

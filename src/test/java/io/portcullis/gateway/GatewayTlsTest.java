@@ -69,8 +69,11 @@ class GatewayTlsTest {
   }
 
   private ServerTls pem(Issued issued) {
-    return new ServerTls(
-        issued.certificatePem().toString(), issued.keyPem().toString(), null, null, null, engine());
+    return ServerTls.builder()
+        .certificate(issued.certificatePem().toString())
+        .key(issued.keyPem().toString())
+        .engine(engine())
+        .build();
   }
 
   private HttpResponse<String> get(SSLContext context, HttpClient.Version version)
@@ -124,13 +127,11 @@ class GatewayTlsTest {
   @Test
   void httpsWhenPkcs12CertificateThenServed() throws Exception {
     start(
-        new ServerTls(
-            server.pkcs12().toString(),
-            null,
-            TestCertificates.PASSWORD,
-            ClientAuth.NONE,
-            null,
-            engine()));
+        ServerTls.builder()
+            .certificate(server.pkcs12().toString())
+            .password(TestCertificates.PASSWORD)
+            .engine(engine())
+            .build());
 
     assertThat(get(server.trustingThis(), HttpClient.Version.HTTP_2).statusCode()).isEqualTo(404);
   }
@@ -250,13 +251,13 @@ class GatewayTlsTest {
   @Test
   void clientCertificateWhenRequiredThenOnlyTrustedCertificateServed() throws Exception {
     start(
-        new ServerTls(
-            server.certificatePem().toString(),
-            server.keyPem().toString(),
-            null,
-            ClientAuth.REQUIRED,
-            client.certificatePem().toString(),
-            engine()));
+        ServerTls.builder()
+            .certificate(server.certificatePem().toString())
+            .key(server.keyPem().toString())
+            .clientAuth(ClientAuth.REQUIRED)
+            .clientCa(client.certificatePem().toString())
+            .engine(engine())
+            .build());
 
     HttpResponse<String> trusted =
         get(server.trustingThisPresenting(client), HttpClient.Version.HTTP_2);
@@ -274,13 +275,13 @@ class GatewayTlsTest {
   @Test
   void clientCertificateWhenOptionalThenServedWithAndWithout() throws Exception {
     start(
-        new ServerTls(
-            server.certificatePem().toString(),
-            server.keyPem().toString(),
-            null,
-            ClientAuth.OPTIONAL,
-            client.certificatePem().toString(),
-            engine()));
+        ServerTls.builder()
+            .certificate(server.certificatePem().toString())
+            .key(server.keyPem().toString())
+            .clientAuth(ClientAuth.OPTIONAL)
+            .clientCa(client.certificatePem().toString())
+            .engine(engine())
+            .build());
 
     try (SSLSocket with = connect(server.trustingThisPresenting(client));
         SSLSocket without = connect(server.trustingThis())) {

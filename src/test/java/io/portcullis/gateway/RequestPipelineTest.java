@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -330,13 +329,11 @@ class RequestPipelineTest {
             jwtApi(
                 "pub",
                 "/pub",
-                new IdentifyAndAuthorize(
-                    Set.of(IdentificationMethod.JWT),
-                    ApplicationLookup.REGISTERED,
-                    true,
-                    List.of("x"),
-                    false,
-                    Map.of()))),
+                IdentifyAndAuthorize.builder()
+                    .methods(Set.of(IdentificationMethod.JWT))
+                    .allowAnonymous(true)
+                    .scopes(List.of("x"))
+                    .build())),
         List.of());
 
     HttpResponse<String> response = gateway.get("/pub/1", "X-Portcullis-Subject", "admin");

@@ -86,17 +86,17 @@ class UpstreamTlsTest {
   private static Api api(String name, HttpServer server, UpstreamTls tls) {
     Api open =
         ApiFixtures.open(name, "/" + name, URI.create("https://127.0.0.1:" + server.actualPort()));
-    return new Api(
-        open.name(),
-        open.version(),
-        open.type(),
-        open.basePath(),
-        open.upstreams(),
-        true,
-        open.timeouts(),
-        open.identifyAndAuthorize(),
-        open.monitoring(),
-        tls);
+    return Api.builder()
+        .name(open.name())
+        .version(open.version())
+        .type(open.type())
+        .basePath(open.basePath())
+        .upstreams(open.upstreams())
+        .timeouts(open.timeouts())
+        .identifyAndAuthorize(open.identifyAndAuthorize())
+        .monitoring(open.monitoring())
+        .upstreamTls(tls)
+        .build();
   }
 
   @Test

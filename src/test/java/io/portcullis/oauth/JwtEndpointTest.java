@@ -56,73 +56,42 @@ class JwtEndpointTest {
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(1_000, random);
     AuthorizationServer local =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            "http://gateway.test",
-            60,
-            new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("http://gateway.test")
+            .jwt(new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"))
+            .build();
     Application photo =
-        new Application(
-            "photo-app",
-            null,
-            "photo-client",
-            hasher.hash("photo-secret"),
-            "local",
-            List.of(new ClaimSet(Map.of("sub", "photo-client", "team", "pics"))),
-            null,
-            null,
-            null,
-            List.of("photos.read", "photos.write"),
-            List.of(),
-            List.of("department"),
-            Map.of(),
-            List.of("alice"),
-            true);
+        Application.builder()
+            .name("photo-app")
+            .clientId("photo-client")
+            .clientSecretHash(hasher.hash("photo-secret"))
+            .authorizationServer("local")
+            .identifiers(List.of(new ClaimSet(Map.of("sub", "photo-client", "team", "pics"))))
+            .scopes(List.of("photos.read", "photos.write"))
+            .claims(List.of("department"))
+            .users(List.of("alice"))
+            .build();
     Application disabled =
-        new Application(
-            "off-app",
-            null,
-            "off-client",
-            hasher.hash("off-secret"),
-            "local",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of("alice"),
-            false);
+        Application.builder()
+            .name("off-app")
+            .clientId("off-client")
+            .clientSecretHash(hasher.hash("off-secret"))
+            .authorizationServer("local")
+            .users(List.of("alice"))
+            .enabled(false)
+            .build();
     // Written past validation (as a registry from before the reserved-claim rule could be): the
     // endpoint itself must still refuse every claim that identifies or authorises.
     Application legacy =
-        new Application(
-            "legacy-app",
-            null,
-            "legacy-client",
-            hasher.hash("legacy-secret"),
-            "local",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of("client_id", "azp", "scope", "scp", "cnf", "act", "may_act", "team"),
-            null,
-            null,
-            true);
+        Application.builder()
+            .name("legacy-app")
+            .clientId("legacy-client")
+            .clientSecretHash(hasher.hash("legacy-secret"))
+            .authorizationServer("local")
+            .claims(List.of("client_id", "azp", "scope", "scp", "cnf", "act", "may_act", "team"))
+            .build();
     SnapshotHolder holder = new SnapshotHolder();
     holder.publish(
         new Snapshot(

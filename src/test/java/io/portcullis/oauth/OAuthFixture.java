@@ -96,20 +96,14 @@ final class OAuthFixture implements AutoCloseable {
     database = Database.open(TestDatabases.h2());
     this.store = store.apply(database);
     local =
-        new AuthorizationServer(
-            "local",
-            AuthorizationServer.Type.INTERNAL,
-            ISSUER,
-            60,
-            new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"),
-            TOKEN_URL,
-            null,
-            new AuthorizationServer.RefreshTokenSettings(refresh, 43200, 46),
-            null,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias("local")
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer(ISSUER)
+            .jwt(new AuthorizationServer.JwtSettings("RS256", 600, "portcullis"))
+            .assertionAudience(TOKEN_URL)
+            .refreshToken(new AuthorizationServer.RefreshTokenSettings(refresh, 43200, 46))
+            .build();
     publish(local);
     signingKeys =
         new SigningKeys(
@@ -128,14 +122,15 @@ final class OAuthFixture implements AutoCloseable {
             new JdbcRevokedJwtRepository(database.dataSource(), clock, new LocalChangeNotifier()),
             clock);
     TokenServices services =
-        new TokenServices(
-            this.store,
-            new JdbcJtiReplayCache(database.dataSource(), clock),
-            revoked,
-            verifier,
-            new ApplicationKeys(VerifierSettings.DEFAULTS, clock),
-            clock,
-            random);
+        TokenServices.builder()
+            .store(this.store)
+            .replayCache(new JdbcJtiReplayCache(database.dataSource(), clock))
+            .revokedJwts(revoked)
+            .verifier(verifier)
+            .applicationKeys(new ApplicationKeys(VerifierSettings.DEFAULTS, clock))
+            .clock(clock)
+            .random(random)
+            .build();
     AuthorizationServerEndpoints endpoints =
         new AuthorizationServerEndpoints(
             vertx,
@@ -174,41 +169,23 @@ final class OAuthFixture implements AutoCloseable {
 
   /** An external issuer that partner-app trusts: its assertions may come with that iss. */
   private AuthorizationServer partnerIdp() {
-    return new AuthorizationServer(
-        "partner-idp",
-        AuthorizationServer.Type.EXTERNAL,
-        PARTNER_IDP,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(pem(otherKey)),
-        null,
-        List.of("RS256"),
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("partner-idp")
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer(PARTNER_IDP)
+        .certificates(List.of(pem(otherKey)))
+        .algorithms(List.of("RS256"))
+        .build();
   }
 
   private Application partner() {
-    return new Application(
-        "partner-app",
-        null,
-        "partner-app",
-        null,
-        "partner-idp",
-        List.of(),
-        null,
-        null,
-        List.of(pem(otherKey)),
-        List.of(PHOTOS),
-        List.of(),
-        List.of(),
-        Map.of(),
-        List.of(),
-        true);
+    return Application.builder()
+        .name("partner-app")
+        .clientId("partner-app")
+        .authorizationServer("partner-idp")
+        .certificates(List.of(pem(otherKey)))
+        .scopes(List.of(PHOTOS))
+        .build();
   }
 
   private static String pem(RSAKey key) {
@@ -228,22 +205,17 @@ final class OAuthFixture implements AutoCloseable {
 
   private Application app(
       String name, String secret, RSAKey key, List<String> scopes, boolean enabled) {
-    return new Application(
-        name,
-        null,
-        name,
-        hasher.hash(secret),
-        "local",
-        List.of(new Application.ClaimSet(Map.of("sub", name))),
-        new JWKSet(key.toPublicJWK()).toString(),
-        null,
-        null,
-        scopes,
-        List.of(),
-        List.of(),
-        Map.of("Department", "Engineering"),
-        List.of(),
-        enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(name)
+        .clientSecretHash(hasher.hash(secret))
+        .authorizationServer("local")
+        .identifiers(List.of(new Application.ClaimSet(Map.of("sub", name))))
+        .jwks(new JWKSet(key.toPublicJWK()).toString())
+        .scopes(scopes)
+        .tokenParameters(Map.of("Department", "Engineering"))
+        .enabled(enabled)
+        .build();
   }
 
   /** Claims of a valid assertion by photo-app for the token endpoint, to be changed by a test. */

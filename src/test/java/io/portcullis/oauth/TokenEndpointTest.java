@@ -288,22 +288,7 @@ class TokenEndpointTest {
 
   private static AuthorizationServer withScopeMatching(
       AuthorizationServer s, AuthorizationServer.ScopeMatching matching) {
-    return new AuthorizationServer(
-        s.alias(),
-        s.type(),
-        s.issuer(),
-        s.clockSkew(),
-        s.jwt(),
-        s.assertionAudience(),
-        s.accessToken(),
-        s.refreshToken(),
-        s.tokenStore(),
-        s.jwksUri(),
-        s.certificates(),
-        s.audience(),
-        s.algorithms(),
-        s.assertionMaxLifetime(),
-        matching);
+    return s.toBuilder().scopeMatching(matching).build();
   }
 
   // ---------------------------------------------------------------- refresh tokens

@@ -9,15 +9,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class RouteTableTest {
   private static Api api(String name, String basePath, boolean active) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(URI.create("http://127.0.0.1:1")),
-        active,
-        null,
-        null);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create("http://127.0.0.1:1")))
+        .active(active)
+        .build();
   }
 
   private final RouteTable table =

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.registry.Api;
-import io.portcullis.registry.ApiType;
 import io.portcullis.registry.Versioned;
 import java.net.URI;
 import java.sql.Connection;
@@ -30,15 +29,12 @@ class EntityVersionsMigrationTest {
   }
 
   private static Api api(String name, String basePath) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(URI.create("http://127.0.0.1:9000")),
-        true,
-        null,
-        null);
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .basePath(basePath)
+        .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+        .build();
   }
 
   @ParameterizedTest

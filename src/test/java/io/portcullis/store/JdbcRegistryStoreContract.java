@@ -68,42 +68,44 @@ abstract class JdbcRegistryStoreContract {
   }
 
   static Api api(String name, String version) {
-    return new Api(
-        name,
-        version,
-        ApiType.SOAP,
-        "/" + name + "/" + version,
-        List.of(URI.create("http://127.0.0.1:9000/base?x=1"), URI.create("https://[::1]:8443/")),
-        true,
-        new Timeouts(1_500, 25_000),
-        new IdentifyAndAuthorize(
-            Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-            ApplicationLookup.GLOBAL,
-            false,
-            List.of("https://localhost:8090/auth/user.photos", "read"),
-            false,
-            Map.of("X-Department", "department", "X-Tenant", "tenant")));
+    return Api.builder()
+        .name(name)
+        .version(version)
+        .type(ApiType.SOAP)
+        .basePath("/" + name + "/" + version)
+        .upstreams(
+            List.of(
+                URI.create("http://127.0.0.1:9000/base?x=1"), URI.create("https://[::1]:8443/")))
+        .timeouts(new Timeouts(1_500, 25_000))
+        .identifyAndAuthorize(
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .scopes(List.of("https://localhost:8090/auth/user.photos", "read"))
+                .claimHeaders(Map.of("X-Department", "department", "X-Tenant", "tenant"))
+                .build())
+        .build();
   }
 
   static Application application(String name, String clientId) {
-    return new Application(
-        name,
-        "Photos for \"everyone\" — ünïcode",
-        clientId,
-        "pbkdf2-sha256$210000$c2FsdA$aGFzaA",
-        "local",
-        List.of(
-            new Application.ClaimSet(Map.of("sub", name)),
-            new Application.ClaimSet(Map.of("iss", "https://idp.example.com", "azp", name))),
-        "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"a\",\"y\":\"b\"}]}",
-        "https://apps.example.com/" + name + "/jwks.json",
-        List.of("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"),
-        List.of("https://localhost:8090/auth/user.photos"),
-        List.of("petstore/v1", "weather/v2"),
-        List.of("department"),
-        Map.of("Department", "Engineering", "Cost-Center", "42"),
-        List.of(),
-        true);
+    return Application.builder()
+        .name(name)
+        .description("Photos for \"everyone\" — ünïcode")
+        .clientId(clientId)
+        .clientSecretHash("pbkdf2-sha256$210000$c2FsdA$aGFzaA")
+        .authorizationServer("local")
+        .identifiers(
+            List.of(
+                new Application.ClaimSet(Map.of("sub", name)),
+                new Application.ClaimSet(Map.of("iss", "https://idp.example.com", "azp", name))))
+        .jwks("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"a\",\"y\":\"b\"}]}")
+        .jwksUri("https://apps.example.com/" + name + "/jwks.json")
+        .certificates(List.of("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"))
+        .scopes(List.of("https://localhost:8090/auth/user.photos"))
+        .apis(List.of("petstore/v1", "weather/v2"))
+        .claims(List.of("department"))
+        .tokenParameters(Map.of("Department", "Engineering", "Cost-Center", "42"))
+        .build();
   }
 
   static User user(String username) {
@@ -111,37 +113,34 @@ abstract class JdbcRegistryStoreContract {
   }
 
   static AuthorizationServer internalServer(String alias) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        30,
-        new AuthorizationServer.JwtSettings("ES256", 600, "portcullis"),
-        "http://localhost:8080/oauth2/token",
-        new AuthorizationServer.AccessTokenSettings(1800, 60, "Bearer"),
-        new AuthorizationServer.RefreshTokenSettings(true, 86_400, 50),
-        new AuthorizationServer.TokenStoreSettings("database", 120),
-        null,
-        List.of(),
-        List.of("portcullis"),
-        List.of("ES256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .clockSkew(30)
+        .jwt(new AuthorizationServer.JwtSettings("ES256", 600, "portcullis"))
+        .assertionAudience("http://localhost:8080/oauth2/token")
+        .accessToken(new AuthorizationServer.AccessTokenSettings(1800, 60, "Bearer"))
+        .refreshToken(new AuthorizationServer.RefreshTokenSettings(true, 86_400, 50))
+        .tokenStore(new AuthorizationServer.TokenStoreSettings("database", 120))
+        .audience(List.of("portcullis"))
+        .algorithms(List.of("ES256"))
+        .build();
   }
 
   static AuthorizationServer externalServer(String alias) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.EXTERNAL,
-        "https://idp.example.com",
-        90,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "https://idp.example.com/.well-known/jwks.json",
-        List.of("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "/etc/idp.pem"),
-        List.of("api://gateway", "api://other"),
-        List.of("RS256", "ES256"));
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer("https://idp.example.com")
+        .clockSkew(90)
+        .jwksUri("https://idp.example.com/.well-known/jwks.json")
+        .certificates(
+            List.of(
+                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "/etc/idp.pem"))
+        .audience(List.of("api://gateway", "api://other"))
+        .algorithms(List.of("RS256", "ES256"))
+        .build();
   }
 
   @Test

@@ -54,21 +54,19 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
     freshStore();
     TokenRecord plain = Tokens.access(Tokens.newToken(), "photo-app");
     TokenRecord bound =
-        new TokenRecord(
-                plain.tokenHash(),
-                plain.kind(),
-                plain.authorizationServer(),
-                plain.clientId(),
-                plain.applicationName(),
-                plain.subject(),
-                plain.scopes(),
-                Map.of("Department", "Engineering"),
-                plain.issuedAt(),
-                plain.expiresAt(),
-                plain.familyId(),
-                null,
-                null,
-                null)
+        TokenRecord.builder()
+            .tokenHash(plain.tokenHash())
+            .kind(plain.kind())
+            .authorizationServer(plain.authorizationServer())
+            .clientId(plain.clientId())
+            .applicationName(plain.applicationName())
+            .subject(plain.subject())
+            .scopes(plain.scopes())
+            .parameters(Map.of("Department", "Engineering"))
+            .issuedAt(plain.issuedAt())
+            .expiresAt(plain.expiresAt())
+            .familyId(plain.familyId())
+            .build()
             .confirmed(Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"));
 
     store.save(bound);

@@ -185,21 +185,20 @@ public final class OpaqueTokenIssuer {
       Instant expiresAt,
       String family,
       String jkt) {
-    return new TokenRecord(
-        TokenHasher.hash(token),
-        kind,
-        server.alias(),
-        grant.clientId(),
-        grant.applicationName(),
-        grant.subject(),
-        grant.scopes(),
-        grant.parameters(),
-        now,
-        expiresAt,
-        family,
-        grant.parentHash(),
-        null,
-        null,
-        jkt);
+    return TokenRecord.builder()
+        .tokenHash(TokenHasher.hash(token))
+        .kind(kind)
+        .authorizationServer(server.alias())
+        .clientId(grant.clientId())
+        .applicationName(grant.applicationName())
+        .subject(grant.subject())
+        .scopes(grant.scopes())
+        .parameters(grant.parameters())
+        .issuedAt(now)
+        .expiresAt(expiresAt)
+        .familyId(family)
+        .parentHash(grant.parentHash())
+        .jkt(jkt)
+        .build();
   }
 }

@@ -54,113 +54,6 @@ public record TokenRecord(
     Map<String, String> confirmation,
     String jkt) {
 
-  /** A token bound to no key (a bearer token). */
-  public TokenRecord(
-      String tokenHash,
-      Kind kind,
-      String authorizationServer,
-      String clientId,
-      String applicationName,
-      String subject,
-      List<String> scopes,
-      Map<String, String> parameters,
-      Instant issuedAt,
-      Instant expiresAt,
-      String familyId,
-      String parentHash,
-      Instant revokedAt,
-      Instant rotatedAt) {
-    this(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        revokedAt,
-        rotatedAt,
-        Map.of(),
-        null);
-  }
-
-  /** A token bound by the members of its {@code cnf} other than {@code jkt}. */
-  public TokenRecord(
-      String tokenHash,
-      Kind kind,
-      String authorizationServer,
-      String clientId,
-      String applicationName,
-      String subject,
-      List<String> scopes,
-      Map<String, String> parameters,
-      Instant issuedAt,
-      Instant expiresAt,
-      String familyId,
-      String parentHash,
-      Instant revokedAt,
-      Instant rotatedAt,
-      Map<String, String> confirmation) {
-    this(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        revokedAt,
-        rotatedAt,
-        confirmation,
-        null);
-  }
-
-  /** A token bound to a DPoP key. */
-  public TokenRecord(
-      String tokenHash,
-      Kind kind,
-      String authorizationServer,
-      String clientId,
-      String applicationName,
-      String subject,
-      List<String> scopes,
-      Map<String, String> parameters,
-      Instant issuedAt,
-      Instant expiresAt,
-      String familyId,
-      String parentHash,
-      Instant revokedAt,
-      Instant rotatedAt,
-      String jkt) {
-    this(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        revokedAt,
-        rotatedAt,
-        Map.of(),
-        jkt);
-  }
-
   /** What the token is for. */
   public enum Kind {
     ACCESS,
@@ -188,23 +81,7 @@ public record TokenRecord(
 
   /** This record bound by {@code confirmation} (the members of its {@code cnf}). */
   public TokenRecord confirmed(Map<String, String> confirmation) {
-    return new TokenRecord(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        revokedAt,
-        rotatedAt,
-        confirmation,
-        jkt);
+    return toBuilder().confirmation(confirmation).build();
   }
 
   /**
@@ -227,44 +104,169 @@ public record TokenRecord(
 
   /** This record revoked at {@code at}. */
   public TokenRecord revoked(Instant at) {
-    return new TokenRecord(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        at,
-        rotatedAt,
-        confirmation,
-        jkt);
+    return toBuilder().revokedAt(at).build();
   }
 
   /** This record marked as exchanged at {@code at}. */
   public TokenRecord rotated(Instant at) {
-    return new TokenRecord(
-        tokenHash,
-        kind,
-        authorizationServer,
-        clientId,
-        applicationName,
-        subject,
-        scopes,
-        parameters,
-        issuedAt,
-        expiresAt,
-        familyId,
-        parentHash,
-        revokedAt,
-        at,
-        confirmation,
-        jkt);
+    return toBuilder().rotatedAt(at).build();
+  }
+
+  /**
+   * A builder with every component null: a bearer token, not revoked, not exchanged, until the
+   * required components are set.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this record, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .tokenHash(tokenHash)
+        .kind(kind)
+        .authorizationServer(authorizationServer)
+        .clientId(clientId)
+        .applicationName(applicationName)
+        .subject(subject)
+        .scopes(scopes)
+        .parameters(parameters)
+        .issuedAt(issuedAt)
+        .expiresAt(expiresAt)
+        .familyId(familyId)
+        .parentHash(parentHash)
+        .revokedAt(revokedAt)
+        .rotatedAt(rotatedAt)
+        .confirmation(confirmation)
+        .jkt(jkt);
+  }
+
+  /**
+   * Builds a {@link TokenRecord} component by component; each setter names the component it sets
+   * (see the record's parameters). Not thread-safe.
+   */
+  public static final class Builder {
+    private String tokenHash;
+    private Kind kind;
+    private String authorizationServer;
+    private String clientId;
+    private String applicationName;
+    private String subject;
+    private List<String> scopes;
+    private Map<String, String> parameters;
+    private Instant issuedAt;
+    private Instant expiresAt;
+    private String familyId;
+    private String parentHash;
+    private Instant revokedAt;
+    private Instant rotatedAt;
+    private Map<String, String> confirmation;
+    private String jkt;
+
+    private Builder() {}
+
+    public Builder tokenHash(String tokenHash) {
+      this.tokenHash = tokenHash;
+      return this;
+    }
+
+    public Builder kind(Kind kind) {
+      this.kind = kind;
+      return this;
+    }
+
+    public Builder authorizationServer(String authorizationServer) {
+      this.authorizationServer = authorizationServer;
+      return this;
+    }
+
+    public Builder clientId(String clientId) {
+      this.clientId = clientId;
+      return this;
+    }
+
+    public Builder applicationName(String applicationName) {
+      this.applicationName = applicationName;
+      return this;
+    }
+
+    public Builder subject(String subject) {
+      this.subject = subject;
+      return this;
+    }
+
+    public Builder scopes(List<String> scopes) {
+      this.scopes = scopes;
+      return this;
+    }
+
+    public Builder parameters(Map<String, String> parameters) {
+      this.parameters = parameters;
+      return this;
+    }
+
+    public Builder issuedAt(Instant issuedAt) {
+      this.issuedAt = issuedAt;
+      return this;
+    }
+
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
+    public Builder familyId(String familyId) {
+      this.familyId = familyId;
+      return this;
+    }
+
+    public Builder parentHash(String parentHash) {
+      this.parentHash = parentHash;
+      return this;
+    }
+
+    public Builder revokedAt(Instant revokedAt) {
+      this.revokedAt = revokedAt;
+      return this;
+    }
+
+    public Builder rotatedAt(Instant rotatedAt) {
+      this.rotatedAt = rotatedAt;
+      return this;
+    }
+
+    public Builder confirmation(Map<String, String> confirmation) {
+      this.confirmation = confirmation;
+      return this;
+    }
+
+    public Builder jkt(String jkt) {
+      this.jkt = jkt;
+      return this;
+    }
+
+    /**
+     * The record; the canonical constructor checks the required components and fills the defaults.
+     */
+    public TokenRecord build() {
+      return new TokenRecord(
+          tokenHash,
+          kind,
+          authorizationServer,
+          clientId,
+          applicationName,
+          subject,
+          scopes,
+          parameters,
+          issuedAt,
+          expiresAt,
+          familyId,
+          parentHash,
+          revokedAt,
+          rotatedAt,
+          confirmation,
+          jkt);
+    }
   }
 
   private static Instant micros(Instant instant) {

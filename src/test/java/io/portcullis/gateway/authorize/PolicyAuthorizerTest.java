@@ -42,8 +42,12 @@ class PolicyAuthorizerTest {
 
   private static IdentifyAndAuthorize policy(
       ApplicationLookup lookup, boolean anonymous, String... scopes) {
-    return new IdentifyAndAuthorize(
-        Set.of(IdentificationMethod.JWT), lookup, anonymous, List.of(scopes), false, Map.of());
+    return IdentifyAndAuthorize.builder()
+        .methods(Set.of(IdentificationMethod.JWT))
+        .applicationLookup(lookup)
+        .allowAnonymous(anonymous)
+        .scopes(List.of(scopes))
+        .build();
   }
 
   /** policy, caller, expected status (0 = allowed), expected error code. */

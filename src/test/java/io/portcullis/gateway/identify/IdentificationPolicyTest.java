@@ -56,8 +56,11 @@ class IdentificationPolicyTest {
   }
 
   private static IdentifyAndAuthorize policy(boolean anonymous, IdentificationMethod... methods) {
-    return new IdentifyAndAuthorize(
-        Set.of(methods), ApplicationLookup.GLOBAL, anonymous, List.of(), false, Map.of());
+    return IdentifyAndAuthorize.builder()
+        .methods(Set.of(methods))
+        .applicationLookup(ApplicationLookup.GLOBAL)
+        .allowAnonymous(anonymous)
+        .build();
   }
 
   private static Identified identified(IdentificationMethod method) {

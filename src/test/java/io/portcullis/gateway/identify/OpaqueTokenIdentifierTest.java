@@ -25,7 +25,6 @@ import io.vertx.core.Future;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,39 +48,22 @@ class OpaqueTokenIdentifierTest {
   }
 
   private static AuthorizationServer local() {
-    return new AuthorizationServer(
-        AuthorizationServer.LOCAL,
-        AuthorizationServer.Type.INTERNAL,
-        ISSUER,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias(AuthorizationServer.LOCAL)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer(ISSUER)
+        .build();
   }
 
   private static Application app(String name, String clientId, boolean enabled) {
-    return new Application(
-        name,
-        null,
-        clientId,
-        null,
-        "local",
-        List.of(),
-        null,
-        null,
-        List.of(),
-        List.of(PHOTOS),
-        List.of("shop/v1"),
-        List.of(),
-        Map.of(),
-        List.of(),
-        enabled);
+    return Application.builder()
+        .name(name)
+        .clientId(clientId)
+        .authorizationServer("local")
+        .scopes(List.of(PHOTOS))
+        .apis(List.of("shop/v1"))
+        .enabled(enabled)
+        .build();
   }
 
   private static Snapshot snapshot(List<Application> apps, List<AuthorizationServer> servers) {
@@ -100,13 +82,10 @@ class OpaqueTokenIdentifierTest {
             "/shop",
             List.of(URI.create("http://127.0.0.1:1")),
             null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.OAUTH2_TOKEN),
-                ApplicationLookup.GLOBAL,
-                false,
-                List.of(),
-                false,
-                Map.of())));
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .build()));
     return ctx;
   }
 
@@ -161,21 +140,17 @@ class OpaqueTokenIdentifierTest {
     String token = Tokens.newToken();
     TokenRecord withSubject = Tokens.access(token, "photo-app");
     store.save(
-        new TokenRecord(
-            withSubject.tokenHash(),
-            TokenRecord.Kind.ACCESS,
-            "local",
-            "photo-app-client",
-            "photo-app",
-            null,
-            List.of(PHOTOS),
-            Map.of(),
-            T0,
-            T0.plusSeconds(3600),
-            "family",
-            null,
-            null,
-            null));
+        TokenRecord.builder()
+            .tokenHash(withSubject.tokenHash())
+            .kind(TokenRecord.Kind.ACCESS)
+            .authorizationServer("local")
+            .clientId("photo-app-client")
+            .applicationName("photo-app")
+            .scopes(List.of(PHOTOS))
+            .issuedAt(T0)
+            .expiresAt(T0.plusSeconds(3600))
+            .familyId("family")
+            .build());
 
     Identified who = (Identified) identify(USUAL, token);
 
@@ -398,13 +373,11 @@ class OpaqueTokenIdentifierTest {
             "/shop",
             List.of(URI.create("http://127.0.0.1:1")),
             null,
-            new IdentifyAndAuthorize(
-                Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN),
-                ApplicationLookup.GLOBAL,
-                true,
-                List.of(),
-                false,
-                Map.of())));
+            IdentifyAndAuthorize.builder()
+                .methods(Set.of(IdentificationMethod.JWT, IdentificationMethod.OAUTH2_TOKEN))
+                .applicationLookup(ApplicationLookup.GLOBAL)
+                .allowAnonymous(true)
+                .build()));
 
     Identification result = await(policy.identify(ctx));
 

@@ -211,13 +211,11 @@ class UpstreamProxyTest {
   @Test
   void forwardWhenClientForgesIdentityHeadersThenOnlyTheGatewaysArrive() throws Exception {
     IdentifyAndAuthorize policy =
-        new IdentifyAndAuthorize(
-            Set.of(IdentificationMethod.JWT),
-            ApplicationLookup.GLOBAL,
-            false,
-            List.of(),
-            false,
-            Map.of("X-Department", "department", "X-Missing", "nope"));
+        IdentifyAndAuthorize.builder()
+            .methods(Set.of(IdentificationMethod.JWT))
+            .applicationLookup(ApplicationLookup.GLOBAL)
+            .claimHeaders(Map.of("X-Department", "department", "X-Missing", "nope"))
+            .build();
     gateway.publish(
         List.of(api("shop", ApiType.REST, "/shop", List.of(upstream.uri("")), null, policy)),
         List.of(application("photo-app", List.of(), true)));

@@ -23,20 +23,13 @@ class OpaqueTokenIssuerTest {
   private static AuthorizationServer server(
       AuthorizationServer.AccessTokenSettings access,
       AuthorizationServer.RefreshTokenSettings refresh) {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://gw",
-        60,
-        null,
-        null,
-        access,
-        refresh,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://gw")
+        .accessToken(access)
+        .refreshToken(refresh)
+        .build();
   }
 
   private static final OpaqueTokenIssuer.Grant GRANT =

@@ -48,20 +48,12 @@ class SigningKeysAndIssuerTest {
   private final JwtIssuer issuer = new JwtIssuer(keys, clock, random);
 
   private static AuthorizationServer local(String alg, String audience) {
-    return new AuthorizationServer(
-        "local",
-        AuthorizationServer.Type.INTERNAL,
-        "http://localhost:8080",
-        60,
-        new AuthorizationServer.JwtSettings(alg, 3600, audience),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias("local")
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer("http://localhost:8080")
+        .jwt(new AuthorizationServer.JwtSettings(alg, 3600, audience))
+        .build();
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.token.store.TokenRecord.Kind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TokenRecordTest {
@@ -19,6 +20,22 @@ class TokenRecordTest {
     assertThat(token.isActive(token.expiresAt().minusNanos(1_000))).isTrue();
     assertThat(token.isActive(token.expiresAt())).isFalse();
     assertThat(token.isExpired(token.expiresAt())).isTrue();
+  }
+
+  @Test
+  void toBuilderWhenBuiltUnchangedThenEqualsTheOriginalWithEveryComponent() {
+    TokenRecord bound =
+        token.rotated(T0.plusSeconds(2)).revoked(T0.plusSeconds(3)).toBuilder()
+            .parentHash("parent")
+            .confirmation(Map.of("x5t#S256", "thumbprint"))
+            .jkt("jkt")
+            .build();
+
+    assertThat(bound.toBuilder().build()).isEqualTo(bound);
+    assertThat(bound.confirmed(Map.of()).confirmation()).isEmpty();
+    assertThat(bound.jkt()).isEqualTo("jkt");
+    assertThat(bound.rotatedAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(bound.revokedAt()).isEqualTo(T0.plusSeconds(3));
   }
 
   @Test
@@ -57,40 +74,26 @@ class TokenRecordTest {
     Instant later = T0.plusSeconds(1);
     assertThatThrownBy(
             () ->
-                new TokenRecord(
-                    "h",
-                    Kind.ACCESS,
-                    "local",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    T0,
-                    later,
-                    "f",
-                    null,
-                    null,
-                    null))
+                TokenRecord.builder()
+                    .tokenHash("h")
+                    .kind(Kind.ACCESS)
+                    .authorizationServer("local")
+                    .issuedAt(T0)
+                    .expiresAt(later)
+                    .familyId("f")
+                    .build())
         .isInstanceOf(NullPointerException.class)
         .hasMessage("applicationName");
     assertThatThrownBy(
             () ->
-                new TokenRecord(
-                    "h",
-                    Kind.ACCESS,
-                    "local",
-                    null,
-                    "app",
-                    null,
-                    null,
-                    null,
-                    T0,
-                    later,
-                    null,
-                    null,
-                    null,
-                    null))
+                TokenRecord.builder()
+                    .tokenHash("h")
+                    .kind(Kind.ACCESS)
+                    .authorizationServer("local")
+                    .applicationName("app")
+                    .issuedAt(T0)
+                    .expiresAt(later)
+                    .build())
         .isInstanceOf(NullPointerException.class)
         .hasMessage("familyId");
   }

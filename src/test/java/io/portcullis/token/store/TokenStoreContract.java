@@ -62,21 +62,22 @@ public abstract class TokenStoreContract {
   void findWhenSavedThenEqualRecordWithEveryField() {
     String token = newToken();
     TokenRecord saved =
-        new TokenRecord(
-            TokenHasher.hash(token),
-            Kind.REFRESH,
-            "local",
-            "photo-client",
-            "photo-app",
-            "alice",
-            List.of("z-scope", "https://localhost:8090/auth/user.photos", "a-scope"),
-            Map.of("Department", "Engineering", "Grüße", "ünïcode ✓", "empty", ""),
-            T0.plusNanos(123_456_000),
-            T0.plusSeconds(43_200),
-            "family-1",
-            TokenHasher.hash("parent"),
-            T0.plusSeconds(5),
-            T0.plusSeconds(7));
+        TokenRecord.builder()
+            .tokenHash(TokenHasher.hash(token))
+            .kind(Kind.REFRESH)
+            .authorizationServer("local")
+            .clientId("photo-client")
+            .applicationName("photo-app")
+            .subject("alice")
+            .scopes(List.of("z-scope", "https://localhost:8090/auth/user.photos", "a-scope"))
+            .parameters(Map.of("Department", "Engineering", "Grüße", "ünïcode ✓", "empty", ""))
+            .issuedAt(T0.plusNanos(123_456_000))
+            .expiresAt(T0.plusSeconds(43_200))
+            .familyId("family-1")
+            .parentHash(TokenHasher.hash("parent"))
+            .revokedAt(T0.plusSeconds(5))
+            .rotatedAt(T0.plusSeconds(7))
+            .build();
 
     store.save(saved);
 
@@ -88,21 +89,15 @@ public abstract class TokenStoreContract {
   @Test
   void findWhenOptionalFieldsAreNullOrEmptyThenEqualRecord() {
     TokenRecord bare =
-        new TokenRecord(
-            TokenHasher.hash(newToken()),
-            Kind.ACCESS,
-            "local",
-            null,
-            "photo-app",
-            null,
-            List.of(),
-            Map.of(),
-            T0,
-            T0.plusSeconds(1),
-            "family",
-            null,
-            null,
-            null);
+        TokenRecord.builder()
+            .tokenHash(TokenHasher.hash(newToken()))
+            .kind(Kind.ACCESS)
+            .authorizationServer("local")
+            .applicationName("photo-app")
+            .issuedAt(T0)
+            .expiresAt(T0.plusSeconds(1))
+            .familyId("family")
+            .build();
 
     store.save(bare);
 

@@ -292,9 +292,11 @@ class TokenStoresTest {
   }
 
   private static io.portcullis.registry.Application app(String name, String clientId) {
-    return new io.portcullis.registry.Application(
-        name, null, clientId, null, "local", List.of(), null, null, List.of(), List.of(), List.of(),
-        List.of(), Map.of(), List.of(), true);
+    return io.portcullis.registry.Application.builder()
+        .name(name)
+        .clientId(clientId)
+        .authorizationServer("local")
+        .build();
   }
 
   private static Snapshot withApplications(io.portcullis.registry.Application... apps) {
@@ -322,20 +324,12 @@ class TokenStoresTest {
 
   private static Snapshot snapshotWith(TokenStoreSettings settings) {
     AuthorizationServer local =
-        new AuthorizationServer(
-            AuthorizationServer.LOCAL,
-            AuthorizationServer.Type.INTERNAL,
-            "https://gateway.test",
-            60,
-            null,
-            null,
-            null,
-            null,
-            settings,
-            null,
-            null,
-            null,
-            null);
+        AuthorizationServer.builder()
+            .alias(AuthorizationServer.LOCAL)
+            .type(AuthorizationServer.Type.INTERNAL)
+            .issuer("https://gateway.test")
+            .tokenStore(settings)
+            .build();
     return new Snapshot(2, List.of(), List.of(), List.of(), List.of(), List.of(local));
   }
 }

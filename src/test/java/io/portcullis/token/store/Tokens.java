@@ -35,21 +35,19 @@ public final class Tokens {
       Instant issuedAt,
       Duration lifetime,
       String familyId) {
-    return new TokenRecord(
-        TokenHasher.hash(token),
-        kind,
-        "local",
-        application + "-client",
-        application,
-        "alice",
-        List.of("https://localhost:8090/auth/user.photos", "read"),
-        Map.of("Department", "Engineering", "Grüße", "ünïcode ✓"),
-        issuedAt,
-        issuedAt.plus(lifetime),
-        familyId,
-        null,
-        null,
-        null);
+    return TokenRecord.builder()
+        .tokenHash(TokenHasher.hash(token))
+        .kind(kind)
+        .authorizationServer("local")
+        .clientId(application + "-client")
+        .applicationName(application)
+        .subject("alice")
+        .scopes(List.of("https://localhost:8090/auth/user.photos", "read"))
+        .parameters(Map.of("Department", "Engineering", "Grüße", "ünïcode ✓"))
+        .issuedAt(issuedAt)
+        .expiresAt(issuedAt.plus(lifetime))
+        .familyId(familyId)
+        .build();
   }
 
   public static String newFamily() {

@@ -39,22 +39,14 @@ class ApplicationKeysTest {
   }
 
   private static Application app(String jwks, String jwksUri, List<String> certificates) {
-    return new Application(
-        "app",
-        null,
-        "app",
-        null,
-        "local",
-        null,
-        jwks,
-        jwksUri,
-        certificates,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        true);
+    return Application.builder()
+        .name("app")
+        .clientId("app")
+        .authorizationServer("local")
+        .jwks(jwks)
+        .jwksUri(jwksUri)
+        .certificates(certificates)
+        .build();
   }
 
   private static SignedJWT signed(JWK key, JWSAlgorithm algorithm) throws ParseException {

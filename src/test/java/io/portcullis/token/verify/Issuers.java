@@ -37,37 +37,24 @@ final class Issuers {
       List<String> certificates,
       List<String> algorithms,
       List<String> audience) {
-    return new AuthorizationServer(
-        alias,
-        AuthorizationServer.Type.EXTERNAL,
-        issuer,
-        60,
-        null,
-        null,
-        null,
-        null,
-        null,
-        jwksUri,
-        certificates,
-        audience,
-        algorithms);
+    return AuthorizationServer.builder()
+        .alias(alias)
+        .type(AuthorizationServer.Type.EXTERNAL)
+        .issuer(issuer)
+        .jwksUri(jwksUri)
+        .certificates(certificates)
+        .audience(audience)
+        .algorithms(algorithms)
+        .build();
   }
 
   static AuthorizationServer local(String audience, long expiresIn) {
-    return new AuthorizationServer(
-        AuthorizationServer.LOCAL,
-        AuthorizationServer.Type.INTERNAL,
-        LOCAL_ISSUER,
-        60,
-        new AuthorizationServer.JwtSettings("RS256", expiresIn, audience),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AuthorizationServer.builder()
+        .alias(AuthorizationServer.LOCAL)
+        .type(AuthorizationServer.Type.INTERNAL)
+        .issuer(LOCAL_ISSUER)
+        .jwt(new AuthorizationServer.JwtSettings("RS256", expiresIn, audience))
+        .build();
   }
 
   static void publish(SnapshotHolder holder, AuthorizationServer... servers) {
