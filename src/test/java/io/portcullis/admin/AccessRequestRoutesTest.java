@@ -50,18 +50,14 @@ class AccessRequestRoutesTest {
         new UserSpec(
             "dana", "dana-password-1", null, true, Set.of(DeveloperPortal.DEVELOPER_ROLE)));
     fixture.control.saveApi(
-        new Api(
-            "photos",
-            "v1",
-            ApiType.REST,
-            "/photos/v1",
-            List.of(URI.create("http://127.0.0.1:9000")),
-            true,
-            null,
-            null,
-            null,
-            null,
-            new ApiPortal(true, "Photos", null, null, null)));
+        Api.builder()
+            .name("photos")
+            .version("v1")
+            .type(ApiType.REST)
+            .basePath("/photos/v1")
+            .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+            .portal(new ApiPortal(true, "Photos", null, null, null))
+            .build());
   }
 
   @AfterEach

@@ -77,18 +77,15 @@ class DeveloperPortalTest {
   }
 
   private static Api api(String name, String basePath, boolean active, boolean published) {
-    return new Api(
-        name,
-        "v1",
-        ApiType.REST,
-        basePath,
-        List.of(URI.create("http://127.0.0.1:9000")),
-        active,
-        null,
-        null,
-        null,
-        null,
-        new ApiPortal(published, name + " summary", null, null, null));
+    return Api.builder()
+        .name(name)
+        .version("v1")
+        .type(ApiType.REST)
+        .basePath(basePath)
+        .upstreams(List.of(URI.create("http://127.0.0.1:9000")))
+        .active(active)
+        .portal(new ApiPortal(published, name + " summary", null, null, null))
+        .build();
   }
 
   private DeveloperPortal portal(boolean approvalRequired, boolean signUpOpen, boolean approval) {
