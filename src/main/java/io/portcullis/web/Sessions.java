@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>The cookie carries only a 256-bit random id; the store keeps its SHA-256 hash. The cookie is
  * {@code HttpOnly}, {@code SameSite=Strict}, has the site's path, and is {@code Secure} when the
  * request came over HTTPS. A session ends after {@link Settings#idle} without a request (recorded
- * in the store at most every {@link Settings#touchEvery}, so idle expiry is that much coarse),
- * after {@link Settings#absolute} in any case, at sign-out, and as soon as its user may no longer
- * use the site or changed password or roles ({@link Users#stamp}, checked on every request against
- * the registry this node holds). A user has at most {@link Settings#maxPerUser} sessions on a site:
- * a sign-in beyond that ends the oldest.
+ * in the store at most every {@link Settings#touchEvery}, so idle expiry is that much coarse; the
+ * request that records it is answered once it is written), after {@link Settings#absolute} in any
+ * case, at sign-out, and as soon as its user may no longer use the site or changed password or
+ * roles ({@link Users#stamp}, checked on every request against the registry this node holds). A
+ * user has at most {@link Settings#maxPerUser} sessions on a site: a sign-in beyond that ends the
+ * oldest.
  *
  * <p>Every store call runs on a Vert.x worker, never on the event loop; the futures complete on the
  * caller's context. Sessions found are kept in a small cache for at most {@link Settings#cacheTtl}:
@@ -240,7 +241,7 @@ public final class Sessions {
                       if (found != null) cache.put(hash, found);
                       return found;
                     });
-    return entry.map(e -> live(id, hash, e));
+    return entry.compose(e -> live(id, hash, e));
   }
 
   /** Ends the request's session on every node and clears its cookie. */
@@ -299,8 +300,8 @@ public final class Sessions {
         .setMaxAge(maxAge.toSeconds());
   }
 
-  private Optional<WebSession> live(String id, String hash, Entry entry) {
-    if (entry == null) return Optional.empty();
+  private Future<Optional<WebSession>> live(String id, String hash, Entry entry) {
+    if (entry == null) return Future.succeededFuture(Optional.empty());
     Instant now = clock.instant();
     SessionStore.Stored stored = entry.stored;
     boolean valid = users.stamp(stored.username()).filter(stored.userStamp()::equals).isPresent();
@@ -319,22 +320,30 @@ public final class Sessions {
               },
               false)
           .onFailure(e -> LOG.atDebug().setCause(e).log("ending a stale session failed"));
-      return Optional.empty();
+      return Future.succeededFuture(Optional.empty());
     }
     if (!now.isBefore(entry.lastSeen.plus(settings.touchEvery()))) {
       Instant expires = expiry(stored.created(), now);
       entry.lastSeen = now;
       entry.expires = expires;
-      vertx
+      // The answer waits for the write (once a minute per session at most): a request answered
+      // has its time in the store, so the next one, on any node, never finds the session idle.
+      Optional<WebSession> session = Optional.of(session(id, stored));
+      return vertx
           .executeBlocking(
               () -> {
                 store.touch(hash, now, expires);
                 return null;
               },
               false)
-          .onFailure(e -> LOG.atDebug().setCause(e).log("recording a session's request failed"));
+          .map(done -> session)
+          .recover(
+              e -> {
+                LOG.atDebug().setCause(e).log("recording a session's request failed");
+                return Future.succeededFuture(session);
+              });
     }
-    return Optional.of(session(id, stored));
+    return Future.succeededFuture(Optional.of(session(id, stored)));
   }
 
   private static WebSession session(String id, SessionStore.Stored s) {
