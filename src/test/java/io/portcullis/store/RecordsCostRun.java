@@ -145,6 +145,18 @@ public final class RecordsCostRun {
     }
 
     @Override
+    public Batch newBatch() {
+      return delegate.newBatch();
+    }
+
+    @Override
+    public void write(String node, Batch batch) {
+      long start = System.nanoTime();
+      delegate.write(node, batch);
+      durations.add(System.nanoTime() - start);
+    }
+
+    @Override
     public void write(String node, List<TransactionEvent> records, List<Rollup> rollups) {
       long start = System.nanoTime();
       delegate.write(node, records, rollups);
